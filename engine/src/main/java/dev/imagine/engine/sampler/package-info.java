@@ -1,0 +1,7 @@
+/**
+ * Denoising samplers (DDIM, PNDM, Euler, Euler ancestral) with the step maths of their diffusers counterparts.
+ *
+ * <p>Internal to the engine module: other modules use only {@code dev.imagine.engine}; an ArchUnit test
+ * enforces this.
+ */
+package dev.imagine.engine.sampler;
