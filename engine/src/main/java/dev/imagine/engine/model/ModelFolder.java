@@ -1,0 +1,150 @@
+package dev.imagine.engine.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A Stable Diffusion ONNX folder as written by diffusers' {@code convert_stable_diffusion_checkpoint_to_onnx.py}
+ * or by optimum, checked for the files the engine needs before any session is created.
+ *
+ * @param root the folder
+ * @param pipelineClass {@code _class_name} of {@code model_index.json}
+ * @param schedulerConfig the parsed {@code scheduler/scheduler_config.json}
+ * @param tokenizerDir {@code tokenizer/}
+ * @param textEncoder {@code text_encoder/model.onnx}
+ * @param unet {@code unet/model.onnx} (external weights beside it are resolved by ONNX Runtime)
+ * @param vaeDecoder {@code vae_decoder/model.onnx}
+ * @param vaeEncoder {@code vae_encoder/model.onnx} when present; img2img needs it
+ * @param scalingFactor the VAE latent scale: {@code vae_decoder/config.json} {@code scaling_factor}, else 0.18215
+ * @param unetSampleSize the UNet's native latent size from {@code unet/config.json}, when the folder has one
+ */
+public record ModelFolder(
+        Path root,
+        String pipelineClass,
+        JsonNode schedulerConfig,
+        Path tokenizerDir,
+        Path textEncoder,
+        Path unet,
+        Path vaeDecoder,
+        Optional<Path> vaeEncoder,
+        float scalingFactor,
+        Optional<Integer> unetSampleSize) {
+
+    /** The VAE scale of Stable Diffusion 1.x and 2.x, used when the folder does not name one. */
+    public static final float DEFAULT_SCALING_FACTOR = 0.18215f;
+
+    static final String LAYOUT = "model_index.json, scheduler/scheduler_config.json, "
+            + "tokenizer/{vocab.json,merges.txt}, text_encoder/model.onnx, unet/model.onnx, "
+            + "vae_decoder/model.onnx and optionally vae_encoder/model.onnx";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Reads and checks a model folder.
+     *
+     * @throws ModelFolderException naming the missing or broken file and the expected layout, or saying that
+     *     the model family is not supported
+     */
+    public static ModelFolder open(Path root) throws ModelFolderException {
+        if (!Files.isDirectory(root)) {
+            throw new ModelFolderException("model folder " + root + " does not exist or is not a folder; "
+                    + "expected a Stable Diffusion ONNX folder with " + LAYOUT, false);
+        }
+        JsonNode index = readJson(root, "model_index.json");
+        String pipelineClass = index.path("_class_name").asText("");
+        rejectUnsupported(root, pipelineClass);
+        if (!Files.exists(root.resolve("unet/model.onnx")) && Files.exists(root.resolve("unet/diffusion_pytorch_model.safetensors"))) {
+            throw new ModelFolderException("model folder " + root + " holds PyTorch weights, not ONNX: "
+                    + "use an ONNX export (for example a repository's onnx revision, or export it with optimum)", false);
+        }
+        JsonNode scheduler = readJson(root, "scheduler/scheduler_config.json");
+        Path tokenizer = root.resolve("tokenizer");
+        require(root, "tokenizer/vocab.json");
+        require(root, "tokenizer/merges.txt");
+        Path textEncoder = require(root, "text_encoder/model.onnx");
+        Path unet = require(root, "unet/model.onnx");
+        Path vaeDecoder = require(root, "vae_decoder/model.onnx");
+        Path encoderPath = root.resolve("vae_encoder/model.onnx");
+        Optional<Path> vaeEncoder = Files.isRegularFile(encoderPath) ? Optional.of(encoderPath) : Optional.empty();
+
+        float scale = DEFAULT_SCALING_FACTOR;
+        Path vaeConfig = root.resolve("vae_decoder/config.json");
+        if (Files.isRegularFile(vaeConfig)) {
+            JsonNode factor = readJson(root, "vae_decoder/config.json").path("scaling_factor");
+            if (factor.isNumber()) {
+                scale = factor.floatValue();
+                if (!(scale > 0f) || !Float.isFinite(scale)) {
+                    throw new ModelFolderException("vae_decoder/config.json of " + root + " has scaling_factor "
+                            + factor + "; it must be a positive number (Stable Diffusion uses 0.18215)", false);
+                }
+            }
+        }
+        Optional<Integer> sampleSize = Optional.empty();
+        Path unetConfig = root.resolve("unet/config.json");
+        if (Files.isRegularFile(unetConfig)) {
+            JsonNode size = readJson(root, "unet/config.json").path("sample_size");
+            if (size.isInt() && size.intValue() > 0) {
+                sampleSize = Optional.of(size.intValue());
+            }
+        }
+        return new ModelFolder(root, pipelineClass, scheduler, tokenizer, textEncoder, unet, vaeDecoder,
+                vaeEncoder, scale, sampleSize);
+    }
+
+    /** The folder's name, used as the model's id in results and PNG metadata. */
+    public String name() {
+        Path name = root.toAbsolutePath().normalize().getFileName();
+        return name == null ? root.toString() : name.toString();
+    }
+
+    private static void rejectUnsupported(Path root, String pipelineClass) throws ModelFolderException {
+        String lower = pipelineClass.toLowerCase(Locale.ROOT);
+        String family = null;
+        if (lower.contains("xl") || Files.isDirectory(root.resolve("text_encoder_2"))) {
+            family = "Stable Diffusion XL";
+        } else if (lower.contains("diffusion3") || Files.isDirectory(root.resolve("text_encoder_3"))) {
+            family = "Stable Diffusion 3";
+        } else if (lower.contains("flux")) {
+            family = "FLUX";
+        } else if (lower.contains("kandinsky") || lower.contains("wuerstchen") || lower.contains("cascade")) {
+            family = pipelineClass;
+        } else if (lower.contains("upscale") || lower.contains("inpaint") || lower.contains("depth2img")) {
+            family = pipelineClass + " (an upscaler, inpainting or depth model)";
+        }
+        if (family != null) {
+            throw new ModelFolderException(root + " is a " + family + " model, which imagine does not run yet; "
+                    + "use a Stable Diffusion 1.x or 2.x ONNX export (text-to-image)", true);
+        }
+    }
+
+    private static Path require(Path root, String relative) throws ModelFolderException {
+        Path file = root.resolve(relative);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFolderException("model folder " + root + " has no " + relative
+                    + "; a Stable Diffusion ONNX folder has " + LAYOUT, false);
+        }
+        return file;
+    }
+
+    private static JsonNode readJson(Path root, String relative) throws ModelFolderException {
+        Path file = require(root, relative);
+        try {
+            JsonNode node = JSON.readTree(file.toFile());
+            if (node == null || !node.isObject()) {
+                throw new ModelFolderException(relative + " in " + root + " is not a JSON object", false);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ModelFolderException(relative + " in " + root + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ModelFolderException("cannot read " + relative + " in " + root + ": " + e.getMessage(), e);
+        }
+    }
+}

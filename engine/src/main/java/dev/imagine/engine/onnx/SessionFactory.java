@@ -1,0 +1,117 @@
+package dev.imagine.engine.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the sessions of one model on one execution provider, decided once: CUDA when asked for and usable,
+ * otherwise CPU with one clear log line saying why.
+ */
+public final class SessionFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
+
+    private final OrtEnvironment environment;
+    private final ExecutionSettings settings;
+    private final boolean cuda;
+    private final String description;
+
+    /** Decides the provider; never fails, because CPU is always there. */
+    public SessionFactory(ExecutionSettings settings) {
+        this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "imagine");
+        this.settings = settings;
+        boolean useCuda = false;
+        if (settings.provider() != ExecutionSettings.Provider.CPU) {
+            String reason = cudaUnavailableReason();
+            if (reason == null) {
+                reason = probeCuda();
+            }
+            if (reason == null) {
+                useCuda = true;
+            } else if (settings.provider() == ExecutionSettings.Provider.CUDA) {
+                LOG.warn("CUDA was requested but {}; running on the CPU instead (slow). "
+                        + "Build with -Pcuda and install CUDA 12 with cuDNN 9 to use the GPU.", reason);
+            } else {
+                LOG.info("Device auto: {}; running on the CPU.", reason);
+            }
+        }
+        this.cuda = useCuda;
+        this.description = useCuda ? "CUDA device " + settings.deviceId() : "CPU";
+    }
+
+    private static String cudaUnavailableReason() {
+        EnumSet<OrtProvider> providers;
+        try {
+            providers = OrtEnvironment.getAvailableProviders();
+        } catch (RuntimeException | LinkageError e) {
+            return "ONNX Runtime could not list its providers (" + e.getMessage() + ")";
+        }
+        if (!providers.contains(OrtProvider.CUDA)) {
+            return "this build of ONNX Runtime has no CUDA provider";
+        }
+        return null;
+    }
+
+    private String probeCuda() {
+        try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
+            addCuda(probe);
+            return null;
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            return "the CUDA provider could not start (" + e.getMessage() + ")";
+        }
+    }
+
+    /** True when sessions run on the GPU. */
+    public boolean onGpu() {
+        return cuda;
+    }
+
+    /** "CPU" or "CUDA device N", for logs and results. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Opens one graph. The caller owns the returned graph and closes it.
+     *
+     * @param part a label for messages, e.g. {@code unet}
+     */
+    public Graph open(Path model, String part) throws InferenceException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (settings.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(settings.intraOpThreads());
+            }
+            if (settings.interOpThreads() > 0) {
+                options.setInterOpNumThreads(settings.interOpThreads());
+            }
+            if (cuda) {
+                addCuda(options);
+            }
+            OrtSession session = environment.createSession(model.toString(), options);
+            return new Graph(environment, session, part, cuda);
+        } catch (OrtException e) {
+            throw Graph.translate(e, "loading " + part + " from " + model, cuda);
+        }
+    }
+
+    private void addCuda(OrtSession.SessionOptions options) throws OrtException {
+        try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(settings.deviceId())) {
+            if (settings.gpuMemoryLimitBytes() > 0) {
+                cudaOptions.add("gpu_mem_limit", Long.toString(settings.gpuMemoryLimitBytes()));
+            }
+            cudaOptions.add("arena_extend_strategy", settings.arenaExtendStrategy());
+            cudaOptions.add("cudnn_conv_algo_search", settings.convAlgoSearch());
+            cudaOptions.add("do_copy_in_default_stream", "1");
+            options.addCUDA(cudaOptions);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.imagine.engine.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The denoising UNet. Reads from the graph the dtype of {@code sample} and {@code encoder_hidden_states}
+ * (float32 or float16), the dtype and shape of {@code timestep} (float32, float16 or int64; {@code [1]},
+ * {@code [batch]} or scalar), the hidden size and a batch dimension fixed by the export, which makes it run the
+ * rows of a batch in several calls. Owns its graph.
+ */
+public final class Unet implements AutoCloseable {
+    static final int LATENT_CHANNELS = 4;
+
+    private final Graph graph;
+    private final Port sample;
+    private final Port timestep;
+    private final Port context;
+    private final String output;
+
+    private Unet(Graph graph) throws InferenceException {
+        this.graph = graph;
+        this.sample = graph.input("sample");
+        this.timestep = graph.input("timestep");
+        this.context = graph.input("encoder_hidden_states");
+        for (Port port : graph.inputs().values()) {
+            if (port != sample && port != timestep && port != context) {
+                throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet has an input '"
+                        + port.name() + "' that imagine does not feed (inputs: " + graph.inputs().values()
+                        + "); this model family is not supported");
+            }
+        }
+        requireFloat(sample);
+        requireFloat(context);
+        if (sample.rank() != 4 || (sample.dim(1) > 0 && sample.dim(1) != LATENT_CHANNELS)) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's sample is "
+                    + sample.describe() + "; expected [batch, 4, height, width] (inpainting and other "
+                    + "UNets with more channels are not supported)");
+        }
+        if (context.rank() != 3) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's encoder_hidden_states is "
+                    + context.describe() + "; expected [batch, 77, hidden]");
+        }
+        TensorType t = timestep.type();
+        if (t != TensorType.FLOAT32 && t != TensorType.FLOAT16 && t != TensorType.INT64 && t != TensorType.INT32) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's timestep is "
+                    + timestep.describe() + "; expected float32, float16 or int64");
+        }
+        if (timestep.rank() > 1) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's timestep is "
+                    + timestep.describe() + "; expected a scalar, [1] or [batch]");
+        }
+        this.output = graph.outputs().containsKey("out_sample") ? "out_sample"
+                : graph.outputs().keySet().iterator().next();
+    }
+
+    private static void requireFloat(Port port) throws InferenceException {
+        if (!port.type().isFloat()) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's " + port.name() + " is "
+                    + port.type().onnxName() + "; expected float32 or float16");
+        }
+    }
+
+    /** Opens {@code unet/model.onnx}; the caller owns the result. */
+    public static Unet open(SessionFactory factory, Path model) throws InferenceException {
+        Graph graph = factory.open(model, "unet");
+        try {
+            return new Unet(graph);
+        } catch (InferenceException | RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** The batch size the export fixed, or 0 when the batch dimension is dynamic. */
+    public int fixedBatch() {
+        return sample.dim(0) > 0 ? (int) sample.dim(0) : 0;
+    }
+
+    /** The hidden size of {@code encoder_hidden_states} the graph declares, or -1 when symbolic. */
+    public int declaredHiddenSize() {
+        return context.dim(2) > 0 ? (int) context.dim(2) : -1;
+    }
+
+    /** The token count of {@code encoder_hidden_states} the graph declares, or -1 when symbolic. */
+    public int declaredSequenceLength() {
+        return context.dim(1) > 0 ? (int) context.dim(1) : -1;
+    }
+
+    /** The latent height the export fixed, or -1 when dynamic. */
+    public int fixedLatentHeight() {
+        return (int) sample.dim(2);
+    }
+
+    /** The latent width the export fixed, or -1 when dynamic. */
+    public int fixedLatentWidth() {
+        return (int) sample.dim(3);
+    }
+
+    /** True when the UNet takes float16 samples. */
+    public boolean halfPrecision() {
+        return sample.type() == TensorType.FLOAT16;
+    }
+
+    /** A one-line description of the inputs, e.g. for {@code models info}. */
+    public String describeInputs() {
+        return sample.describe() + ", " + timestep.describe() + ", " + context.describe();
+    }
+
+    /** The underlying graph, for timing. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /**
+     * Allocates the tensors for a run of {@code rows} latents of {@code height x width}, with each row's
+     * encoder states fixed for the whole run. The caller closes the returned batch.
+     *
+     * @param rowStates one array of {@code 77 * hidden} floats per row
+     */
+    public Batch prepare(List<float[]> rowStates, int height, int width) throws InferenceException {
+        int rows = rowStates.size();
+        int chunk = fixedBatch() > 0 ? fixedBatch() : rows;
+        int stateLength = rowStates.get(0).length;
+        int tokens = declaredSequenceLength() > 0 ? declaredSequenceLength() : 77;
+        if (stateLength % tokens != 0) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "text encoder states of "
+                    + stateLength + " values do not fit the UNet's " + context.describe());
+        }
+        int hidden = stateLength / tokens;
+        if (declaredHiddenSize() > 0 && declaredHiddenSize() != hidden) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the text encoder gives "
+                    + hidden + " values per token but the UNet expects " + declaredHiddenSize()
+                    + "; the text_encoder and unet folders come from different models");
+        }
+        List<HostTensor> owned = new ArrayList<>();
+        try {
+            long[] latentShape = {chunk, LATENT_CHANNELS, height, width};
+            HostTensor sampleIn = track(owned, HostTensor.allocate(graph.environment(), sample.type(), latentShape));
+            HostTensor out = track(owned, HostTensor.allocate(graph.environment(),
+                    graph.outputs().get(output).type(), latentShape));
+            long[] timeShape = timestep.rank() == 0 ? new long[0]
+                    : new long[] {timestep.dim(0) > 0 ? timestep.dim(0) : chunk};
+            HostTensor time = track(owned, HostTensor.allocate(graph.environment(), timestep.type(), timeShape));
+            List<HostTensor> contexts = new ArrayList<>();
+            for (int start = 0; start < rows; start += chunk) {
+                HostTensor states = track(owned, HostTensor.allocate(graph.environment(), context.type(),
+                        new long[] {chunk, tokens, hidden}));
+                for (int row = 0; row < chunk; row++) {
+                    float[] source = rowStates.get(Math.min(start + row, rows - 1));
+                    states.write(source, 0, stateLength, row * stateLength);
+                }
+                contexts.add(states);
+            }
+            return new Batch(rows, chunk, LATENT_CHANNELS * height * width, sampleIn, time, contexts, out, owned);
+        } catch (OrtException e) {
+            owned.forEach(HostTensor::close);
+            throw Graph.translate(e, "allocating UNet tensors", false);
+        } catch (RuntimeException e) {
+            owned.forEach(HostTensor::close);
+            throw e;
+        }
+    }
+
+    private static HostTensor track(List<HostTensor> owned, HostTensor tensor) {
+        owned.add(tensor);
+        return tensor;
+    }
+
+    /** The tensors of one generation's UNet calls, reused at every step. Not thread-safe. */
+    public final class Batch implements AutoCloseable {
+        private final int rows;
+        private final int chunk;
+        private final int rowLength;
+        private final HostTensor sampleIn;
+        private final HostTensor time;
+        private final List<HostTensor> contexts;
+        private final HostTensor out;
+        private final List<HostTensor> owned;
+        private final Map<String, OnnxTensor> feeds = new HashMap<>();
+        private final Map<String, OnnxTensor> pinned;
+
+        private Batch(int rows, int chunk, int rowLength, HostTensor sampleIn, HostTensor time,
+                List<HostTensor> contexts, HostTensor out, List<HostTensor> owned) {
+            this.rows = rows;
+            this.chunk = chunk;
+            this.rowLength = rowLength;
+            this.sampleIn = sampleIn;
+            this.time = time;
+            this.contexts = contexts;
+            this.out = out;
+            this.owned = owned;
+            this.pinned = Map.of(output, out.tensor());
+            feeds.put(sample.name(), sampleIn.tensor());
+            feeds.put(timestep.name(), time.tensor());
+        }
+
+        /** UNet calls per step: 1 with a dynamic batch, more when the export fixed a smaller batch. */
+        public int callsPerStep() {
+            return contexts.size();
+        }
+
+        /**
+         * Predicts the noise of every row.
+         *
+         * @param samples {@code rows * 4 * height * width} model inputs, row-major
+         * @param timestepValue the sampler's timestep (truncated for int64 graphs, as numpy's astype does)
+         * @param result receives {@code rows * 4 * height * width} predictions
+         */
+        public void run(float[] samples, float timestepValue, float[] result) throws InferenceException {
+            time.fill(timestepValue);
+            for (int c = 0; c < contexts.size(); c++) {
+                int start = c * chunk;
+                for (int row = 0; row < chunk; row++) {
+                    int source = Math.min(start + row, rows - 1);
+                    sampleIn.write(samples, source * rowLength, rowLength, row * rowLength);
+                }
+                feeds.put(context.name(), contexts.get(c).tensor());
+                try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
+                    int valid = Math.min(chunk, rows - start);
+                    out.read(0, result, start * rowLength, valid * rowLength);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            owned.forEach(HostTensor::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        graph.close();
+    }
+}
