@@ -11,15 +11,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The CLIP tokenizer of Stable Diffusion, equal to openai/CLIP's {@code simple_tokenizer.py} without ftfy:
  * HTML-unescape twice, collapse whitespace, lower-case, split with CLIP's pattern (one digit per token),
  * then byte-level BPE with the ranks of merges.txt and the ids of vocab.json.
  *
- * <p>Immutable and thread-safe. BPE results are cached per word, at most {@value #CACHE_SIZE} words.
+ * <p>Immutable and thread-safe. BPE results are cached per word, at most 10 000 words; the first encoding
+ * of one very long word costs time quadratic in its length, as in the reference (tens of milliseconds
+ * for 2 000 characters), so callers should bound prompt length.
  * The special tokens are found by name in vocab.json, never by fixed id.
  */
 public final class ClipTokenizer {
@@ -31,12 +31,7 @@ public final class ClipTokenizer {
     public static final int DEFAULT_MAX_LENGTH = 77;
     /** The longest sequence length accepted; longer {@code model_max_length} values are treated as absent. */
     public static final int LONGEST_MAX_LENGTH = 1024;
-    /** How many words' BPE results are cached. */
-    public static final int CACHE_SIZE = 10_000;
-
-    private static final Pattern PIECES = Pattern.compile(
-            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
+    private static final int CACHE_SIZE = 10_000;
 
     private final BytePairEncoder encoder;
     private final int bosId;
@@ -188,10 +183,8 @@ public final class ClipTokenizer {
     }
 
     private Tokens split(String text) {
-        Matcher matcher = PIECES.matcher(PromptCleaner.clean(Objects.requireNonNull(text, "text")));
         Tokens tokens = new Tokens();
-        while (matcher.find()) {
-            String word = matcher.group();
+        for (String word : PromptSplitter.split(PromptCleaner.clean(Objects.requireNonNull(text, "text")))) {
             if (word.equals(START_OF_TEXT)) {
                 tokens.add(new int[] {bosId});
             } else if (word.equals(END_OF_TEXT)) {

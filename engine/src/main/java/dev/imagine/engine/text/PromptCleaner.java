@@ -8,7 +8,7 @@ import org.jsoup.nodes.Entities;
 
 /**
  * CLIP's prompt clean-up without ftfy: HTML-unescape twice, strip, collapse whitespace runs to one space,
- * strip, lower-case.
+ * strip, lower-case. Python's {@code str.strip} also strips U+001C..U+001F, which are not White_Space.
  *
  * <p>{@link #unescapeHtml} follows Python's {@code html.unescape} rule for rule (numeric references with
  * the HTML5 replacement table, legacy entities without {@code ;}, longest legacy prefix), taking only the
@@ -19,7 +19,6 @@ import org.jsoup.nodes.Entities;
 final class PromptCleaner {
     private static final Pattern CHAR_REF =
             Pattern.compile("&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\\t\\n\\f <&#;]{1,32};?)");
-    private static final Pattern WHITE_SPACE_RUN = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final String REPLACEMENT = "\uFFFD";
 
@@ -29,7 +28,38 @@ final class PromptCleaner {
     /** The text CLIP tokenizes: unescaped, whitespace-collapsed, stripped and lower-cased. */
     static String clean(String text) {
         String unescaped = stripPython(unescapeHtml(unescapeHtml(text)));
-        return stripPython(WHITE_SPACE_RUN.matcher(unescaped).replaceAll(" ")).toLowerCase(Locale.ROOT);
+        return stripPython(collapseWhiteSpace(unescaped)).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Python's {@code re.sub(r'\s+', ' ', text)} with the {@code regex} module: every run of White_Space
+     * characters becomes one space. (White_Space lies in the BMP, so scanning chars is enough.)
+     */
+    static String collapseWhiteSpace(String text) {
+        StringBuilder out = null;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (!PromptSplitter.isWhiteSpace(c)) {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            int end = i + 1;
+            while (end < length && PromptSplitter.isWhiteSpace(text.charAt(end))) {
+                end++;
+            }
+            if (out == null) {
+                if (c == ' ' && end == i + 1) {
+                    continue;
+                }
+                out = new StringBuilder(length).append(text, 0, i);
+            }
+            out.append(' ');
+            i = end - 1;
+        }
+        return out == null ? text : out.toString();
     }
 
     /** One pass of Python's {@code html.unescape}. */
