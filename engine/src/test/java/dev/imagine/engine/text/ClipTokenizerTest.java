@@ -81,6 +81,7 @@ class ClipTokenizerTest {
                 Arguments.of("\u039f\u0394\u039f\u03a3", new int[] {138, 123, 138, 112, 138, 123, 139, 480}),
                 Arguments.of("\u0661\u0662\u0663", new int[] {149, 350, 149, 351, 149, 352}),
                 Arguments.of("wow!", new int[] {2781, 256}),
+                Arguments.of("stop!\u00bf", new int[] {1691, 0, 17133}),
                 Arguments.of("a <|endoftext|> b", new int[] {320, 49407, 321}));
     }
 
@@ -115,8 +116,10 @@ class ClipTokenizerTest {
         assertThat(Arrays.copyOf(ids, 7)).containsExactly(49406, 320, 1125, 539, 320, 2368, 49407);
         assertThat(Arrays.copyOfRange(ids, 7, 77)).containsOnly(0);
         assertThat(sd2.decode(ids)).isEqualTo("a photo of a cat");
-        // "wow!" ends in the pad token's id (0); before the end token it is text, not padding.
-        assertThat(sd2.decode(sd2.encode("wow!").ids())).isEqualTo("wow !");
+        // "hi !~" is 1883 0 349: the pad token's id inside the prompt is text, not padding.
+        int[] withBang = sd2.encode("hi !~").ids();
+        assertThat(Arrays.copyOf(withBang, 6)).containsExactly(49406, 1883, 0, 349, 49407, 0);
+        assertThat(sd2.decode(withBang)).isEqualTo("hi !~");
     }
 
     @Test
