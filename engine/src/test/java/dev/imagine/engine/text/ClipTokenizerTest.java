@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,9 +32,12 @@ class ClipTokenizerTest {
 
     private static ClipTokenizer tokenizer;
 
-    @BeforeAll
-    static void load() throws IOException {
-        tokenizer = ClipTokenizer.load(ClipFixture.folder());
+    @BeforeEach
+    void loadOnce() throws IOException {
+        Path folder = ClipFixture.folder();
+        if (tokenizer == null) {
+            tokenizer = ClipTokenizer.load(folder);
+        }
     }
 
     static Stream<Arguments> knownPrompts() {
