@@ -43,6 +43,9 @@ public final class ImageDecoder {
         if (format == null) {
             throw InvalidImageException.unsupportedFormat();
         }
+        if (format == ImageFormat.WEBP && !ImageFormat.isCompleteRiff(data)) {
+            throw InvalidImageException.damaged(null);
+        }
         ImageReader reader = readerFor(format);
         try (ImageInputStream input = new ByteArrayImageInputStream(data)) {
             // ignoreMetadata: the PNG reader then skips (rather than inflates) zTXt and iTXt chunks.

@@ -33,6 +33,35 @@ enum ImageFormat {
         return null;
     }
 
+    /**
+     * Whether a WebP file's RIFF size and chunk sizes fit inside {@code data}. TwelveMonkeys' lossless
+     * decoder returns a partly blank image instead of failing when the file is cut off, so a truncated
+     * WebP file has to be recognised by its container.
+     */
+    static boolean isCompleteRiff(byte[] data) {
+        long end = 8 + littleEndian(data, 4);
+        if (end > data.length || end < 12) {
+            return false;
+        }
+        long position = 12;
+        while (position < end) {
+            if (end - position < 8) {
+                return false;
+            }
+            long chunkEnd = position + 8 + littleEndian(data, (int) position + 4);
+            if (chunkEnd > end) {
+                return false;
+            }
+            position = chunkEnd + (chunkEnd & 1);
+        }
+        return true;
+    }
+
+    private static long littleEndian(byte[] data, int offset) {
+        return (data[offset] & 0xFFL) | (data[offset + 1] & 0xFFL) << 8 | (data[offset + 2] & 0xFFL) << 16
+                | (data[offset + 3] & 0xFFL) << 24;
+    }
+
     static boolean isPng(byte[] data) {
         return startsWith(data, 0, PNG_SIGNATURE);
     }
