@@ -1,0 +1,58 @@
+package dev.imagine.engine.sampler;
+
+/**
+ * One image's run of a denoising sampler, already cut to the image-to-image strength.
+ *
+ * <p>Stateful and single-threaded: create one per image with {@link Samplers}. The denoising loop is
+ * <pre>{@code
+ * for (int i = 0; i < s.calls(); i++) {
+ *     unet input = sample * s.inputScale(i), timestep s.timestep(i)  ->  modelOutput (after guidance)
+ *     s.step(i, modelOutput, sample, noise);
+ * }
+ * }</pre>
+ * Arrays are flat latents (for example 4 x 64 x 64); every call of one run must use the same length. The
+ * sampler never keeps a reference to the caller's arrays.
+ */
+public interface Sampler {
+    /** UNet evaluations in this run, after the image-to-image cut; may be 0 (strength 0). */
+    int calls();
+
+    /**
+     * The value to give the UNet's timestep input at {@code call}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()}
+     */
+    float timestep(int call);
+
+    /** Text-to-image: the initial latent is standard normal noise times this. */
+    float initNoiseSigma();
+
+    /**
+     * The factor the UNet input is multiplied by at {@code call}: 1 for DDIM and PNDM, {@code 1/sqrt(sigma^2+1)}
+     * for the Euler samplers.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()}
+     */
+    float inputScale(int call);
+
+    /**
+     * Advances {@code sample} in place by one step, from the noise level of {@code call} to the next.
+     *
+     * @param call the call index; calls must come as 0, 1, 2, ... and each once
+     * @param modelOutput the UNet output for this call (after classifier-free guidance); read only
+     * @param sample the current latent, overwritten with the next one
+     * @param noise the seed's noise stream; only Euler ancestral draws from it (once per call, also at the last)
+     * @throws IllegalStateException when {@code call} is out of order
+     * @throws IllegalArgumentException when the arrays' lengths differ from each other or from earlier calls
+     */
+    void step(int call, float[] modelOutput, float[] sample, NoiseSource noise);
+
+    /**
+     * Image-to-image: noises {@code cleanLatents} in place to the level of call 0. Leaves them unchanged when
+     * the run has no calls (strength 0).
+     *
+     * @param noise standard normal noise of the same length; read only
+     * @throws IllegalArgumentException when the lengths differ
+     */
+    void addNoise(float[] cleanLatents, float[] noise);
+}

@@ -1,0 +1,84 @@
+package dev.imagine.engine.sampler;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Creates one image's run of a sampler, each matching the diffusers scheduler it is named after.
+ *
+ * <p>{@code strength} is the image-to-image strength: 1 runs all steps from pure noise (text-to-image), lower
+ * values skip the noisiest steps as diffusers' img2img {@code get_timesteps} does: the run keeps the timesteps
+ * from index {@code steps - min((int) (steps * strength), steps)} on, and {@link Sampler#addNoise} noises the
+ * input image to the first of them.
+ *
+ * <p>Keys the model's config leaves out take the defaults of the sampler's own diffusers class (see
+ * {@link NoiseScheduleConfig}). All factories throw {@link IllegalArgumentException} with a user-readable
+ * message when {@code steps} is not in {@code [1, num_train_timesteps]}, {@code strength} is not in
+ * {@code [0, 1]}, a timestep falls past the trained ones (too large a {@code steps_offset}), or the config asks
+ * for an option the sampler does not implement.
+ */
+public final class Samplers {
+    private Samplers() {
+    }
+
+    /** DDIM with eta 0 ({@code DDIMScheduler}): deterministic, one UNet call per step. */
+    public static Sampler ddim(NoiseScheduleConfig config, int steps, double strength) {
+        NoiseScheduleConfig c = prepare(config, SamplerClass.DDIM, steps, strength);
+        int[] all = Timesteps.ddim(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
+        return new DdimSampler(c, NoiseSchedule.of(c), steps, tail(all, tStart(steps, strength)));
+    }
+
+    /**
+     * PLMS ({@code PNDMScheduler} with {@code skip_prk_steps}): {@code steps + 1} UNet calls for two or more steps,
+     * because the second call redoes the first step. Always PLMS, also where a config leaves
+     * {@code skip_prk_steps} false (diffusers would then start with Runge-Kutta steps).
+     */
+    public static Sampler pndm(NoiseScheduleConfig config, int steps, double strength) {
+        NoiseScheduleConfig c = prepare(config, SamplerClass.PNDM, steps, strength);
+        int[] all = Timesteps.plms(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
+        return new PlmsSampler(c, NoiseSchedule.of(c), steps, tail(all, tStart(steps, strength)));
+    }
+
+    /** Euler ({@code EulerDiscreteScheduler}, no churn): deterministic, one UNet call per step. */
+    public static Sampler euler(NoiseScheduleConfig config, int steps, double strength) {
+        return euler(config, steps, strength, SamplerClass.EULER);
+    }
+
+    /**
+     * Euler ancestral ({@code EulerAncestralDiscreteScheduler}): one UNet call per step, and each step draws
+     * {@code sample.length} fresh values from the noise source, the last step too.
+     */
+    public static Sampler eulerAncestral(NoiseScheduleConfig config, int steps, double strength) {
+        return euler(config, steps, strength, SamplerClass.EULER_ANCESTRAL);
+    }
+
+    private static Sampler euler(NoiseScheduleConfig config, int steps, double strength, SamplerClass kind) {
+        NoiseScheduleConfig c = prepare(config, kind, steps, strength);
+        float[] all = Timesteps.euler(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
+        int begin = Math.min(tStart(steps, strength), all.length);
+        return new EulerSampler(c, NoiseSchedule.of(c), all, begin, kind == SamplerClass.EULER_ANCESTRAL);
+    }
+
+    private static NoiseScheduleConfig prepare(NoiseScheduleConfig config, SamplerClass kind, int steps,
+            double strength) {
+        Objects.requireNonNull(config, "config");
+        if (steps < 1 || steps > config.trainTimesteps()) {
+            throw new IllegalArgumentException("steps must be between 1 and " + config.trainTimesteps()
+                    + " for this model, got " + steps);
+        }
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new IllegalArgumentException("strength must be between 0 and 1, got " + strength);
+        }
+        return config.resolvedFor(kind);
+    }
+
+    /** diffusers' img2img {@code t_start}: how many of the first timesteps strength skips. */
+    static int tStart(int steps, double strength) {
+        int init = Math.min((int) (steps * strength), steps);
+        return Math.max(steps - init, 0);
+    }
+
+    private static int[] tail(int[] timesteps, int from) {
+        return Arrays.copyOfRange(timesteps, Math.min(from, timesteps.length), timesteps.length);
+    }
+}
