@@ -50,6 +50,17 @@ final class EulerSampler extends BaseSampler {
         return 1f / sqrt(sigma * sigma + 1f);
     }
 
+    /** Divides by {@code sqrt(sigma^2 + 1)}, as diffusers' {@code scale_model_input} does on the CPU. */
+    @Override
+    public void scaleModelInput(int call, float[] sample, float[] target, int offset) {
+        checkCall(call);
+        float sigma = sigmas[begin + call];
+        float divisor = sqrt(sigma * sigma + 1f);
+        for (int k = 0; k < sample.length; k++) {
+            target[offset + k] = sample[k] / divisor;
+        }
+    }
+
     /** The noise level at {@code call}, and at {@code calls()} the final 0. */
     float sigma(int call) {
         return sigmas[begin + call];

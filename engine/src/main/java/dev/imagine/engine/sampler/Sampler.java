@@ -6,7 +6,7 @@ package dev.imagine.engine.sampler;
  * <p>Stateful and single-threaded: create one per image with {@link Samplers}. The denoising loop is
  * <pre>{@code
  * for (int i = 0; i < s.calls(); i++) {
- *     unet input = sample * s.inputScale(i), timestep s.timestep(i)  ->  modelOutput (after guidance)
+ *     s.scaleModelInput(i, sample, input, 0); UNet(input, s.timestep(i))  ->  modelOutput (after guidance)
  *     s.step(i, modelOutput, sample, noise);
  * }
  * }</pre>
@@ -34,6 +34,24 @@ public interface Sampler {
      * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()}
      */
     float inputScale(int call);
+
+    /**
+     * Writes the UNet input of {@code call} into {@code target} at {@code offset}: {@code sample} scaled as diffusers'
+     * {@code scale_model_input} computes it on the CPU (a division by {@code sqrt(sigma^2 + 1)} for the Euler
+     * samplers, a copy otherwise).
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()} and {@code target} has room
+     */
+    default void scaleModelInput(int call, float[] sample, float[] target, int offset) {
+        float scale = inputScale(call);
+        if (scale == 1f) {
+            System.arraycopy(sample, 0, target, offset, sample.length);
+            return;
+        }
+        for (int k = 0; k < sample.length; k++) {
+            target[offset + k] = sample[k] * scale;
+        }
+    }
 
     /**
      * Advances {@code sample} in place by one step, from the noise level of {@code call} to the next.

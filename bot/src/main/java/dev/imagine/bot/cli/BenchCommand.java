@@ -1,0 +1,96 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.engine.EngineOptions;
+import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.Timings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code imagine bench}: times a 512x512 job (64x64 latents) and prints the UNet time per step and the pipeline's
+ * own overhead, the wall time spent outside ONNX Runtime calls, as a share of the total.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time a 512x512 generation: UNet time per step and the pipeline's own overhead.")
+final class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Stable Diffusion ONNX folder.")
+    Path model;
+
+    @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "Steps per run (default 20).")
+    int steps;
+
+    @Option(names = "--size", defaultValue = "512", paramLabel = "N", description = "Image side (default 512).")
+    int size;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Timed runs (default 3).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first (default 1).")
+    int warmup;
+
+    @Option(names = "--sampler", defaultValue = "euler", converter = SamplerConverter.class, paramLabel = "NAME",
+            description = "Sampler (default euler).")
+    SamplerKind sampler;
+
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class, paramLabel = "DEVICE",
+            description = "cpu, cuda, cuda:N or auto.")
+    ExecutionDevice device;
+
+    @Override
+    public Integer call() {
+        if (runs < 1 || warmup < 0) {
+            throw new UserException("--runs must be at least 1 and --warmup at least 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
+                .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
+        try (ImageEngine engine = ImageEngine.open(model, EngineOptions.defaults().withDevice(device))) {
+            out.printf("model %s on %s, %dx%d (%dx%d latents), %d steps, sampler %s, guidance %s, %d warm-up + %d runs%n",
+                    engine.model().name(), engine.model().device(), size, size, size / 8, size / 8, steps,
+                    sampler.id(), engine.model().defaultGuidance(), warmup, runs);
+            for (int i = 0; i < warmup; i++) {
+                engine.generate(request);
+            }
+            List<Timings> timings = new ArrayList<>();
+            long pngNanos = 0;
+            for (int i = 0; i < runs; i++) {
+                GenerationResult result = engine.generate(request);
+                Timings t = result.timings();
+                timings.add(t);
+                long pngStart = System.nanoTime();
+                result.images().get(0).png();
+                pngNanos += System.nanoTime() - pngStart;
+                out.printf("run %d: total %.1f ms, UNet %.1f ms (%.2f ms/step, %d calls), inside ONNX Runtime %.1f ms, "
+                                + "pipeline overhead %.2f ms (%.2f%%)%n", i + 1, ms(t.total().toNanos()),
+                        ms(t.unet().toNanos()), ms(t.unetPerStep().toNanos()), t.unetCalls(),
+                        ms(t.inOnnxRuntime().toNanos()), ms(t.total().toNanos() - t.inOnnxRuntime().toNanos()),
+                        100 * t.overheadFraction());
+            }
+            timings.sort(Comparator.comparingDouble(Timings::overheadFraction));
+            Timings median = timings.get(timings.size() / 2);
+            out.printf("median: UNet %.2f ms/step, pipeline overhead %.2f%% of wall time%n",
+                    ms(median.unetPerStep().toNanos()), 100 * median.overheadFraction());
+            out.printf("PNG encoding (after the pipeline, not counted above): %.1f ms per image%n", ms(pngNanos) / runs);
+        }
+        return 0;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

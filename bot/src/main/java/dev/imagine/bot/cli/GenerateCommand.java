@@ -1,0 +1,165 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.engine.CancellationToken;
+import dev.imagine.engine.EngineOptions;
+import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.GeneratedImage;
+import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.ImageInput;
+import dev.imagine.engine.ProgressListener;
+import dev.imagine.engine.SamplerKind;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code imagine generate}: one job from the command line, written as PNG files with their parameters. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate images from a prompt (and optionally an init image) with a Stable Diffusion ONNX model.")
+final class GenerateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Stable Diffusion ONNX folder.")
+    Path model;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
+    String prompt;
+
+    @Option(names = "--negative", paramLabel = "TEXT", description = "What to avoid.")
+    String negative;
+
+    @Option(names = "--seed", paramLabel = "N", description = "0..4294967295; random (and printed) when absent.")
+    Long seed;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Denoising steps, 1..150 (default: the model's).")
+    Integer steps;
+
+    @Option(names = {"--guidance", "--cfg"}, paramLabel = "F", description = "Guidance scale, 0..30 (default 7.5).")
+    Double guidance;
+
+    @Option(names = "--sampler", paramLabel = "NAME", converter = SamplerConverter.class,
+            description = "ddim, pndm (plms), euler or euler-a (default: the model's own).")
+    SamplerKind sampler;
+
+    @Option(names = {"--width", "-W"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
+    Integer width;
+
+    @Option(names = {"--height", "-H"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
+    Integer height;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "Images, 1..8; image i uses seed+i.")
+    int count;
+
+    @Option(names = "--init-image", paramLabel = "FILE", description = "PNG, JPEG or WebP to start from (img2img).")
+    Path initImage;
+
+    @Option(names = "--strength", paramLabel = "F", description = "img2img: 0 keeps the image, 1 replaces it (default 0.75).")
+    Double strength;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "cpu, cuda, cuda:N or auto (default auto: CUDA when usable, else CPU).")
+    ExecutionDevice device;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU threads per operator; 0 lets ONNX Runtime choose.")
+    int threads;
+
+    @Option(names = {"--out", "-o"}, paramLabel = "FILE|DIR", defaultValue = "out",
+            description = "A .png file, or a folder (default ./out).")
+    Path out;
+
+    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        GenerationRequest request = buildRequest();
+        EngineOptions options = EngineOptions.defaults().withDevice(device);
+        options = new EngineOptions(options.device(), threads, 0, options.cuda());
+        try (ImageEngine engine = ImageEngine.open(model, options)) {
+            ProgressListener progress = !noProgress && System.console() != null
+                    ? new ProgressBar(stderr) : ProgressListener.NONE;
+            GenerationResult result = engine.generate(request, progress, new CancellationToken());
+            if (progress instanceof ProgressBar bar) {
+                bar.finish();
+            }
+            if (request.seed() == null) {
+                stderr.println("seed " + result.request().seed() + " (random)");
+            }
+            if (!result.truncatedPrompt().isEmpty()) {
+                stderr.println("note: the prompt is longer than CLIP's 75 tokens; not used: " + result.truncatedPrompt());
+            }
+            if (!result.truncatedNegativePrompt().isEmpty()) {
+                stderr.println("note: the negative prompt is longer than 75 tokens; not used: "
+                        + result.truncatedNegativePrompt());
+            }
+            for (Path written : write(result)) {
+                stdout.println(written);
+            }
+        }
+        return 0;
+    }
+
+    GenerationRequest buildRequest() throws IOException {
+        BufferedImage init = null;
+        if (initImage != null) {
+            if (!Files.isRegularFile(initImage)) {
+                throw new UserException("init image " + initImage + " does not exist");
+            }
+            if (Files.size(initImage) > ImageInput.DEFAULT_MAX_BYTES) {
+                throw new UserException("init image " + initImage + " is " + Files.size(initImage) / (1024 * 1024)
+                        + " MB; the limit is " + ImageInput.DEFAULT_MAX_BYTES / (1024 * 1024) + " MB");
+            }
+            init = ImageInput.decode(Files.readAllBytes(initImage));
+        } else if (strength != null) {
+            throw new UserException("--strength needs --init-image");
+        }
+        return GenerationRequest.builder(prompt)
+                .negativePrompt(negative)
+                .seed(seed)
+                .sampler(sampler)
+                .steps(steps)
+                .guidance(guidance)
+                .width(width)
+                .height(height)
+                .count(count)
+                .initImage(init)
+                .strength(strength)
+                .build();
+    }
+
+    private List<Path> write(GenerationResult result) throws IOException {
+        List<Path> files = new ArrayList<>();
+        boolean single = out.getFileName() != null && out.getFileName().toString().toLowerCase().endsWith(".png");
+        for (GeneratedImage image : result.images()) {
+            Path target;
+            if (single) {
+                String name = out.getFileName().toString();
+                String stem = name.substring(0, name.length() - 4);
+                target = result.images().size() == 1 ? out : out.resolveSibling(stem + "-" + image.seed() + ".png");
+            } else {
+                target = out.resolve("imagine-" + image.seed() + ".png");
+            }
+            Path parent = target.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(target, image.png());
+            files.add(target);
+        }
+        return files;
+    }
+}

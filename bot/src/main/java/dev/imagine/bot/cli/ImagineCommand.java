@@ -1,0 +1,57 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.engine.EngineException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code imagine} command line: {@code generate}, {@code demo-model}, {@code bench}. */
+@Command(name = "imagine",
+        mixinStandardHelpOptions = true,
+        versionProvider = ImagineCommand.Version.class,
+        description = "Self-hosted Stable Diffusion on ONNX Runtime.",
+        subcommands = {GenerateCommand.class, DemoModelCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class ImagineCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the command line with the given streams and returns the exit status: 0 on success, 2 for a bad
+     * argument, request or model (the message says which), 1 for other failures.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new ImagineCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof EngineException || e instanceof IllegalArgumentException || e instanceof UserException) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+            err.println("error: " + e);
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ImagineCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"imagine " + (version == null ? "development build" : version)};
+        }
+    }
+}

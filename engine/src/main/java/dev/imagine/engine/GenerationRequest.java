@@ -1,0 +1,234 @@
+package dev.imagine.engine;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * One text-to-image or image-to-image job. Fields left {@code null} take the model's defaults when the engine
+ * runs it; the {@link GenerationResult} carries the request with every field filled in, which reruns the job
+ * exactly. An invalid request cannot be built: every limit below is checked with a message a chat user can act on.
+ *
+ * @param prompt what to draw; at most {@value #MAX_PROMPT_CHARS} characters (only the first 75 CLIP tokens are
+ *     used; the result reports the words that were cut)
+ * @param negativePrompt what to avoid; empty for none
+ * @param seed 0 to 4294967295; image {@code i} uses {@code seed + i}; {@code null} picks one at random
+ * @param sampler {@code null} for the model's own
+ * @param steps denoising steps, 1 to {@value #MAX_STEPS}
+ * @param guidance classifier-free guidance scale, 0 to {@value #MAX_GUIDANCE}; 1 or less skips the negative half
+ * @param width multiple of 8 from {@value #MIN_SIDE} to {@value #MAX_SIDE}
+ * @param height multiple of 8 from {@value #MIN_SIDE} to {@value #MAX_SIDE}
+ * @param count images, 1 to {@value #MAX_COUNT}
+ * @param initImage the image to start from (img2img), or {@code null} for text-to-image; resized to the request's
+ *     size, which defaults to its own size snapped down to a multiple of 8
+ * @param strength img2img only: 0 keeps the image, 1 replaces it; default 0.75
+ */
+public record GenerationRequest(
+        String prompt,
+        String negativePrompt,
+        Long seed,
+        SamplerKind sampler,
+        Integer steps,
+        Double guidance,
+        Integer width,
+        Integer height,
+        int count,
+        BufferedImage initImage,
+        Double strength) {
+
+    /** Longest prompt accepted, in characters. */
+    public static final int MAX_PROMPT_CHARS = 4000;
+    /** Most denoising steps. */
+    public static final int MAX_STEPS = 150;
+    /** Largest guidance scale. */
+    public static final double MAX_GUIDANCE = 30;
+    /** Smallest image side. */
+    public static final int MIN_SIDE = 64;
+    /** Largest image side. */
+    public static final int MAX_SIDE = 2048;
+    /** Most images per request. */
+    public static final int MAX_COUNT = 8;
+    /** Largest seed (seeds are unsigned 32-bit, as PyTorch's generator uses them). */
+    public static final long MAX_SEED = 4_294_967_295L;
+    /** img2img strength when none is given. */
+    public static final double DEFAULT_STRENGTH = 0.75;
+
+    /** Validates every field. */
+    public GenerationRequest {
+        if (prompt == null) {
+            throw new IllegalArgumentException("a prompt is required");
+        }
+        if (prompt.length() > MAX_PROMPT_CHARS) {
+            throw new IllegalArgumentException("the prompt is " + prompt.length() + " characters long; the limit is "
+                    + MAX_PROMPT_CHARS + " (and only about 75 words are used)");
+        }
+        if (negativePrompt == null) {
+            negativePrompt = "";
+        }
+        if (negativePrompt.length() > MAX_PROMPT_CHARS) {
+            throw new IllegalArgumentException("the negative prompt is " + negativePrompt.length()
+                    + " characters long; the limit is " + MAX_PROMPT_CHARS);
+        }
+        if (seed != null && (seed < 0 || seed > MAX_SEED)) {
+            throw new IllegalArgumentException("seed must be between 0 and " + MAX_SEED + ", got " + seed);
+        }
+        if (seed != null && seed + count - 1 > MAX_SEED) {
+            throw new IllegalArgumentException("seed " + seed + " with " + count + " images goes past " + MAX_SEED
+                    + " (image i uses seed + i); use a smaller seed");
+        }
+        if (steps != null && (steps < 1 || steps > MAX_STEPS)) {
+            throw new IllegalArgumentException("steps must be between 1 and " + MAX_STEPS + ", got " + steps);
+        }
+        if (guidance != null && (!(guidance >= 0) || guidance > MAX_GUIDANCE)) {
+            throw new IllegalArgumentException("guidance must be between 0 and " + (int) MAX_GUIDANCE + ", got " + guidance);
+        }
+        checkSide("width", width);
+        checkSide("height", height);
+        if (count < 1 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("count must be between 1 and " + MAX_COUNT + ", got " + count);
+        }
+        if (strength != null) {
+            if (!(strength >= 0 && strength <= 1)) {
+                throw new IllegalArgumentException("strength must be between 0 and 1, got " + strength);
+            }
+            if (initImage == null) {
+                throw new IllegalArgumentException("strength applies only to image-to-image; attach an init image");
+            }
+        }
+    }
+
+    private static void checkSide(String name, Integer value) {
+        if (value != null && (value < MIN_SIDE || value > MAX_SIDE || value % 8 != 0)) {
+            throw new IllegalArgumentException(name + " must be a multiple of 8 between " + MIN_SIDE + " and "
+                    + MAX_SIDE + ", got " + value);
+        }
+    }
+
+    /** A builder for {@code prompt} with every other field at its default. */
+    public static Builder builder(String prompt) {
+        return new Builder(prompt);
+    }
+
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(prompt);
+        b.negativePrompt = negativePrompt;
+        b.seed = seed;
+        b.sampler = sampler;
+        b.steps = steps;
+        b.guidance = guidance;
+        b.width = width;
+        b.height = height;
+        b.count = count;
+        b.initImage = initImage;
+        b.strength = strength;
+        return b;
+    }
+
+    /** Whether this is an image-to-image job. */
+    public boolean isImageToImage() {
+        return initImage != null;
+    }
+
+    /** Builds requests; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String prompt;
+        private String negativePrompt = "";
+        private Long seed;
+        private SamplerKind sampler;
+        private Integer steps;
+        private Double guidance;
+        private Integer width;
+        private Integer height;
+        private int count = 1;
+        private BufferedImage initImage;
+        private Double strength;
+
+        private Builder(String prompt) {
+            this.prompt = prompt;
+        }
+
+        /** Sets the prompt. */
+        public Builder prompt(String value) {
+            prompt = value;
+            return this;
+        }
+
+        /** Sets the negative prompt; {@code null} means none. */
+        public Builder negativePrompt(String value) {
+            negativePrompt = value;
+            return this;
+        }
+
+        /** Sets the seed; {@code null} picks one at random. */
+        public Builder seed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        /** Sets the seed. */
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** Sets the sampler; {@code null} for the model's own. */
+        public Builder sampler(SamplerKind value) {
+            sampler = value;
+            return this;
+        }
+
+        /** Sets the number of denoising steps. */
+        public Builder steps(Integer value) {
+            steps = value;
+            return this;
+        }
+
+        /** Sets the guidance scale. */
+        public Builder guidance(Double value) {
+            guidance = value;
+            return this;
+        }
+
+        /** Sets the width in pixels. */
+        public Builder width(Integer value) {
+            width = value;
+            return this;
+        }
+
+        /** Sets the height in pixels. */
+        public Builder height(Integer value) {
+            height = value;
+            return this;
+        }
+
+        /** Sets width and height. */
+        public Builder size(int w, int h) {
+            width = w;
+            height = h;
+            return this;
+        }
+
+        /** Sets the number of images. */
+        public Builder count(int value) {
+            count = value;
+            return this;
+        }
+
+        /** Sets the image to start from (img2img); {@code null} for text-to-image. */
+        public Builder initImage(BufferedImage value) {
+            initImage = value;
+            return this;
+        }
+
+        /** Sets the img2img strength. */
+        public Builder strength(Double value) {
+            strength = value;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public GenerationRequest build() {
+            return new GenerationRequest(prompt, negativePrompt, seed, sampler, steps, guidance, width, height, count,
+                    initImage, strength);
+        }
+    }
+}

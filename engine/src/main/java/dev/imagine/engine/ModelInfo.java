@@ -1,0 +1,42 @@
+package dev.imagine.engine;
+
+import java.nio.file.Path;
+
+/**
+ * What the engine found in a model folder, and the defaults it applies to requests.
+ *
+ * @param name the folder's name
+ * @param path the folder
+ * @param pipelineClass {@code _class_name} of {@code model_index.json}
+ * @param hiddenSize text-encoder width (768 for SD 1.x, 1024 for SD 2.x)
+ * @param idsType dtype of the text encoder's {@code input_ids}
+ * @param unetInputs the UNet's inputs with dtypes and shapes
+ * @param halfPrecision whether the UNet takes float16
+ * @param fixedBatch the UNet's batch size fixed by the export, or 0 when dynamic
+ * @param imageToImage whether the folder has a VAE encoder (img2img)
+ * @param defaultSampler sampler used when a request names none
+ * @param defaultSteps steps used when a request names none
+ * @param defaultGuidance guidance used when a request names none
+ * @param defaultWidth width used when a request names none
+ * @param defaultHeight height used when a request names none
+ * @param fingerprint a short hash of the model files' names, sizes and headers; it changes when the files do
+ * @param device where it runs, e.g. {@code CPU} or {@code CUDA device 0}
+ */
+public record ModelInfo(
+        String name,
+        Path path,
+        String pipelineClass,
+        int hiddenSize,
+        String idsType,
+        String unetInputs,
+        boolean halfPrecision,
+        int fixedBatch,
+        boolean imageToImage,
+        SamplerKind defaultSampler,
+        int defaultSteps,
+        double defaultGuidance,
+        int defaultWidth,
+        int defaultHeight,
+        String fingerprint,
+        String device) {
+}

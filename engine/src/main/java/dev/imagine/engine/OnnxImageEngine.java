@@ -1,0 +1,239 @@
+package dev.imagine.engine;
+
+import dev.imagine.engine.model.ModelFolder;
+import dev.imagine.engine.model.ModelFolderException;
+import dev.imagine.engine.onnx.ExecutionSettings;
+import dev.imagine.engine.onnx.InferenceException;
+import dev.imagine.engine.onnx.SessionFactory;
+import dev.imagine.engine.onnx.TextEncoder;
+import dev.imagine.engine.onnx.Unet;
+import dev.imagine.engine.onnx.VaeDecoder;
+import dev.imagine.engine.onnx.VaeEncoder;
+import dev.imagine.engine.sampler.NoiseScheduleConfig;
+import dev.imagine.engine.text.ClipTokenizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ONNX Runtime engine: owns one model's sessions and runs jobs through {@link DiffusionPipeline}. */
+final class OnnxImageEngine implements ImageEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxImageEngine.class);
+
+    static final int DEFAULT_STEPS = 25;
+    static final double DEFAULT_GUIDANCE = 7.5;
+    static final int DEFAULT_SIDE = 512;
+
+    private final ModelFolder folder;
+    private final SessionFactory sessions;
+    private final ClipTokenizer tokenizer;
+    private final NoiseScheduleConfig schedule;
+    private final TextEncoder textEncoder;
+    private final Unet unet;
+    private final VaeDecoder vaeDecoder;
+    private final Object encoderLock = new Object();
+    private VaeEncoder vaeEncoder;
+    private final ModelInfo info;
+    private final DiffusionPipeline pipeline;
+
+    private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
+            NoiseScheduleConfig schedule, TextEncoder textEncoder, Unet unet, VaeDecoder vaeDecoder) {
+        this.folder = folder;
+        this.sessions = sessions;
+        this.tokenizer = tokenizer;
+        this.schedule = schedule;
+        this.textEncoder = textEncoder;
+        this.unet = unet;
+        this.vaeDecoder = vaeDecoder;
+        this.info = describe();
+        this.pipeline = new DiffusionPipeline(this);
+    }
+
+    static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
+        ModelFolder folder;
+        try {
+            folder = ModelFolder.open(dir);
+        } catch (ModelFolderException e) {
+            throw new EngineException(e.unsupported() ? EngineException.Reason.UNSUPPORTED_MODEL
+                    : EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
+        }
+        ClipTokenizer tokenizer;
+        try {
+            tokenizer = ClipTokenizer.load(folder.tokenizerDir());
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL,
+                    "the tokenizer of " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+        NoiseScheduleConfig schedule;
+        try {
+            schedule = NoiseScheduleConfig.parse(folder.schedulerConfig());
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL,
+                    "scheduler/scheduler_config.json of " + dir + ": " + e.getMessage(), e);
+        }
+        SessionFactory sessions = new SessionFactory(settings(options));
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            TextEncoder textEncoder = track(opened, TextEncoder.open(sessions, folder.textEncoder()));
+            Unet unet = track(opened, Unet.open(sessions, folder.unet()));
+            VaeDecoder vaeDecoder = track(opened, VaeDecoder.open(sessions, folder.vaeDecoder()));
+            checkCompatible(dir, textEncoder, unet);
+            OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder, unet,
+                    vaeDecoder);
+            LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
+                    engine.info.hiddenSize(), unet.describeInputs());
+            return engine;
+        } catch (InferenceException e) {
+            closeAll(opened);
+            throw translateLoad(e, dir, sessions.onGpu());
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T part) {
+        opened.add(part);
+        return part;
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Closing a model part failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void checkCompatible(java.nio.file.Path dir, TextEncoder textEncoder, Unet unet) {
+        int fromText = textEncoder.declaredHiddenSize();
+        int fromUnet = unet.declaredHiddenSize();
+        if (fromText > 0 && fromUnet > 0 && fromText != fromUnet) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, "the text encoder of " + dir + " gives " + fromText
+                    + " values per token but its UNet expects " + fromUnet
+                    + "; the text_encoder and unet folders come from different models");
+        }
+    }
+
+    private static EngineException translateLoad(InferenceException e, java.nio.file.Path dir, boolean gpu) {
+        switch (e.kind()) {
+            case OUT_OF_MEMORY:
+                return new EngineException(EngineException.Reason.OUT_OF_MEMORY, (gpu ? "GPU" : "host")
+                        + " out of memory while loading " + dir + "; free memory, use an fp16 export"
+                        + (gpu ? " or set a smaller engine.cuda.memory-limit" : ""), e);
+            case UNSUPPORTED_OPERATOR:
+                return new EngineException(EngineException.Reason.UNSUPPORTED_MODEL, (gpu ? "" : "this model "
+                        + "cannot run on the CPU, probably because it is a float16 (fp16) export: use an fp32 export "
+                        + "or run on a CUDA GPU (device cuda). ") + e.getMessage(), e);
+            default:
+                return new EngineException(EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
+        }
+    }
+
+    private static ExecutionSettings settings(EngineOptions options) {
+        ExecutionSettings.Provider provider;
+        switch (options.device().kind()) {
+            case CPU:
+                provider = ExecutionSettings.Provider.CPU;
+                break;
+            case CUDA:
+                provider = ExecutionSettings.Provider.CUDA;
+                break;
+            default:
+                provider = ExecutionSettings.Provider.AUTO;
+                break;
+        }
+        CudaOptions cuda = options.cuda();
+        return new ExecutionSettings(provider, options.device().index(), options.intraOpThreads(),
+                options.interOpThreads(), cuda.memoryLimitBytes(), cuda.convAlgorithmSearch().name(),
+                cuda.arenaStrategy().onnxName());
+    }
+
+    private ModelInfo describe() {
+        SamplerKind sampler = SamplerKind.forDiffusersClass(schedule.className());
+        if (sampler == null) {
+            sampler = SamplerKind.EULER_ANCESTRAL;
+        }
+        int side = DEFAULT_SIDE;
+        if (unet.fixedLatentHeight() > 0) {
+            side = unet.fixedLatentHeight() * 8;
+        } else if (folder.unetSampleSize().isPresent()) {
+            side = folder.unetSampleSize().get() * 8;
+        }
+        int width = unet.fixedLatentWidth() > 0 ? unet.fixedLatentWidth() * 8 : side;
+        int hidden = textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
+        return new ModelInfo(folder.name(), folder.root(), folder.pipelineClass(), hidden, textEncoder.idsType(),
+                unet.describeInputs(), unet.halfPrecision(), unet.fixedBatch(), folder.vaeEncoder().isPresent(),
+                sampler, DEFAULT_STEPS, DEFAULT_GUIDANCE, width, side, ModelFingerprint.of(folder.root()),
+                sessions.description());
+    }
+
+    ModelFolder folder() {
+        return folder;
+    }
+
+    ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    NoiseScheduleConfig schedule() {
+        return schedule;
+    }
+
+    TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    Unet unet() {
+        return unet;
+    }
+
+    VaeDecoder vaeDecoder() {
+        return vaeDecoder;
+    }
+
+    boolean onGpu() {
+        return sessions.onGpu();
+    }
+
+    /** The VAE encoder, opened on first use; img2img without one is refused with a clear sentence. */
+    VaeEncoder vaeEncoder() throws InferenceException {
+        synchronized (encoderLock) {
+            if (vaeEncoder == null) {
+                if (folder.vaeEncoder().isEmpty()) {
+                    throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + folder.name()
+                            + " has no vae_encoder/model.onnx, so it cannot start from an image (img2img); "
+                            + "use a text prompt alone or an export that includes the VAE encoder");
+                }
+                vaeEncoder = VaeEncoder.open(sessions, folder.vaeEncoder().get());
+            }
+            return vaeEncoder;
+        }
+    }
+
+    @Override
+    public ModelInfo model() {
+        return info;
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, ProgressListener listener,
+            CancellationToken cancellation) {
+        return pipeline.generate(request, listener, cancellation);
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> parts = new ArrayList<>(List.of(textEncoder, unet, vaeDecoder));
+        synchronized (encoderLock) {
+            if (vaeEncoder != null) {
+                parts.add(vaeEncoder);
+                vaeEncoder = null;
+            }
+        }
+        closeAll(parts);
+    }
+}
