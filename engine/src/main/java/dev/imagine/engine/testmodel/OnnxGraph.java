@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -74,7 +75,7 @@ final class OnnxGraph {
 
     /** Adds a node with one automatically named output and returns that name. */
     String op(String opType, String[] inputs, AttributeProto... attributes) {
-        String output = "t" + counter + "_" + opType.toLowerCase(java.util.Locale.ROOT);
+        String output = "t" + counter + "_" + opType.toLowerCase(Locale.ROOT);
         opTo(output, opType, inputs, attributes);
         return output;
     }

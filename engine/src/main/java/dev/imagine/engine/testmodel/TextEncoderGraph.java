@@ -11,7 +11,7 @@ import java.util.Random;
 /**
  * A CLIP-shaped text encoder: token embedding (ids modulo a small prime), position embedding, a mix with
  * the mean over the sequence, one dense layer with tanh. The pooled output is the mean over the sequence.
- * Every batch row is computed on its own.
+ * Every batch row is computed on its own. Like CLIP it has 77 positions: longer sequences fail.
  */
 final class TextEncoderGraph {
 

@@ -197,6 +197,36 @@ class TinyModelRunTest {
         }
     }
 
+    /**
+     * What keeps image-to-image close to its init image: for a flat latent noised to t=151 the denoised
+     * estimate {@code (x - s1 * eps) / s0} is much closer to the latent than the noised input is.
+     * alphaBar(151) = 0.826399 (python3 over the SD1 schedule, see unetScalesBlurredAndDetailParts).
+     */
+    @Test
+    void unetRemovesMostNoiseFromANoisedFlatLatent() throws Exception {
+        try (Pipeline p = new Pipeline(dir, TinyModelSpec.tiny())) {
+            int size = 16;
+            int plane = size * size;
+            float[] level = {0.8f, -0.5f, 0.3f, 0.1f};
+            double s0 = Math.sqrt(0.826399);
+            double s1 = Math.sqrt(1 - 0.826399);
+            Random random = new Random(8);
+            float[] noised = new float[4 * plane];
+            for (int i = 0; i < noised.length; i++) {
+                noised[i] = (float) (s0 * level[i / plane] + s1 * random.nextGaussian());
+            }
+            float[] states = p.encodeText(CAT).get("last_hidden_state").values();
+            float[] eps = p.predict(noised, 1, size, size, new float[] {151}, states).values();
+            double before = 0;
+            double after = 0;
+            for (int i = 0; i < noised.length; i++) {
+                before += Math.pow(noised[i] / s0 - level[i / plane], 2);
+                after += Math.pow((noised[i] - s1 * eps[i]) / s0 - level[i / plane], 2);
+            }
+            assertThat(Math.sqrt(after / noised.length)).isLessThan(0.3 * Math.sqrt(before / noised.length));
+        }
+    }
+
     @Test
     void decoderOfEncoderGivesTheBlockAveragesOfTheImage() throws Exception {
         try (Pipeline p = new Pipeline(dir, TinyModelSpec.tiny())) {

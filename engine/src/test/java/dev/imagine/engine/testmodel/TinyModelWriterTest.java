@@ -132,6 +132,8 @@ class TinyModelWriterTest {
                 .schedulerOverride("beta_schedule", "linear")
                 .schedulerOverride("original_inference_steps", 50)
                 .schedulerOverride("rescale_betas_zero_snr", true)
+                .schedulerOverride("clip_sample", null)
+                .schedulerOverride("trained_betas", List.of(0.001, 0.002))
                 .build();
         TinyModelWriter.write(dir, spec);
         JsonNode config = read("scheduler/scheduler_config.json");
@@ -142,6 +144,8 @@ class TinyModelWriterTest {
         assertThat(config.get("beta_schedule").asText()).isEqualTo("linear");
         assertThat(config.get("original_inference_steps").asInt()).isEqualTo(50);
         assertThat(config.get("rescale_betas_zero_snr").asBoolean()).isTrue();
+        assertThat(config.get("clip_sample").isNull()).isTrue();
+        assertThat(config.get("trained_betas").toString()).isEqualTo("[0.001,0.002]");
         assertThat(read("model_index.json").get("scheduler").get(1).asText()).isEqualTo("EulerDiscreteScheduler");
     }
 
