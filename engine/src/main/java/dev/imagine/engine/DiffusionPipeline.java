@@ -280,8 +280,7 @@ final class DiffusionPipeline {
                 for (int k = 0; k < latentSize; k++) {
                     scaled[k] = latents[i][k] / scale;
                 }
-                float[] planes = engine.vaeDecoder().decode(scaled, latentHeight, latentWidth);
-                BufferedImage image = ImageTensors.fromTensor(planes, 0, job.width(), job.height());
+                BufferedImage image = engine.vaeDecoder().decode(scaled, latentHeight, latentWidth);
                 long seed = job.seed() + i;
                 images.add(new GeneratedImage(i, seed, image, Parameters.describe(job, seed, engine.model())));
             }

@@ -75,14 +75,11 @@ public final class ImageTensors {
     }
 
     static int toByte(float value) {
-        float x = value / 2f + 0.5f;
-        if (!(x > 0f)) {
-            return 0;
-        }
-        if (x >= 1f) {
-            return 255;
-        }
-        return (int) Math.rint(x * 255f);
+        // Branch-free so the loop stays fast: max/min clamp to [0, 1]; NaN passes through them and becomes 0 below.
+        float x = Math.min(Math.max(value / 2f + 0.5f, 0f), 1f);
+        // Adding 2^23 leaves a float whose unit is 1, so the hardware's round-half-to-even does numpy's rint, and
+        // the integer sits in the low mantissa bits (floatToIntBits maps every NaN to 0x7fc00000, low byte 0).
+        return Float.floatToIntBits(x * 255f + 0x1.0p23f) & 0xFF;
     }
 
     private static void checkRange(int length, int offset, int width, int height) {

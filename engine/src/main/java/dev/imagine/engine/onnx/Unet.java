@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The denoising UNet. Reads from the graph the dtype of {@code sample} and {@code encoder_hidden_states}
@@ -23,6 +24,7 @@ public final class Unet implements AutoCloseable {
     private final Port timestep;
     private final Port context;
     private final String output;
+    private final AtomicReference<Buffers> spare = new AtomicReference<>();
 
     private Unet(Graph graph) throws InferenceException {
         this.graph = graph;
@@ -119,14 +121,14 @@ public final class Unet implements AutoCloseable {
     }
 
     /**
-     * Allocates the tensors for a run of {@code rows} latents of {@code height x width}, with each row's
-     * encoder states fixed for the whole run. The caller closes the returned batch.
+     * Prepares a run of {@code rows} latents of {@code height x width}, with each row's encoder states fixed for the
+     * whole run. The tensors of the last finished run are reused when the shapes match (fresh native buffers cost
+     * page faults on every job); concurrent runs get their own. The caller closes the returned batch.
      *
      * @param rowStates one array of {@code 77 * hidden} floats per row
      */
     public Batch prepare(List<float[]> rowStates, int height, int width) throws InferenceException {
         int rows = rowStates.size();
-        int chunk = fixedBatch() > 0 ? fixedBatch() : rows;
         int stateLength = rowStates.get(0).length;
         int tokens = declaredSequenceLength() > 0 ? declaredSequenceLength() : 77;
         if (stateLength % tokens != 0) {
@@ -139,6 +141,26 @@ public final class Unet implements AutoCloseable {
                     + hidden + " values per token but the UNet expects " + declaredHiddenSize()
                     + "; the text_encoder and unet folders come from different models");
         }
+        Buffers buffers = spare.getAndSet(null);
+        if (buffers != null && !buffers.fits(rows, height, width, stateLength)) {
+            buffers.close();
+            buffers = null;
+        }
+        if (buffers == null) {
+            buffers = allocate(rows, height, width, tokens, hidden);
+        }
+        for (int c = 0; c < buffers.contexts.size(); c++) {
+            HostTensor states = buffers.contexts.get(c);
+            for (int row = 0; row < buffers.chunk; row++) {
+                float[] source = rowStates.get(Math.min(c * buffers.chunk + row, rows - 1));
+                states.write(source, 0, stateLength, row * stateLength);
+            }
+        }
+        return new Batch(buffers);
+    }
+
+    private Buffers allocate(int rows, int height, int width, int tokens, int hidden) throws InferenceException {
+        int chunk = fixedBatch() > 0 ? fixedBatch() : rows;
         List<HostTensor> owned = new ArrayList<>();
         try {
             long[] latentShape = {chunk, LATENT_CHANNELS, height, width};
@@ -150,15 +172,10 @@ public final class Unet implements AutoCloseable {
             HostTensor time = track(owned, HostTensor.allocate(graph.environment(), timestep.type(), timeShape));
             List<HostTensor> contexts = new ArrayList<>();
             for (int start = 0; start < rows; start += chunk) {
-                HostTensor states = track(owned, HostTensor.allocate(graph.environment(), context.type(),
-                        new long[] {chunk, tokens, hidden}));
-                for (int row = 0; row < chunk; row++) {
-                    float[] source = rowStates.get(Math.min(start + row, rows - 1));
-                    states.write(source, 0, stateLength, row * stateLength);
-                }
-                contexts.add(states);
+                contexts.add(track(owned, HostTensor.allocate(graph.environment(), context.type(),
+                        new long[] {chunk, tokens, hidden})));
             }
-            return new Batch(rows, chunk, LATENT_CHANNELS * height * width, sampleIn, time, contexts, out, owned);
+            return new Buffers(rows, chunk, height, width, tokens * hidden, sampleIn, time, contexts, out, owned);
         } catch (OrtException e) {
             owned.forEach(HostTensor::close);
             throw Graph.translate(e, "allocating UNet tensors", false);
@@ -173,37 +190,62 @@ public final class Unet implements AutoCloseable {
         return tensor;
     }
 
-    /** The tensors of one generation's UNet calls, reused at every step. Not thread-safe. */
-    public final class Batch implements AutoCloseable {
-        private final int rows;
-        private final int chunk;
-        private final int rowLength;
-        private final HostTensor sampleIn;
-        private final HostTensor time;
-        private final List<HostTensor> contexts;
-        private final HostTensor out;
-        private final List<HostTensor> owned;
-        private final Map<String, OnnxTensor> feeds = new HashMap<>();
-        private final Map<String, OnnxTensor> pinned;
+    /** The native tensors of one run's shape. */
+    private static final class Buffers implements AutoCloseable {
+        final int rows;
+        final int chunk;
+        final int height;
+        final int width;
+        final int stateLength;
+        final HostTensor sampleIn;
+        final HostTensor time;
+        final List<HostTensor> contexts;
+        final HostTensor out;
+        final List<HostTensor> owned;
 
-        private Batch(int rows, int chunk, int rowLength, HostTensor sampleIn, HostTensor time,
+        Buffers(int rows, int chunk, int height, int width, int stateLength, HostTensor sampleIn, HostTensor time,
                 List<HostTensor> contexts, HostTensor out, List<HostTensor> owned) {
             this.rows = rows;
             this.chunk = chunk;
-            this.rowLength = rowLength;
+            this.height = height;
+            this.width = width;
+            this.stateLength = stateLength;
             this.sampleIn = sampleIn;
             this.time = time;
             this.contexts = contexts;
             this.out = out;
             this.owned = owned;
-            this.pinned = Map.of(output, out.tensor());
-            feeds.put(sample.name(), sampleIn.tensor());
-            feeds.put(timestep.name(), time.tensor());
+        }
+
+        boolean fits(int r, int h, int w, int s) {
+            return rows == r && height == h && width == w && stateLength == s;
+        }
+
+        @Override
+        public void close() {
+            owned.forEach(HostTensor::close);
+        }
+    }
+
+    /** The tensors of one generation's UNet calls, reused at every step. Not thread-safe. */
+    public final class Batch implements AutoCloseable {
+        private final Buffers buffers;
+        private final int rowLength;
+        private final Map<String, OnnxTensor> feeds = new HashMap<>();
+        private final Map<String, OnnxTensor> pinned;
+        private boolean closed;
+
+        private Batch(Buffers buffers) {
+            this.buffers = buffers;
+            this.rowLength = LATENT_CHANNELS * buffers.height * buffers.width;
+            this.pinned = Map.of(output, buffers.out.tensor());
+            feeds.put(sample.name(), buffers.sampleIn.tensor());
+            feeds.put(timestep.name(), buffers.time.tensor());
         }
 
         /** UNet calls per step: 1 with a dynamic batch, more when the export fixed a smaller batch. */
         public int callsPerStep() {
-            return contexts.size();
+            return buffers.contexts.size();
         }
 
         /**
@@ -214,29 +256,43 @@ public final class Unet implements AutoCloseable {
          * @param result receives {@code rows * 4 * height * width} predictions
          */
         public void run(float[] samples, float timestepValue, float[] result) throws InferenceException {
-            time.fill(timestepValue);
-            for (int c = 0; c < contexts.size(); c++) {
+            int rows = buffers.rows;
+            int chunk = buffers.chunk;
+            buffers.time.fill(timestepValue);
+            for (int c = 0; c < buffers.contexts.size(); c++) {
                 int start = c * chunk;
                 for (int row = 0; row < chunk; row++) {
                     int source = Math.min(start + row, rows - 1);
-                    sampleIn.write(samples, source * rowLength, rowLength, row * rowLength);
+                    buffers.sampleIn.write(samples, source * rowLength, rowLength, row * rowLength);
                 }
-                feeds.put(context.name(), contexts.get(c).tensor());
+                feeds.put(context.name(), buffers.contexts.get(c).tensor());
                 try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
                     int valid = Math.min(chunk, rows - start);
-                    out.read(0, result, start * rowLength, valid * rowLength);
+                    buffers.out.read(0, result, start * rowLength, valid * rowLength);
                 }
             }
         }
 
+        /** Keeps the tensors for the next run of the same shape, or releases them. */
         @Override
         public void close() {
-            owned.forEach(HostTensor::close);
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Buffers previous = spare.getAndSet(buffers);
+            if (previous != null) {
+                previous.close();
+            }
         }
     }
 
     @Override
     public void close() {
+        Buffers kept = spare.getAndSet(null);
+        if (kept != null) {
+            kept.close();
+        }
         graph.close();
     }
 }

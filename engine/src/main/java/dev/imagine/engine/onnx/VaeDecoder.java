@@ -1,17 +1,23 @@
 package dev.imagine.engine.onnx;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.imagine.engine.image.ImageTensors;
+import java.awt.image.BufferedImage;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 
-/** The VAE decoder: one image's latents in, its RGB planes in [-1, 1] out (8x the latent size). Owns its graph. */
+/** The VAE decoder: one image's latents in, its 8-bit RGB pixels out (8x the latent size). Owns its graph. */
 public final class VaeDecoder implements AutoCloseable {
     private final Graph graph;
     private final Port latent;
     private final String output;
+    private final Object lock = new Object();
+    private HostTensor cachedInput;
+    private HostTensor cachedOutput;
+    private float[] cachedPixels;
+    private int cachedHeight;
+    private int cachedWidth;
 
     private VaeDecoder(Graph graph) throws InferenceException {
         this.graph = graph;
@@ -40,32 +46,52 @@ public final class VaeDecoder implements AutoCloseable {
     }
 
     /**
-     * Decodes one image.
+     * Decodes one image into 8-bit RGB pixels. The buffers of the last size are kept for the next call (a
+     * 2048x2048 image is 50 MB of floats), so calls are serialised.
      *
      * @param latents {@code 4 * height * width} values already divided by the scaling factor
-     * @return {@code 3 * 8height * 8width} values, channel-major
      */
-    public float[] decode(float[] latents, int height, int width) throws InferenceException {
+    public BufferedImage decode(float[] latents, int height, int width) throws InferenceException {
         long[] shape = {1, Unet.LATENT_CHANNELS, height, width};
-        try (HostTensor input = HostTensor.allocate(graph.environment(), latent.type(), shape)) {
-            input.write(latents, 0, latents.length, 0);
-            try (OrtSession.Result result = graph.run(Map.of(latent.name(), input.tensor()))) {
-                OnnxTensor pixels = Outputs.tensor(result, output, "vae_decoder");
-                long[] got = Outputs.shape(pixels);
-                long[] expected = {1, 3, 8L * height, 8L * width};
-                if (!Arrays.equals(got, expected)) {
-                    throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "vae_decoder returned shape "
-                            + Arrays.toString(got) + "; expected " + Arrays.toString(expected));
+        long[] outShape = {1, 3, 8L * height, 8L * width};
+        synchronized (lock) {
+            try {
+                if (cachedInput == null || cachedHeight != height || cachedWidth != width) {
+                    releaseCache();
+                    cachedInput = HostTensor.allocate(graph.environment(), latent.type(), shape);
+                    cachedOutput = HostTensor.allocate(graph.environment(), graph.outputs().get(output).type(), outShape);
+                    cachedPixels = new float[cachedOutput.size()];
+                    cachedHeight = height;
+                    cachedWidth = width;
                 }
-                return Outputs.floats(pixels, "vae_decoder");
+                cachedInput.write(latents, 0, latents.length, 0);
+                try (OrtSession.Result ignored = graph.run(Map.of(latent.name(), cachedInput.tensor()),
+                        Map.of(output, cachedOutput.tensor()))) {
+                    cachedOutput.read(0, cachedPixels, 0, cachedPixels.length);
+                }
+                return ImageTensors.fromTensor(cachedPixels, 0, 8 * width, 8 * height);
+            } catch (OrtException e) {
+                releaseCache();
+                throw Graph.translate(e, "preparing vae_decoder tensors", false);
             }
-        } catch (OrtException e) {
-            throw Graph.translate(e, "preparing vae_decoder input", false);
+        }
+    }
+
+    private void releaseCache() {
+        if (cachedInput != null) {
+            cachedInput.close();
+            cachedOutput.close();
+            cachedInput = null;
+            cachedOutput = null;
+            cachedPixels = null;
         }
     }
 
     @Override
     public void close() {
+        synchronized (lock) {
+            releaseCache();
+        }
         graph.close();
     }
 }
