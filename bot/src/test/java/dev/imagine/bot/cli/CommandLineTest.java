@@ -1,0 +1,132 @@
+package dev.imagine.bot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.engine.DemoModel;
+import dev.imagine.engine.GeneratedImage;
+import dev.imagine.engine.ImageInput;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code imagine} command line end to end on a generated tiny model. */
+class CommandLineTest {
+    @TempDir
+    static Path shared;
+    private static Path model;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        model = shared.resolve("tiny");
+        DemoModel.writeTiny(model);
+    }
+
+    private int run(String... args) {
+        return ImagineCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void generateWritesOnePngPerImageAndPrintsThePaths() throws IOException {
+        int status = run("generate", "--model", model.toString(), "--prompt", "a red fox", "--seed", "7",
+                "--steps", "3", "--width", "64", "--height", "96", "--count", "2", "--device", "cpu",
+                "--out", dir.resolve("fox.png").toString());
+        assertThat(status).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().collect(Collectors.toList());
+        assertThat(lines).containsExactly(dir.resolve("fox-7.png").toString(), dir.resolve("fox-8.png").toString());
+        BufferedImage image = ImageIO.read(dir.resolve("fox-8.png").toFile());
+        assertThat(image.getWidth()).isEqualTo(64);
+        assertThat(image.getHeight()).isEqualTo(96);
+        String png = new String(Files.readAllBytes(dir.resolve("fox-8.png")), StandardCharsets.ISO_8859_1);
+        assertThat(png).contains(GeneratedImage.PARAMETERS_KEY).contains("Seed: 8, Size: 64x96");
+    }
+
+    @Test
+    void sameSeedFromTheCommandLineGivesTheSameFile() throws IOException {
+        for (String name : List.of("a.png", "b.png")) {
+            assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--seed", "99",
+                    "--steps", "2", "--width", "64", "--height", "64", "--out", dir.resolve(name).toString())).isZero();
+        }
+        assertThat(Files.readAllBytes(dir.resolve("a.png"))).isEqualTo(Files.readAllBytes(dir.resolve("b.png")));
+    }
+
+    @Test
+    void withoutSeedARandomOneIsPickedAndPrinted() {
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--steps", "1",
+                "--width", "64", "--height", "64", "--out", dir.toString())).isZero();
+        assertThat(err.toString()).containsPattern("seed \\d+ \\(random\\)");
+        assertThat(out.toString().trim()).matches(".*imagine-\\d+\\.png");
+    }
+
+    @Test
+    void img2imgFromAFile() throws IOException {
+        Path init = dir.resolve("init.png");
+        BufferedImage picture = new BufferedImage(72, 64, BufferedImage.TYPE_INT_RGB);
+        picture.setRGB(10, 10, 0xFF0000);
+        ImageIO.write(picture, "png", init.toFile());
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--seed", "1", "--steps", "4",
+                "--init-image", init.toString(), "--strength", "0.5", "--out", dir.resolve("out.png").toString()))
+                .as(err.toString()).isZero();
+        BufferedImage result = ImageInput.decode(Files.readAllBytes(dir.resolve("out.png")));
+        assertThat(result.getWidth()).isEqualTo(72);
+    }
+
+    @Test
+    void badParametersExitWithTwoAndASentence() throws IOException {
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--steps", "500")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: steps must be between 1 and 150, got 500");
+
+        assertThat(run("generate", "--model", dir.resolve("missing").toString(), "--prompt", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("does not exist or is not a folder");
+
+        Path notAnImage = dir.resolve("notes.txt");
+        Files.writeString(notAnImage, "hello");
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--init-image", notAnImage.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("not a PNG, JPEG or WebP image");
+
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--strength", "0.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--strength needs --init-image");
+
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--sampler", "heun")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown sampler 'heun'");
+    }
+
+    @Test
+    void demoModelWritesAFolderTheEngineOpens() throws IOException {
+        Path demo = dir.resolve("demo");
+        assertThat(run("demo-model", demo.toString())).isZero();
+        try (Stream<Path> files = Files.walk(demo)) {
+            assertThat(files.map(p -> demo.relativize(p).toString().replace('\\', '/')))
+                    .contains("model_index.json", "unet/model.onnx", "vae_encoder/model.onnx", "tokenizer/vocab.json");
+        }
+        assertThat(err.toString()).contains("random weights");
+        assertThat(run("generate", "--model", demo.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
+                "--width", "64", "--height", "64", "--out", dir.resolve("demo.png").toString())).isZero();
+    }
+
+    @Test
+    void benchPrintsUnetTimeAndPipelineOverhead() {
+        assertThat(run("bench", "--model", model.toString(), "--size", "64", "--steps", "2", "--runs", "1",
+                "--warmup", "0", "--device", "cpu")).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("64x64 (8x8 latents), 2 steps")
+                .containsPattern("UNet [\\d.]+ ms/step, pipeline overhead [\\d.]+% of wall time");
+    }
+}
