@@ -13,6 +13,7 @@ import dev.imagine.engine.sampler.Sampler;
 import dev.imagine.engine.sampler.Samplers;
 import dev.imagine.engine.text.TokenizedPrompt;
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -241,30 +242,39 @@ final class DiffusionPipeline {
                 return;
             }
             int rows = rowStates.size();
-            float[] modelIn = new float[rows * latentSize];
-            float[] modelOut = new float[rows * latentSize];
             float[] prediction = new float[latentSize];
             try (Unet.Batch batch = engine.unet().prepare(rowStates, latentHeight, latentWidth)) {
+                // Float32 graphs that take the whole batch at once are fed and read in place; others go through arrays.
+                FloatBuffer direct = batch.inputView();
+                float[] modelIn = direct == null ? new float[rows * latentSize] : null;
+                float[] modelOut = direct == null ? new float[rows * latentSize] : null;
+                FloatBuffer in = direct != null ? direct : FloatBuffer.wrap(modelIn);
+                FloatBuffer out = direct != null ? batch.outputView() : FloatBuffer.wrap(modelOut);
                 for (int call = 0; call < calls; call++) {
                     checkCancelled();
                     for (int i = 0; i < count; i++) {
-                        samplers[i].scaleModelInput(call, latents[i], modelIn, i * latentSize);
+                        samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
                         if (guided) {
-                            System.arraycopy(modelIn, i * latentSize, modelIn, (count + i) * latentSize, latentSize);
+                            samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
                         }
                     }
-                    batch.run(modelIn, samplers[0].timestep(call), modelOut);
+                    float timestep = samplers[0].timestep(call);
+                    if (direct != null) {
+                        batch.run(timestep);
+                    } else {
+                        batch.run(modelIn, timestep, modelOut);
+                    }
                     unetCalls += batch.callsPerStep();
                     for (int i = 0; i < count; i++) {
                         if (guided) {
                             int u = i * latentSize;
                             int c = (count + i) * latentSize;
                             for (int k = 0; k < latentSize; k++) {
-                                float uncondValue = modelOut[u + k];
-                                prediction[k] = uncondValue + guidance * (modelOut[c + k] - uncondValue);
+                                float uncondValue = out.get(u + k);
+                                prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
                             }
                         } else {
-                            System.arraycopy(modelOut, i * latentSize, prediction, 0, latentSize);
+                            out.get(i * latentSize, prediction, 0, latentSize);
                         }
                         samplers[i].step(call, prediction, latents[i], generators[i]::randn);
                     }

@@ -1,7 +1,5 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.engine.EngineOptions;
-import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
@@ -31,8 +29,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Stable Diffusion ONNX folder.")
     Path model;
 
-    @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "Steps per run (default 20).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Steps per run (default: the model's, 25 for SD 1.x).")
+    Integer steps;
 
     @Option(names = "--size", defaultValue = "512", paramLabel = "N", description = "Image side (default 512).")
     int size;
@@ -47,9 +45,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Sampler (default euler).")
     SamplerKind sampler;
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class, paramLabel = "DEVICE",
-            description = "cpu, cuda, cuda:N or auto.")
-    ExecutionDevice device;
+    @CommandLine.Mixin
+    EngineOptionsMixin engineOptions;
 
     @Override
     public Integer call() {
@@ -57,9 +54,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--runs must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
-                .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
-        try (ImageEngine engine = ImageEngine.open(model, EngineOptions.defaults().withDevice(device))) {
+        try (ImageEngine engine = ImageEngine.open(model, engineOptions.toOptions())) {
+            int steps = this.steps != null ? this.steps : engine.model().defaultSteps();
+            GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
+                    .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
             out.printf("model %s on %s, %dx%d (%dx%d latents), %d steps, sampler %s, guidance %s, %d warm-up + %d runs%n",
                     engine.model().name(), engine.model().device(), size, size, size / 8, size / 8, steps,
                     sampler.id(), engine.model().defaultGuidance(), warmup, runs);

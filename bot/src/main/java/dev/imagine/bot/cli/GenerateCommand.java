@@ -1,8 +1,6 @@
 package dev.imagine.bot.cli;
 
 import dev.imagine.engine.CancellationToken;
-import dev.imagine.engine.EngineOptions;
-import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -67,13 +65,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--strength", paramLabel = "F", description = "img2img: 0 keeps the image, 1 replaces it (default 0.75).")
     Double strength;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = DeviceConverter.class,
-            description = "cpu, cuda, cuda:N or auto (default auto: CUDA when usable, else CPU).")
-    ExecutionDevice device;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads per operator; 0 lets ONNX Runtime choose.")
-    int threads;
+    @CommandLine.Mixin
+    EngineOptionsMixin engineOptions;
 
     @Option(names = {"--out", "-o"}, paramLabel = "FILE|DIR", defaultValue = "out",
             description = "A .png file, or a folder (default ./out).")
@@ -87,9 +80,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         GenerationRequest request = buildRequest();
-        EngineOptions options = EngineOptions.defaults().withDevice(device);
-        options = new EngineOptions(options.device(), threads, 0, options.cuda());
-        try (ImageEngine engine = ImageEngine.open(model, options)) {
+        try (ImageEngine engine = ImageEngine.open(model, engineOptions.toOptions())) {
             ProgressListener progress = !noProgress && System.console() != null
                     ? new ProgressBar(stderr) : ProgressListener.NONE;
             GenerationResult result = engine.generate(request, progress, new CancellationToken());

@@ -74,6 +74,26 @@ public final class ImageTensors {
         return image;
     }
 
+    /**
+     * As {@link #fromTensor(float[], int, int, int)}, reading the planes from a float buffer (for example ONNX
+     * Runtime's output memory) from its index 0, without copying them first.
+     *
+     * @param source holds at least {@code 3 * width * height} floats; not modified, position unchanged
+     * @throws IllegalArgumentException when a size is not positive or {@code source} is too short
+     */
+    public static BufferedImage fromTensor(java.nio.FloatBuffer source, int width, int height) {
+        Objects.requireNonNull(source, "source");
+        checkRange(source.limit(), 0, width, height);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = RgbImages.pixelArray(image);
+        int plane = width * height;
+        for (int i = 0; i < plane; i++) {
+            pixels[i] = toByte(source.get(i)) << 16 | toByte(source.get(plane + i)) << 8
+                    | toByte(source.get(2 * plane + i));
+        }
+        return image;
+    }
+
     static int toByte(float value) {
         // Branch-free so the loop stays fast: max/min clamp to [0, 1]; NaN passes through them and becomes 0 below.
         float x = Math.min(Math.max(value / 2f + 0.5f, 0f), 1f);

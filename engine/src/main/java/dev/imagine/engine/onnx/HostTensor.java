@@ -83,6 +83,11 @@ final class HostTensor implements AutoCloseable {
         return size;
     }
 
+    /** The tensor's memory as floats when it is float32, for reading and writing in place; otherwise null. */
+    FloatBuffer floatView() {
+        return floats;
+    }
+
     /** Writes {@code count} floats from {@code src[srcOffset]} at element {@code at}. */
     void write(float[] src, int srcOffset, int count, int at) {
         if (type == TensorType.FLOAT32) {

@@ -3,6 +3,7 @@ package dev.imagine.engine.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -241,6 +242,35 @@ public final class Unet implements AutoCloseable {
             this.pinned = Map.of(output, buffers.out.tensor());
             feeds.put(sample.name(), buffers.sampleIn.tensor());
             feeds.put(timestep.name(), buffers.time.tensor());
+        }
+
+        /**
+         * The UNet's input memory, when the graph takes float32 and the whole batch in one call: the caller writes
+         * the rows there and calls {@link #run(float)}, saving a copy per step. Null otherwise.
+         */
+        public FloatBuffer inputView() {
+            return buffers.contexts.size() == 1 && buffers.out.floatView() != null ? buffers.sampleIn.floatView() : null;
+        }
+
+        /** The UNet's output memory after {@link #run(float)}, under the same conditions as {@link #inputView()}. */
+        public FloatBuffer outputView() {
+            return inputView() == null ? null : buffers.out.floatView();
+        }
+
+        /**
+         * Predicts the noise of every row from what the caller wrote into {@link #inputView()}.
+         *
+         * @throws IllegalStateException when there is no input view
+         */
+        public void run(float timestepValue) throws InferenceException {
+            if (inputView() == null) {
+                throw new IllegalStateException("this UNet batch has no direct input view");
+            }
+            buffers.time.fill(timestepValue);
+            feeds.put(context.name(), buffers.contexts.get(0).tensor());
+            try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
+                // the prediction is now in the output view
+            }
         }
 
         /** UNet calls per step: 1 with a dynamic batch, more when the export fixed a smaller batch. */

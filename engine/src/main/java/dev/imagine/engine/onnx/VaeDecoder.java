@@ -60,16 +60,19 @@ public final class VaeDecoder implements AutoCloseable {
                     releaseCache();
                     cachedInput = HostTensor.allocate(graph.environment(), latent.type(), shape);
                     cachedOutput = HostTensor.allocate(graph.environment(), graph.outputs().get(output).type(), outShape);
-                    cachedPixels = new float[cachedOutput.size()];
+                    cachedPixels = cachedOutput.floatView() == null ? new float[cachedOutput.size()] : null;
                     cachedHeight = height;
                     cachedWidth = width;
                 }
                 cachedInput.write(latents, 0, latents.length, 0);
                 try (OrtSession.Result ignored = graph.run(Map.of(latent.name(), cachedInput.tensor()),
                         Map.of(output, cachedOutput.tensor()))) {
+                    if (cachedPixels == null) {
+                        return ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height);
+                    }
                     cachedOutput.read(0, cachedPixels, 0, cachedPixels.length);
+                    return ImageTensors.fromTensor(cachedPixels, 0, 8 * width, 8 * height);
                 }
-                return ImageTensors.fromTensor(cachedPixels, 0, 8 * width, 8 * height);
             } catch (OrtException e) {
                 releaseCache();
                 throw Graph.translate(e, "preparing vae_decoder tensors", false);

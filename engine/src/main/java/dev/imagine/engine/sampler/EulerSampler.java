@@ -61,6 +61,16 @@ final class EulerSampler extends BaseSampler {
         }
     }
 
+    @Override
+    public void scaleModelInput(int call, float[] sample, java.nio.FloatBuffer target, int offset) {
+        checkCall(call);
+        float sigma = sigmas[begin + call];
+        float divisor = sqrt(sigma * sigma + 1f);
+        for (int k = 0; k < sample.length; k++) {
+            target.put(offset + k, sample[k] / divisor);
+        }
+    }
+
     /** The noise level at {@code call}, and at {@code calls()} the final 0. */
     float sigma(int call) {
         return sigmas[begin + call];

@@ -53,6 +53,18 @@ public interface Sampler {
         }
     }
 
+    /** As {@link #scaleModelInput(int, float[], float[], int)}, writing into a (direct) float buffer. */
+    default void scaleModelInput(int call, float[] sample, java.nio.FloatBuffer target, int offset) {
+        float scale = inputScale(call);
+        if (scale == 1f) {
+            target.put(offset, sample);
+            return;
+        }
+        for (int k = 0; k < sample.length; k++) {
+            target.put(offset + k, sample[k] * scale);
+        }
+    }
+
     /**
      * Advances {@code sample} in place by one step, from the noise level of {@code call} to the next.
      *
