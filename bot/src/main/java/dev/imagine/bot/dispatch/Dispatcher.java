@@ -1,0 +1,484 @@
+package dev.imagine.bot.dispatch;
+
+import dev.imagine.engine.CancellationToken;
+import dev.imagine.engine.EngineException;
+import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.ImageEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one queue in front of the shared engine. {@link #submit} checks the user's rate limit (a token bucket counted in
+ * images), the per-user cap on queued plus running jobs and the global queue capacity, records the job in the
+ * {@link JobJournal} before saying it is queued, and returns at once. One worker runs jobs one at a time, round-robin
+ * across users, and sends each job's events to the {@link JobSink} of its platform. A failing job fails alone; a job
+ * that runs past the time limit is cancelled at its next step; after a restart {@link #recover()} resumes the queued
+ * jobs in order and retries a job that was running once.
+ *
+ * <p>Thread-safe. Time comes from the injected clock. The caller owns the engine and the journal; {@link #shutdown}
+ * stops this dispatcher but closes neither.
+ */
+public final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int MAX_ATTEMPTS = 2;
+
+    private final ImageEngine engine;
+    private final JobJournal journal;
+    private final DispatchLimits limits;
+    private final Clock clock;
+    private final RateLimiter rates;
+    private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final FairQueue queue = new FairQueue();
+    private final Map<String, Integer> active = new HashMap<>();
+    private int reserved;
+    private Running running;
+    private boolean acceptingJobs = true;
+    private boolean stopping;
+    private Thread worker;
+
+    private final MeterRegistry metrics;
+    private final Timer stepTimer;
+    private final long createdNanos = System.nanoTime();
+    private volatile long busyNanos;
+
+    private record Running(Job job, CancellationToken token, Instant started) {
+    }
+
+    /**
+     * A dispatcher that has not started its worker yet: register sinks, call {@link #recover()}, then {@link #start()}.
+     */
+    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, Clock clock, MeterRegistry metrics) {
+        this.engine = engine;
+        this.journal = journal;
+        this.limits = limits;
+        this.clock = clock;
+        this.rates = new RateLimiter(limits, clock);
+        this.metrics = metrics;
+        this.stepTimer = Timer.builder("imagine.step.time").description("Time per denoising step")
+                .register(metrics);
+        Gauge.builder("imagine.queue.length", this, Dispatcher::queueLength).description("Jobs waiting")
+                .register(metrics);
+        Gauge.builder("imagine.engine.busy.ratio", this, Dispatcher::busyRatio)
+                .description("Share of time the engine was running a job").register(metrics);
+    }
+
+    /** Sends the events of jobs from {@code platform} to {@code sink}, replacing any earlier one. */
+    public void registerSink(String platform, JobSink sink) {
+        sinks.put(platform, sink);
+    }
+
+    /**
+     * Resumes the jobs the journal holds as unfinished: queued ones in their order, a running one retried once (a
+     * second interruption fails it with a message). Sends each a {@link JobEvent.Queued} or a {@link JobEvent.Failed}.
+     */
+    public void recover() {
+        for (Job job : journal.unfinished()) {
+            if (job.attempt() > MAX_ATTEMPTS) {
+                String message = "This job was interrupted twice by a restart, so it was not tried again; please "
+                        + "submit it again.";
+                journal.markFailed(job.id(), message);
+                count("failed");
+                deliver(job, new JobEvent.Failed(message));
+                continue;
+            }
+            int position;
+            lock.lock();
+            try {
+                queue.add(job);
+                active.merge(job.requester().key(), 1, Integer::sum);
+                position = queue.positionOf(job.id()) + (running == null ? 0 : 1);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            LOG.info("Resumed job {} (attempt {})", job.id(), job.attempt());
+            deliver(job, new JobEvent.Queued(position));
+        }
+    }
+
+    /**
+     * Submits a job: checks the limits, records it, queues it, sends {@link JobEvent.Queued} to its sink.
+     *
+     * @return accepted with its id and queue position, or rejected with a sentence that says why and when to retry
+     */
+    public SubmitResult submit(Requester requester, ReplyTarget target, JobSpec spec) {
+        String user = requester.key();
+        boolean admin = limits.isAdmin(requester);
+        lock.lock();
+        try {
+            if (!acceptingJobs) {
+                return reject(SubmitResult.Reason.SHUTTING_DOWN, "The bot is restarting and takes no new jobs right "
+                        + "now; try again in a minute.", Duration.ofMinutes(1));
+            }
+            int userActive = active.getOrDefault(user, 0);
+            if (!admin && userActive >= limits.perUserActive()) {
+                return reject(SubmitResult.Reason.TOO_MANY_ACTIVE, "You already have " + userActive + " job"
+                        + (userActive == 1 ? "" : "s") + " queued or running (the limit is " + limits.perUserActive()
+                        + "); wait for one to finish or cancel one.", Duration.ZERO);
+            }
+            if (queue.size() + reserved >= limits.queueCapacity()) {
+                return reject(SubmitResult.Reason.QUEUE_FULL, "The queue is full (" + limits.queueCapacity()
+                        + " jobs); try again in a few minutes.", Duration.ofMinutes(2));
+            }
+            if (!admin) {
+                Duration wait = rates.tryAcquire(requester, spec.images());
+                if (!wait.isZero()) {
+                    RateLimit rate = limits.rateFor(requester);
+                    String why = spec.images() > rate.burst()
+                            ? "You asked for " + spec.images() + " images, but at most " + rate.burst()
+                                    + " fit in your limit at once; ask for fewer."
+                            : "You have used your images for now (" + rate.refill() + " per " + human(rate.period())
+                                    + "); try again in " + human(wait) + ".";
+                    return reject(SubmitResult.Reason.RATE_LIMITED, why,
+                            spec.images() > rate.burst() ? Duration.ZERO : wait);
+                }
+            }
+            reserved++;
+            active.merge(user, 1, Integer::sum);
+        } finally {
+            lock.unlock();
+        }
+        long id;
+        try {
+            id = journal.recordQueued(requester, target, spec);
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                reserved--;
+                decrementActive(user);
+            } finally {
+                lock.unlock();
+            }
+            if (!admin) {
+                rates.giveBack(requester, spec.images());
+            }
+            LOG.error("Recording a job failed", e);
+            return reject(SubmitResult.Reason.SHUTTING_DOWN, "The job could not be saved, so it was not queued; try "
+                    + "again in a minute.", Duration.ofMinutes(1));
+        }
+        Job job = new Job(id, requester, target, spec, 1);
+        int position;
+        lock.lock();
+        try {
+            reserved--;
+            queue.add(job);
+            position = queue.positionOf(id) + (running == null ? 0 : 1);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        deliver(job, new JobEvent.Queued(position));
+        return new SubmitResult.Accepted(id, position);
+    }
+
+    private SubmitResult reject(SubmitResult.Reason reason, String message, Duration retryAfter) {
+        Counter.builder("imagine.rejections").tag("reason", reason.name().toLowerCase()).register(metrics).increment();
+        return new SubmitResult.Rejected(reason, message, retryAfter);
+    }
+
+    /**
+     * Cancels a job: a queued one is removed at once (and its {@link JobEvent.Cancelled} sent), a running one stops at
+     * its next step.
+     *
+     * @return false when the job is neither queued nor running
+     */
+    public boolean cancel(long id, String reason) {
+        Job removed = null;
+        lock.lock();
+        try {
+            if (running != null && running.job().id() == id) {
+                running.token().cancel(reason);
+                return true;
+            }
+            for (Job job : queue.projectedOrder()) {
+                if (job.id() == id) {
+                    removed = job;
+                    break;
+                }
+            }
+            if (removed == null || !queue.remove(id)) {
+                return false;
+            }
+            decrementActive(removed.requester().key());
+        } finally {
+            lock.unlock();
+        }
+        journal.markCancelled(id, reason);
+        count("cancelled");
+        deliver(removed, new JobEvent.Cancelled(reason));
+        return true;
+    }
+
+    /** The requester's queued and running jobs' ids, running first, then in queue order. */
+    public List<Long> jobsOf(Requester requester) {
+        lock.lock();
+        try {
+            java.util.ArrayList<Long> ids = new java.util.ArrayList<>();
+            if (running != null && running.job().requester().key().equals(requester.key())) {
+                ids.add(running.job().id());
+            }
+            for (Job job : queue.projectedOrder()) {
+                if (job.requester().key().equals(requester.key())) {
+                    ids.add(job.id());
+                }
+            }
+            return ids;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many jobs run before job {@code id} (0: it runs next or is running), or empty when unknown. */
+    public Optional<Integer> position(long id) {
+        lock.lock();
+        try {
+            if (running != null && running.job().id() == id) {
+                return Optional.of(0);
+            }
+            int position = queue.positionOf(id);
+            return position < 0 ? Optional.empty() : Optional.of(position + (running == null ? 0 : 1));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Jobs waiting (not counting the running one). */
+    public int queueLength() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs the next job on the calling thread, if there is one. The background worker calls this in a loop; tests
+     * call it directly to run jobs deterministically.
+     *
+     * @return false when the queue was empty
+     */
+    public boolean runNext() {
+        Running current;
+        lock.lock();
+        try {
+            if (!acceptingJobs) {
+                return false;
+            }
+            Job job = queue.poll();
+            if (job == null) {
+                return false;
+            }
+            current = new Running(job, new CancellationToken(), clock.instant());
+            running = current;
+        } finally {
+            lock.unlock();
+        }
+        long startNanos = System.nanoTime();
+        try {
+            execute(current);
+        } finally {
+            busyNanos += System.nanoTime() - startNanos;
+            lock.lock();
+            try {
+                running = null;
+                decrementActive(current.job().requester().key());
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        return true;
+    }
+
+    private void execute(Running current) {
+        Job job = current.job();
+        try {
+            journal.markRunning(job.id(), job.attempt());
+        } catch (RuntimeException e) {
+            LOG.error("Marking job {} running failed; running it anyway", job.id(), e);
+        }
+        deliver(job, new JobEvent.Started());
+        long[] lastStep = {System.nanoTime()};
+        try {
+            GenerationResult result = engine.generate(job.spec().request(), progress -> {
+                long now = System.nanoTime();
+                stepTimer.record(now - lastStep[0], TimeUnit.NANOSECONDS);
+                lastStep[0] = now;
+                Duration runFor = Duration.between(current.started(), clock.instant());
+                if (runFor.compareTo(limits.timeLimit()) > 0) {
+                    current.token().cancel("It took longer than the " + human(limits.timeLimit())
+                            + " limit per job, so it was stopped.");
+                }
+                deliver(job, new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed()));
+            }, current.token());
+            journal.markDone(job.id(), result);
+            count("done");
+            deliver(job, new JobEvent.Done(result));
+        } catch (EngineException e) {
+            if (e.reason() == EngineException.Reason.CANCELLED) {
+                if (isStopping()) {
+                    journal.requeue(job.id());
+                    LOG.info("Job {} was interrupted by shutdown and goes back to the queue", job.id());
+                    return;
+                }
+                journal.markCancelled(job.id(), e.getMessage());
+                count("cancelled");
+                deliver(job, new JobEvent.Cancelled(e.getMessage()));
+            } else {
+                LOG.warn("Job {} failed: {}", job.id(), e.getMessage());
+                journal.markFailed(job.id(), e.getMessage());
+                count("failed");
+                deliver(job, new JobEvent.Failed(e.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Job {} failed unexpectedly", job.id(), e);
+            String message = "Something went wrong on our side and the picture was not made; please try again.";
+            try {
+                journal.markFailed(job.id(), message);
+            } catch (RuntimeException journalFailure) {
+                LOG.error("Recording the failure of job {} failed too", job.id(), journalFailure);
+            }
+            count("failed");
+            deliver(job, new JobEvent.Failed(message));
+        }
+    }
+
+    private boolean isStopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void count(String outcome) {
+        Counter.builder("imagine.jobs").tag("outcome", outcome).register(metrics).increment();
+    }
+
+    private double busyRatio() {
+        long alive = System.nanoTime() - createdNanos;
+        return alive <= 0 ? 0 : Math.min(1.0, busyNanos / (double) alive);
+    }
+
+    private void decrementActive(String user) {
+        active.computeIfPresent(user, (k, v) -> v <= 1 ? null : v - 1);
+    }
+
+    private void deliver(Job job, JobEvent event) {
+        JobSink sink = sinks.get(job.target().platform());
+        if (sink == null) {
+            LOG.debug("No sink for platform {}; event {} of job {} dropped", job.target().platform(), event, job.id());
+            return;
+        }
+        try {
+            sink.deliver(job, event);
+        } catch (RuntimeException e) {
+            LOG.warn("The {} sink failed on job {}: {}", job.target().platform(), job.id(), e.toString());
+        }
+    }
+
+    /** Starts the background worker thread, which runs jobs until {@link #shutdown}. */
+    public synchronized void start() {
+        if (worker != null) {
+            throw new IllegalStateException("already started");
+        }
+        worker = new Thread(this::work, "imagine-engine");
+        worker.setDaemon(false);
+        worker.start();
+    }
+
+    private void work() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!stopping && (queue.size() == 0 || !acceptingJobs)) {
+                    changed.awaitUninterruptibly();
+                }
+                if (stopping) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            try {
+                runNext();
+            } catch (RuntimeException | Error e) {
+                LOG.error("The engine worker caught an unexpected failure; it goes on with the next job", e);
+            }
+        }
+    }
+
+    /**
+     * Stops taking jobs, lets the running job finish for up to {@code grace}, then cancels it at its next step and
+     * puts it back in the queue; queued jobs stay in the journal for the next start.
+     *
+     * @return true when the worker stopped within the grace period plus one step
+     */
+    public boolean shutdown(Duration grace) {
+        Thread thread;
+        lock.lock();
+        try {
+            acceptingJobs = false;
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (running != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            stopping = true;
+            if (running != null) {
+                running.token().cancel("The bot is restarting; this job will run again after it.");
+            }
+            changed.signalAll();
+            thread = worker;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        if (thread == null) {
+            return true;
+        }
+        try {
+            thread.join(Math.max(1, grace.toMillis()) + 60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    static String human(Duration duration) {
+        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        if (seconds < 60) {
+            return seconds + " second" + (seconds == 1 ? "" : "s");
+        }
+        long minutes = (seconds + 59) / 60;
+        if (minutes < 60) {
+            return minutes + " minute" + (minutes == 1 ? "" : "s");
+        }
+        long hours = (minutes + 59) / 60;
+        return hours + " hour" + (hours == 1 ? "" : "s");
+    }
+}
