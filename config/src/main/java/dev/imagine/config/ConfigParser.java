@@ -1,0 +1,256 @@
+package dev.imagine.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads one YAML document into an {@link ImagineConfig}. Every key is read and checked once; the records are built
+ * only when no problem was found.
+ */
+final class ConfigParser {
+
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
+    private static final String TOKEN_ALLOWED = "use the token alone, without spaces or control characters";
+    private static final String PORT_ALLOWED = "use a whole number from 1 to 65535, or 0 for any free port";
+    private static final String THREADS_ALLOWED =
+            "use a whole number from 0 (ONNX Runtime chooses) to " + EngineSettings.MAX_THREADS;
+
+    private final Problems problems = new Problems();
+    private final List<String> warnings = new ArrayList<>();
+    private final String source;
+    private final Path workingDir;
+    private final Map<String, String> env;
+
+    private ConfigParser(String source, Path workingDir, Map<String, String> env) {
+        this.source = source;
+        this.workingDir = workingDir.toAbsolutePath().normalize();
+        this.env = env;
+    }
+
+    /**
+     * Parses and checks a document.
+     *
+     * @param source what the document is, for messages: a path, or a description such as {@code <test>}
+     * @throws ConfigException with every problem found
+     */
+    static ImagineConfig parse(byte[] yaml, String source, Path workingDir, Map<String, String> env) {
+        return new ConfigParser(source, workingDir, env).parse(yaml);
+    }
+
+    private ImagineConfig parse(byte[] yaml) {
+        Section top = Section.root(readTree(yaml), problems);
+        Supplier<EngineSettings> engine = engine(top.section("engine"));
+        Supplier<StorageSettings> storage = storage(top.section("storage"));
+        Supplier<ModelSettings> models = models(top.section("models"));
+        Supplier<LimitSettings> limits = limits(top.section("limits"));
+        Supplier<TelegramSettings> telegram = telegram(top.section("telegram"));
+        Supplier<DiscordSettings> discord = discord(top.section("discord"));
+        Supplier<OperationsSettings> operations = operations(top.section("operations"));
+        List<ConfigProblem> found = problems.finish();
+        if (found.isEmpty()) {
+            try {
+                return new ImagineConfig(engine.get(), storage.get(), models.get(), limits.get(), telegram.get(),
+                        discord.get(), operations.get(), warnings);
+            } catch (IllegalArgumentException e) {
+                found = List.of(Problems.refusal(e));
+            }
+        }
+        throw new ConfigException("invalid configuration in " + source, found);
+    }
+
+    private JsonNode readTree(byte[] yaml) {
+        try {
+            return YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message may quote the offending line, which could hold a token: describe it ourselves.
+            JsonLocation where = e.getLocation();
+            String at = where == null || where.getLineNr() < 1 ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            throw new ConfigException("invalid configuration in " + source,
+                    List.of(new ConfigProblem("", "not valid YAML" + at + ": " + yamlReason(e))));
+        } catch (IOException e) {
+            throw new ConfigException("invalid configuration in " + source,
+                    List.of(new ConfigProblem("", "cannot be read: " + e.getMessage())));
+        }
+    }
+
+    private static String yamlReason(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (message.startsWith("Duplicate field")) {
+            return message.replace("Duplicate field", "the key") + " appears twice in one mapping";
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml && yaml.getProblem() != null) {
+            return yaml.getProblem();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private Supplier<EngineSettings> engine(Section s) {
+        String model = s.required("model", EngineSettings::checkModel, EngineSettings.MODEL_ALLOWED);
+        String device = s.parsed("device", "auto", Rules::device, Rules.DEVICES);
+        int threads = s.integer("threads", 0, 0, EngineSettings.MAX_THREADS, THREADS_ALLOWED);
+        int maxSide = (int) s.whole("max-side", EngineSettings.DEFAULT_MAX_SIDE,
+                v -> v >= EngineSettings.MIN_SIDE && v <= EngineSettings.MAX_SIDE && v % 8 == 0,
+                EngineSettings.MAX_SIDE_ALLOWED);
+        Section input = s.section("input-image");
+        long maxSize = input.size("max-size", InputImageSettings.DEFAULT_MAX_SIZE,
+                v -> v >= InputImageSettings.MIN_SIZE && v <= InputImageSettings.MAX_SIZE,
+                InputImageSettings.MAX_SIZE_ALLOWED);
+        long maxPixels = input.whole("max-pixels", InputImageSettings.DEFAULT_MAX_PIXELS,
+                v -> v >= InputImageSettings.MIN_PIXELS && v <= InputImageSettings.MAX_PIXELS,
+                Rules.wholeNumber(InputImageSettings.MIN_PIXELS, InputImageSettings.MAX_PIXELS));
+        Section cuda = s.section("cuda");
+        long memoryLimit = cuda.size("memory-limit", 0,
+                v -> v == 0 || (v >= CudaSettings.MIN_MEMORY_LIMIT && v <= CudaSettings.MAX_MEMORY_LIMIT),
+                CudaSettings.MEMORY_LIMIT_ALLOWED);
+        CudaSettings.ConvAlgoSearch search =
+                cuda.choice("conv-algo-search", CudaSettings.ConvAlgoSearch.class, CudaSettings.ConvAlgoSearch.DEFAULT);
+        CudaSettings.ArenaStrategy arena = cuda.choice("arena-strategy", CudaSettings.ArenaStrategy.class,
+                CudaSettings.ArenaStrategy.SAME_AS_REQUESTED);
+        return () -> new EngineSettings(model, device, threads, maxSide, new InputImageSettings(maxSize, maxPixels),
+                new CudaSettings(memoryLimit, search, arena));
+    }
+
+    private Supplier<StorageSettings> storage(Section s) {
+        Path dir = s.folder("dir", StorageSettings.DEFAULT_DIR, workingDir);
+        return () -> new StorageSettings(dir);
+    }
+
+    private Supplier<ModelSettings> models(Section s) {
+        Path dir = s.folder("dir", ModelSettings.DEFAULT_DIR, workingDir);
+        Section hub = s.section("hub");
+        URI endpoint = url(hub, "endpoint", ModelHubSettings.DEFAULT_ENDPOINT);
+        Optional<Secret> token = token(hub, "token", ModelHubSettings.TOKEN_VARIABLE);
+        return () -> new ModelSettings(dir, new ModelHubSettings(endpoint, token));
+    }
+
+    private Supplier<LimitSettings> limits(Section s) {
+        RateLimit rate = rate(s.section("rate"), RateLimit.DEFAULT);
+        int maxJobs = s.integer("max-jobs-per-user", LimitSettings.DEFAULT_MAX_JOBS_PER_USER, 1,
+                LimitSettings.MAX_JOBS_PER_USER);
+        int capacity = s.integer("queue-capacity", LimitSettings.DEFAULT_QUEUE_CAPACITY, 1,
+                LimitSettings.MAX_QUEUE_CAPACITY);
+        if (maxJobs > capacity) {
+            s.problem("max-jobs-per-user", Rules.notAllowed(Integer.toString(maxJobs),
+                    "use at most limits.queue-capacity (" + capacity + ")"));
+        }
+        Duration timeLimit = s.duration("job-time-limit", LimitSettings.DEFAULT_JOB_TIME_LIMIT,
+                LimitSettings.MIN_JOB_TIME_LIMIT, LimitSettings.MAX_JOB_TIME_LIMIT);
+        Set<PlatformUser> admins = new LinkedHashSet<>();
+        for (Section.Item item : s.list("admins", "use a list of users: " + PlatformUser.FORM)) {
+            try {
+                admins.add(PlatformUser.parse(item.node().isValueNode() ? item.node().asText() : null));
+            } catch (IllegalArgumentException e) {
+                problems.add(item.path(), Rules.notAllowed(Section.show(item.node()), "use " + PlatformUser.FORM));
+            }
+        }
+        // Per-user and per-role limits take the keys they leave out from limits.rate.
+        Map<PlatformUser, RateLimit> users = new LinkedHashMap<>();
+        s.entries("users", PlatformUser::parse).forEach((user, entry) -> users.put(user, rate(entry, rate)));
+        Map<Long, RateLimit> roles = new LinkedHashMap<>();
+        s.entries("roles", ConfigParser::discordRoleId).forEach((role, entry) -> roles.put(role, rate(entry, rate)));
+        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, List.copyOf(admins), users, roles);
+    }
+
+    /** Values out of range are reported and replaced by {@code base}'s, so the result is always valid. */
+    private RateLimit rate(Section s, RateLimit base) {
+        int burst = s.integer("burst", base.burst(), RateLimit.MIN_BURST, RateLimit.MAX_BURST);
+        int refill = s.integer("refill", base.refill(), RateLimit.MIN_REFILL, RateLimit.MAX_REFILL);
+        Duration period = s.duration("refill-period", base.refillPeriod(), RateLimit.MIN_REFILL_PERIOD,
+                RateLimit.MAX_REFILL_PERIOD);
+        return new RateLimit(burst, refill, period);
+    }
+
+    private static long discordRoleId(String text) {
+        String value = text.strip();
+        if (value.matches("[0-9]{1,19}")) {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        }
+        throw new IllegalArgumentException(Rules.notAllowed(Rules.show(text),
+                "use a Discord role id, such as 123456789012345678 (roles exist only on Discord)"));
+    }
+
+    private Supplier<TelegramSettings> telegram(Section s) {
+        Optional<Secret> token = token(s, "token", Platform.TELEGRAM.tokenVariable());
+        URI apiUrl = url(s, "api-url", TelegramSettings.DEFAULT_API_URL);
+        return () -> new TelegramSettings(token, apiUrl);
+    }
+
+    private Supplier<DiscordSettings> discord(Section s) {
+        Optional<Secret> token = token(s, "token", Platform.DISCORD.tokenVariable());
+        URI apiUrl = url(s, "api-url", DiscordSettings.DEFAULT_API_URL);
+        String idAllowed = "use a Discord server id, such as 123456789012345678";
+        Set<Long> guildIds = new LinkedHashSet<>();
+        for (Section.Item item : s.list("guild-ids", "use a list of Discord server ids")) {
+            Long id = s.whole(item, v -> v > 0, idAllowed);
+            if (id != null) {
+                guildIds.add(id);
+            }
+        }
+        return () -> new DiscordSettings(token, apiUrl, List.copyOf(guildIds));
+    }
+
+    private Supplier<OperationsSettings> operations(Section s) {
+        boolean enabled = s.bool("enabled", true);
+        String bind = s.parsed("bind-address", OperationsSettings.DEFAULT_BIND_ADDRESS, Rules::bindAddress,
+                Rules.BIND_ADDRESSES);
+        int port = s.integer("port", OperationsSettings.DEFAULT_PORT, 0, 65535, PORT_ALLOWED);
+        if (enabled && !Rules.isLoopback(bind)) {
+            warnings.add(s.keyPath("bind-address") + " is " + bind + ", so other machines can reach /metrics and "
+                    + "/healthz, which have no authentication; use 127.0.0.1 unless a firewall or proxy guards the port");
+        }
+        return () -> new OperationsSettings(enabled, bind, port);
+    }
+
+    private URI url(Section s, String key, String fallback) {
+        URI url = s.parsed(key, URI.create(fallback), text -> Rules.httpUrl(text, fallback),
+                "use an http or https URL such as " + fallback);
+        if ("http".equalsIgnoreCase(url.getScheme()) && !Rules.isLoopback(url.getHost())) {
+            warnings.add(s.keyPath(key) + " is " + url + ": plain http to another machine sends tokens and images "
+                    + "unencrypted; use https");
+        }
+        return url;
+    }
+
+    /**
+     * A token from the environment variable, else from the file. A token in the file is allowed but draws a
+     * warning, since files get committed and shared.
+     */
+    private Optional<Secret> token(Section s, String key, String variable) {
+        Optional<String> fromFile = s.secret(key, TOKEN_ALLOWED + ", or better, in " + variable);
+        Optional<String> fromEnv = Optional.ofNullable(env.get(variable)).map(String::strip).filter(v -> !v.isEmpty());
+        if (fromEnv.isPresent() && !Section.isTokenLike(fromEnv.get())) {
+            problems.add(variable, Rules.notAllowed("the value (hidden)", TOKEN_ALLOWED));
+            fromEnv = Optional.empty();
+        }
+        if (fromFile.isPresent()) {
+            warnings.add(s.keyPath(key) + " is set in " + source + (fromEnv.isPresent()
+                    ? " but " + variable + " overrides it" : "") + "; keep tokens out of files that may be committed "
+                    + "or shared, and set " + variable + " instead");
+        }
+        return fromEnv.or(() -> fromFile).map(Secret::of);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.imagine.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * imagine's whole configuration, read from a YAML file once at start-up. Keys are kebab-case; each component's
+ * Javadoc names its key, its default and what it allows, and {@code config/imagine.example.yaml} shows them all.
+ * Tokens come from {@code IMAGINE_TELEGRAM_TOKEN}, {@code IMAGINE_DISCORD_TOKEN} and {@code HF_TOKEN} or from the
+ * file, the environment winning; {@link #toString()} never shows them.
+ *
+ * @param engine the engine and its model (key {@code engine})
+ * @param storage the data folder (key {@code storage})
+ * @param models pulled models and the hub (key {@code models})
+ * @param limits rate limits, queue sizes and the job time limit (key {@code limits})
+ * @param telegram the Telegram adapter (key {@code telegram})
+ * @param discord the Discord adapter (key {@code discord})
+ * @param operations the health and metrics endpoint (key {@code operations})
+ * @param warnings things that work but deserve a log line, such as a token written in the file; not a key
+ */
+public record ImagineConfig(
+        EngineSettings engine,
+        StorageSettings storage,
+        ModelSettings models,
+        LimitSettings limits,
+        TelegramSettings telegram,
+        DiscordSettings discord,
+        OperationsSettings operations,
+        List<String> warnings) {
+
+    /** The file looked for in the working directory when no path is given. */
+    public static final String DEFAULT_FILE_NAME = "imagine.yaml";
+    /** The largest file read; a configuration is a few kilobytes. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+
+    /** Requires every part. */
+    public ImagineConfig {
+        Rules.present("engine", engine);
+        Rules.present("storage", storage);
+        Rules.present("models", models);
+        Rules.present("limits", limits);
+        Rules.present("telegram", telegram);
+        Rules.present("discord", discord);
+        Rules.present("operations", operations);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Loads the file {@code imagine run} uses: {@code explicit} (from {@code --config}, relative to
+     * {@code workingDir}) when given, else {@code imagine.yaml} in {@code workingDir}. Relative folders in the file
+     * are resolved against {@code workingDir}.
+     *
+     * @param env the environment, normally {@code System.getenv()}; only the token variables are read
+     * @throws ConfigException when the file is missing (naming both {@code --config} and the default path), cannot
+     *     be read, or holds problems (all of them)
+     */
+    public static ImagineConfig load(Optional<Path> explicit, Path workingDir, Map<String, String> env) {
+        Objects.requireNonNull(explicit, "explicit");
+        Path base = workingDir.toAbsolutePath().normalize();
+        if (explicit.isPresent()) {
+            return read(base.resolve(explicit.get()).normalize(), base, env);
+        }
+        Path standard = base.resolve(DEFAULT_FILE_NAME);
+        if (!Files.exists(standard)) {
+            throw new ConfigException("no configuration file", List.of(new ConfigProblem("",
+                    "--config FILE was not given and " + standard + " does not exist; copy "
+                            + "config/imagine.example.yaml to " + standard + " and set engine.model, or pass "
+                            + "--config FILE")));
+        }
+        return read(standard, base, env);
+    }
+
+    /**
+     * Reads one file.
+     *
+     * @throws ConfigException when the file is missing, is a folder, is larger than {@value #MAX_FILE_BYTES} bytes,
+     *     cannot be read, or holds problems (all of them)
+     */
+    public static ImagineConfig read(Path file, Path workingDir, Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        String headline = "cannot read the configuration file";
+        byte[] yaml;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(headline, List.of(new ConfigProblem("", file + " is a folder, not a file")));
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigException(headline, List.of(new ConfigProblem("", file + " is larger than "
+                        + ByteSizes.format(MAX_FILE_BYTES) + "; a configuration file is a few kilobytes")));
+            }
+            yaml = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(headline, List.of(new ConfigProblem("", file + " does not exist")));
+        } catch (IOException e) {
+            throw new ConfigException(headline, List.of(new ConfigProblem("", file + " cannot be read: " + e)));
+        }
+        return ConfigParser.parse(yaml, file.toString(), workingDir, env);
+    }
+
+    /**
+     * Parses a document held in memory (tests, or a file read elsewhere).
+     *
+     * @param source what the document is, for messages, such as its path
+     * @throws ConfigException with every problem found
+     */
+    public static ImagineConfig parse(String yaml, String source, Path workingDir, Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        return ConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), source, workingDir, env);
+    }
+
+    /** The platforms with a token, in the order Telegram, Discord; empty when none is configured. */
+    public List<Platform> configuredAdapters() {
+        List<Platform> configured = new ArrayList<>();
+        if (telegram.configured()) {
+            configured.add(Platform.TELEGRAM);
+        }
+        if (discord.configured()) {
+            configured.add(Platform.DISCORD);
+        }
+        return List.copyOf(configured);
+    }
+
+    /**
+     * The configured platforms, for {@code imagine run}.
+     *
+     * @throws ConfigException {@code no adapter configured: set telegram.token (or IMAGINE_TELEGRAM_TOKEN) or
+     *     discord.token (or IMAGINE_DISCORD_TOKEN)} when there are none
+     */
+    public List<Platform> requireAdapters() {
+        List<Platform> configured = configuredAdapters();
+        if (configured.isEmpty()) {
+            throw new ConfigException("no adapter configured", List.of(new ConfigProblem("",
+                    "set telegram.token (or " + Platform.TELEGRAM.tokenVariable() + ") or discord.token (or "
+                            + Platform.DISCORD.tokenVariable() + ")")));
+        }
+        return configured;
+    }
+}
