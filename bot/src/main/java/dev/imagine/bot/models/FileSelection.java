@@ -81,11 +81,11 @@ final class FileSelection {
                 wanted.add(new Wanted(file, file.path()));
             } else if (component != null && COMPONENTS.contains(component) && depth(file) == 2) {
                 byComponent.computeIfAbsent(component, c -> new ArrayList<>()).add(file);
+            } else if (component != null) {
+                leftOut.merge(component + "/", file.size(), Long::sum);
             } else if (isWeight(file.name())) {
                 pytorchBytes += file.size();
                 pytorchFiles++;
-            } else if (component != null) {
-                leftOut.merge(component + "/", file.size(), Long::sum);
             }
         }
         for (Map.Entry<String, List<RemoteFile>> entry : byComponent.entrySet()) {
