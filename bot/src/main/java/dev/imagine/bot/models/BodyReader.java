@@ -1,6 +1,5 @@
 package dev.imagine.bot.models;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;

@@ -35,11 +35,6 @@ public final class HfToken {
         return "Bearer " + value;
     }
 
-    /** Whether {@code text} contains this token; used to keep it out of messages. */
-    boolean appearsIn(String text) {
-        return text != null && text.contains(value);
-    }
-
     /** Always {@code HfToken[hidden]}. */
     @Override
     public String toString() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Flow;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class HubClient {
     private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-\\d+/(\\d+|\\*)");
     private static final int MAX_REDIRECTS = 10;
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(60);
     private static final String USER_AGENT = "imagine/0.1 (java.net.http)";
@@ -55,10 +57,6 @@ final class HubClient {
 
     HubSettings settings() {
         return settings;
-    }
-
-    RetryPolicy retry() {
-        return retry;
     }
 
     /**
@@ -323,8 +321,7 @@ final class HubClient {
     record Download(int status, HttpHeaders headers, BodyReader body) implements AutoCloseable {
         /** The first byte of a 206 answer from {@code Content-Range: bytes A-B/T}, or -1. */
         long rangeStart() {
-            String range = headers.firstValue("Content-Range").orElse("");
-            java.util.regex.Matcher m = Pattern.compile("bytes\\s+(\\d+)-\\d+/(\\d+|\\*)").matcher(range.strip());
+            Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse("").strip());
             return m.matches() ? Long.parseLong(m.group(1)) : -1;
         }
 

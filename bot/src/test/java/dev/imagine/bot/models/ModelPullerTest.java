@@ -163,6 +163,36 @@ class ModelPullerTest {
     }
 
     @Test
+    void aFileMatchingItsRecordedSizeAndTimeIsTrustedWithoutHashingButVerifyHashesIt() throws Exception {
+        pull(puller(null));
+        Path vocab = target().resolve("tokenizer/vocab.json");
+        FileTime recorded = Files.getLastModifiedTime(vocab);
+        byte[] changed = Files.readAllBytes(vocab);
+        changed[10] ^= 1;
+        Files.write(vocab, changed);
+        Files.setLastModifiedTime(vocab, recorded);
+        hub.clearRequests();
+
+        assertThat(pull(puller(null)).downloaded()).isZero();
+        assertThat(hub.fileRequests()).isEmpty();
+
+        VerifyReport report = new ModelStore(dir).verify("tiny-sd", path -> { });
+        assertThat(report.problems()).anyMatch(p -> p.startsWith("tokenizer/vocab.json is corrupt or changed"));
+    }
+
+    @Test
+    void onlyOnePullWritesAFolderAtATime() throws Exception {
+        Files.createDirectories(target());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                target().resolve(ModelPuller.LOCK_FILE), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+            assertThatThrownBy(() -> pull(puller(null)))
+                    .hasMessage("another pull is writing to " + target() + "; wait for it to finish");
+        }
+        assertThat(hub.fileRequests()).isEmpty();
+    }
+
+    @Test
     void anInterruptedFileResumesFromTheByteItReachedOnTheNextRun() throws Exception {
         hub.cutAfter(ENCODER, 50_000, 1);
         Throwable failure = catchThrowable(() -> pull(puller(null).maxAttempts(1)));
