@@ -85,8 +85,9 @@ final class ModelsPullCommand implements Callable<Integer> {
                 ? "already complete: " + result.alreadyPresent() + " files checked, nothing downloaded"
                 : "done: " + result.downloaded() + " files (" + ByteSizes.format(result.bytesDownloaded())
                         + ") downloaded, " + result.alreadyPresent() + " already present");
-        String argument = folder.getParent() != null && folder.getParent().equals(ModelStore.fromEnvironment(environment).dir())
-                ? folder.getFileName().toString() : folder.toString();
+        boolean inDefaultStore = folder.getParent() != null
+                && folder.getParent().equals(ModelStore.fromEnvironment(environment).dir());
+        String argument = inDefaultStore ? folder.getFileName().toString() : folder.toString();
         err.println("try: imagine generate --model " + argument + " --prompt \"a lighthouse at dawn\"");
         out.println(folder);
         return 0;

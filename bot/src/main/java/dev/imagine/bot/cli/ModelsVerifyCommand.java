@@ -41,9 +41,9 @@ final class ModelsVerifyCommand implements Callable<Integer> {
         report.notes().forEach(note -> err.println("note: " + note));
         report.model().ifPresent(info -> out.println("engine: " + describe(info)));
         if (report.ok()) {
-            out.println(report.name() + " is fine" + (report.filesChecked() > 0
-                    ? ": " + report.filesChecked() + " files match the pull record" + report.origin().map(o -> " of " + o).orElse("")
-                    : ""));
+            String checked = report.filesChecked() == 0 ? "" : ": " + report.filesChecked()
+                    + " files match the pull record" + report.origin().map(o -> " of " + o).orElse("");
+            out.println(report.name() + " is fine" + checked);
             return 0;
         }
         report.problems().forEach(problem -> out.println("problem: " + problem));

@@ -67,8 +67,7 @@ final class FileDownloader {
                             + "); the hub or a proxy on the way serves broken data: try again later or another "
                             + "HF_ENDPOINT");
                 }
-                LOG.warn("{} arrived corrupt ({}); deleted it and fetching it again", label, problem);
-                listener.note(label + " arrived corrupt (" + problem + "); fetching it again");
+                note(listener, label + " arrived corrupt (" + problem + "); deleted it and fetching it again");
             }
         }
     }
@@ -108,8 +107,7 @@ final class FileDownloader {
                 }
                 String what = "downloading " + label + " (" + ByteSizes.format(partial.length()) + " of "
                         + ByteSizes.format(remote.size()) + " on disk, kept for the next run)";
-                failures = client.waitOrGiveUp(failures + 1, e, what);
-                listener.note(label + ": " + e.getMessage() + "; trying again");
+                failures = client.waitOrGiveUp(failures + 1, e, what, listener);
             } finally {
                 received += Math.max(0, partial.length() - before);
             }
@@ -125,12 +123,14 @@ final class FileDownloader {
                 if (from == 0) {
                     throw new ModelException("the hub answered HTTP 416 to a plain request for " + label);
                 }
-                LOG.info("{}: the server cannot resume at byte {} (HTTP 416); starting the file over", label, from);
+                note(listener, label + ": the server cannot resume at byte " + from
+                        + " (HTTP 416); starting the file over");
                 partial.reset();
                 return;
             }
             if (download.status() == 200 && from > 0) {
-                LOG.info("{}: the server ignored the request to resume at byte {}; starting the file over", label, from);
+                note(listener, label + ": the server ignored the request to resume at byte " + from
+                        + "; starting the file over");
                 partial.reset();
             } else if (download.status() == 206 && download.rangeStart() != from) {
                 partial.reset();
@@ -152,6 +152,11 @@ final class FileDownloader {
                 throw new TransientException("the connection closed at byte " + partial.length() + " of " + size);
             }
         }
+    }
+
+    private static void note(PullListener listener, String message) {
+        LOG.debug(message);
+        listener.note(message);
     }
 
     private static void moveIntoPlace(Path part, Path target) throws IOException {

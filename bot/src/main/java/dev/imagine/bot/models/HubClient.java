@@ -60,11 +60,12 @@ final class HubClient {
     }
 
     /**
-     * Lists the files of {@code ref}'s revision, retrying network failures and 5xx answers.
+     * Lists the files of {@code ref}'s revision, retrying network failures and 5xx answers (each retry is a note
+     * to {@code listener}).
      *
      * @throws ModelException when the repository or revision does not exist, access is refused, or retries ran out
      */
-    RepoListing list(RepoRef ref) throws InterruptedException {
+    RepoListing list(RepoRef ref, PullListener listener) throws InterruptedException {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + ref.repo() + "/revision/"
                 + encodeSegment(ref.revision()) + "?blobs=true");
         int failures = 0;
@@ -76,9 +77,9 @@ final class HubClient {
                 }
                 return parseListing(ref, response.body());
             } catch (TransientException e) {
-                failures = waitOrGiveUp(++failures, e, "listing " + ref);
+                failures = waitOrGiveUp(++failures, e, "listing " + ref, listener);
             } catch (IOException e) {
-                failures = waitOrGiveUp(++failures, new TransientException(describe(e)), "listing " + ref);
+                failures = waitOrGiveUp(++failures, new TransientException(describe(e)), "listing " + ref, listener);
             }
         }
     }
@@ -112,17 +113,21 @@ final class HubClient {
     }
 
     /**
-     * Waits before the next try, or throws when {@code failures} reached the limit; returns {@code failures}.
+     * Waits before the next try, telling {@code listener} why, or throws when {@code failures} reached the limit;
+     * returns {@code failures}.
      */
-    int waitOrGiveUp(int failures, TransientException cause, String what) throws InterruptedException {
+    int waitOrGiveUp(int failures, TransientException cause, String what, PullListener listener)
+            throws InterruptedException {
         if (failures >= retry.maxAttempts()) {
             throw new ModelException(what + " failed " + (failures == 1 ? "once" : failures + " times in a row")
                     + ", last: " + cause.getMessage()
                     + "; check the network (or HF_ENDPOINT) and run the same command again");
         }
         Duration wait = retry.delay(failures, cause);
-        LOG.info("{}: {}; trying again in {} s (attempt {} of {})", what, cause.getMessage(),
-                wait.toMillis() / 1000.0, failures + 1, retry.maxAttempts());
+        String message = String.format(Locale.ROOT, "%s: %s; trying again in %.0f s (attempt %d of %d)", what,
+                cause.getMessage(), wait.toMillis() / 1000.0, failures + 1, retry.maxAttempts());
+        LOG.debug(message);
+        listener.note(message);
         retry.sleeper().sleep(wait);
         return failures;
     }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * pipeline needs, checks free space, then downloads what is missing one file at a time. Every file is checked
  * against the hub's record (SHA-256 for large files, the git blob id for small ones) before it is renamed into
  * place; an interrupted run leaves {@code .part} files that the next run resumes. Running it again on a complete
- * folder downloads nothing. One pull may write a folder at a time (a lock file enforces it); a puller may be
- * reused for several pulls, one after another.
+ * folder downloads nothing. Retries and files fetched again are reported to the {@link PullListener} as notes
+ * (and logged at DEBUG), so a service should pass a listener that logs them. One pull may write a folder at a
+ * time (a lock file enforces it); a puller may be reused for several pulls, one after another.
  */
 public final class ModelPuller {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPuller.class);
@@ -61,7 +62,7 @@ public final class ModelPuller {
      */
     public PullResult pull(RepoRef ref, Path folder, Precision precision, PullListener listener)
             throws InterruptedException {
-        RepoListing listing = client.list(ref);
+        RepoListing listing = client.list(ref, listener);
         HubSettings settings = client.settings();
         if (listing.gated() && settings.token().isEmpty()) {
             throw client.refusal(401, "GatedRepo", ref, null);
@@ -87,7 +88,7 @@ public final class ModelPuller {
         long bytesPresent = 0;
         for (FileSelection.Wanted wanted : selection.files()) {
             Path target = resolveInside(folder, wanted.localPath());
-            if (isComplete(target, wanted, manifest)) {
+            if (isComplete(target, wanted, manifest, listener)) {
                 bytesPresent += wanted.remote().size();
                 continue;
             }
@@ -118,7 +119,7 @@ public final class ModelPuller {
             warnings.add(warning);
             listener.note(warning);
         });
-        LOG.info("pulled {} into {}: {} files fetched, {} already present", ref, folder, toFetch.size(),
+        LOG.debug("pulled {} into {}: {} files fetched, {} already present", ref, folder, toFetch.size(),
                 selection.files().size() - toFetch.size());
         return new PullResult(folder, toFetch.size(), selection.files().size() - toFetch.size(), received, warnings);
     }
@@ -127,7 +128,8 @@ public final class ModelPuller {
      * Whether {@code target} already holds the wanted file: the record matches its size and time (no hashing),
      * or hashing it matches the hub's record (then the record is updated).
      */
-    private static boolean isComplete(Path target, FileSelection.Wanted wanted, Manifest manifest) throws IOException {
+    private static boolean isComplete(Path target, FileSelection.Wanted wanted, Manifest manifest,
+            PullListener listener) throws IOException {
         RemoteFile remote = wanted.remote();
         if (!Files.isRegularFile(target) || Files.size(target) != remote.size()) {
             return false;
@@ -142,7 +144,8 @@ public final class ModelPuller {
             record(manifest, wanted, target, hashes);
             return true;
         }
-        LOG.info("{} differs from the hub's {}; fetching it again", target, remote.path());
+        LOG.debug("{} differs from the hub's {}", target, remote.path());
+        listener.note(wanted.localPath() + " differs from the hub's copy; fetching it again");
         return false;
     }
 

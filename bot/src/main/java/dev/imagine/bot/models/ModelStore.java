@@ -74,7 +74,8 @@ public final class ModelStore {
         }
         List<String> names = list().stream().map(LocalModel::name).toList();
         throw new ModelException("no model '" + value + "': it is not a folder here nor a model in " + dir
-                + (names.isEmpty() ? " (none yet: imagine models pull OWNER/NAME)" : " (there: " + String.join(", ", names) + ")"));
+                + (names.isEmpty() ? " (none yet: imagine models pull OWNER/NAME)"
+                        : " (there: " + String.join(", ", names) + ")"));
     }
 
     /** The folder {@code models pull} writes a model called {@code name} to. */

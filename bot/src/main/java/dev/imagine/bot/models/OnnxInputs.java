@@ -17,10 +17,10 @@ import java.util.Optional;
 
 /**
  * The graph inputs of an ONNX file (names, element types, shapes), read by walking the protobuf and seeking past
- * everything else, weights included ({@link FileInputStream#skip} seeks): a few kilobytes are read even from a multi-gigabyte UNet, and no ONNX
- * Runtime session is created. {@code models list} uses it to tell SD 1.x from 2.x (the width of the UNet's
- * {@code encoder_hidden_states}) and fp16 from fp32 (the element type of its {@code sample}), the same facts
- * the engine reads when it opens a model.
+ * everything else, weights included ({@link FileInputStream#skip} seeks): a few kilobytes are read even from a
+ * multi-gigabyte UNet, and no ONNX Runtime session is created. {@code models list} uses it to tell SD 1.x from
+ * 2.x (the width of the UNet's {@code encoder_hidden_states}) and fp16 from fp32 (the element type of its
+ * {@code sample}), the same facts the engine reads when it opens a model.
  *
  * @param inputs each input by name, in the graph's order
  */

@@ -230,10 +230,18 @@ class ModelPullerTest {
     @Test
     void serverErrorsAreRetriedWithExponentialBackoff() throws Exception {
         hub.failWith("unet/model.onnx", 503, 3);
+        List<String> notes = new ArrayList<>();
 
-        pull(puller(null));
+        puller(null).build().pull(RepoRef.parse(REPO), target(), null, new PullListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        });
 
         assertThat(sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(notes).hasSize(3).last().asString().startsWith("downloading unet/model.onnx (0 B of ")
+                .endsWith("the server answered HTTP 503; trying again in 4 s (attempt 4 of 6)");
         assertSameAsSource();
     }
 
