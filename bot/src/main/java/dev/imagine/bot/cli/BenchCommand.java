@@ -1,5 +1,7 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.models.Environment;
+import dev.imagine.bot.models.ModelStore;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
@@ -26,8 +28,13 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Stable Diffusion ONNX folder.")
-    Path model;
+    @CommandLine.ParentCommand
+    private ImagineCommand parent;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|NAME",
+            description = "Stable Diffusion ONNX folder, or the name of a model pulled into the models directory "
+                    + "($IMAGINE_MODELS_DIR, else ./models).")
+    String model;
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps per run (default: the model's, 25 for SD 1.x).")
     Integer steps;
@@ -54,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--runs must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ImageEngine engine = ImageEngine.open(model, engineOptions.toOptions())) {
+        try (ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
             int steps = this.steps != null ? this.steps : engine.model().defaultSteps();
             GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
                     .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
@@ -90,5 +97,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double ms(long nanos) {
         return nanos / 1e6;
+    }
+
+    private Path modelFolder() {
+        return ModelStore.fromEnvironment(parent == null ? Environment.system() : parent.environment()).resolve(model);
     }
 }

@@ -1,5 +1,7 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.models.Environment;
+import dev.imagine.bot.models.ModelStore;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
@@ -28,8 +30,13 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Stable Diffusion ONNX folder.")
-    Path model;
+    @CommandLine.ParentCommand
+    private ImagineCommand parent;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|NAME",
+            description = "Stable Diffusion ONNX folder, or the name of a model pulled into the models directory "
+                    + "($IMAGINE_MODELS_DIR, else ./models).")
+    String model;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
     String prompt;
@@ -80,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         GenerationRequest request = buildRequest();
-        try (ImageEngine engine = ImageEngine.open(model, engineOptions.toOptions())) {
+        try (ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
             ProgressListener progress = !noProgress && System.console() != null
                     ? new ProgressBar(stderr) : ProgressListener.NONE;
             GenerationResult result = engine.generate(request, progress, new CancellationToken());
@@ -152,5 +159,9 @@ final class GenerateCommand implements Callable<Integer> {
             files.add(target);
         }
         return files;
+    }
+
+    private Path modelFolder() {
+        return ModelStore.fromEnvironment(parent == null ? Environment.system() : parent.environment()).resolve(model);
     }
 }

@@ -1,21 +1,25 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.models.Environment;
+import dev.imagine.bot.models.ModelException;
 import dev.imagine.engine.EngineException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code imagine} command line: {@code generate}, {@code demo-model}, {@code bench}. */
+/** The {@code imagine} command line: {@code generate}, {@code demo-model}, {@code bench}, {@code models}. */
 @Command(name = "imagine",
         mixinStandardHelpOptions = true,
         versionProvider = ImagineCommand.Version.class,
         description = "Self-hosted Stable Diffusion on ONNX Runtime.",
-        subcommands = {GenerateCommand.class, DemoModelCommand.class, BenchCommand.class,
+        subcommands = {GenerateCommand.class, DemoModelCommand.class, BenchCommand.class, ModelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ImagineCommand implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    private Environment environment = Environment.system();
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
@@ -27,11 +31,19 @@ public final class ImagineCommand implements Runnable {
      * argument, request or model (the message says which), 1 for other failures.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new ImagineCommand());
+        return run(args, out, err, Environment.system());
+    }
+
+    /** Runs the command line as {@link #run(String[], PrintWriter, PrintWriter)} does, reading {@code environment}. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment) {
+        ImagineCommand root = new ImagineCommand();
+        root.environment = environment;
+        CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof EngineException || e instanceof IllegalArgumentException || e instanceof UserException) {
+            if (e instanceof EngineException || e instanceof IllegalArgumentException || e instanceof UserException
+                    || e instanceof ModelException) {
                 err.println("error: " + e.getMessage());
                 return 2;
             }
@@ -44,6 +56,11 @@ public final class ImagineCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The environment variables the commands read (HF_ENDPOINT, HF_TOKEN, IMAGINE_MODELS_DIR). */
+    Environment environment() {
+        return environment;
     }
 
     /** Reads the version from the jar manifest. */
