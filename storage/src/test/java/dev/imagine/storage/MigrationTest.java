@@ -96,6 +96,7 @@ class MigrationTest {
     void theDatabaseWritesEachCommitAtOnce() throws SQLException {
         try (Storage storage = Storage.open(dir);
                 Connection c = Database.dataSource(dir).getConnection()) {
+            assertThat(storage.counts().generations()).isZero();
             assertThat(column(c, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                     + "WHERE SETTING_NAME = 'WRITE_DELAY'")).isNotEmpty().containsOnly("0");
         }
