@@ -78,9 +78,14 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** The JDBC URL of the database in {@code dataDirectory}: a fixed name and fixed settings after its path. */
+    /**
+     * The JDBC URL of the database in {@code dataDirectory}: its path (which {@link StorageOptions} checks holds no
+     * {@code ';'}), a fixed name and fixed settings. {@code TRACE_LEVEL_FILE=0}: errors reach the caller as
+     * exceptions, and no {@code .trace.db} file collects SQL beside the data.
+     */
     static String url(Path dataDirectory) {
-        return "jdbc:h2:file:" + dataDirectory.toAbsolutePath().normalize().resolve(FILE_NAME) + ";WRITE_DELAY=0";
+        return "jdbc:h2:file:" + dataDirectory.toAbsolutePath().normalize().resolve(FILE_NAME)
+                + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
     }
 
     static JdbcDataSource dataSource(Path dataDirectory) {
@@ -209,8 +214,19 @@ final class Database implements AutoCloseable {
                     + " is damaged; restore it from a backup (imagine db backup makes one)", e);
             case ErrorCode.FILE_VERSION_ERROR_1 -> new StorageException("the database " + file
                     + " was written by another H2 version; restore a backup made by this version of imagine", e);
-            default -> new StorageException("the database failed: " + e.getMessage(), e);
+            default -> new StorageException("the database failed: " + firstLine(e.getMessage()), e);
         };
+    }
+
+    /** H2's message up to the SQL statement it appends, which may quote values; the cause keeps all of it. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no details";
+        }
+        int statement = message.indexOf("; SQL statement:");
+        String head = statement >= 0 ? message.substring(0, statement) : message;
+        int newline = head.indexOf('\n');
+        return newline >= 0 ? head.substring(0, newline) : head;
     }
 
     /**

@@ -286,6 +286,14 @@ class GenerationRepositoryTest {
     }
 
     @Test
+    void aClosedStorageRefusesWorkClearly() {
+        storage.close();
+        assertThatThrownBy(() -> generations.record(TestData.txt2img(user, "late"), null))
+                .isInstanceOf(StorageException.class).hasMessageContaining("is closed");
+        storage.close();
+    }
+
+    @Test
     void usersAreRecordedOncePerPlatformId() {
         User again = storage.users().ensure("discord", "1234", "Ada L.");
         assertThat(again.id()).isEqualTo(user);
