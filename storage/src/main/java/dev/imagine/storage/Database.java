@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The H2 file database, reached through one connection that only one thread, owned by this class, ever uses.
  *
- * <p><b>Why one thread.</b> H2 warns that interrupting a thread while it is inside H2 closes the file channel under
- * it (and can leave the database unusable until reopened). Callers of the repositories may be interrupted - a
- * dispatcher cancelling a job, an executor shutting down - so their work is handed to the storage thread, which
- * nothing else knows of and nothing interrupts, and they wait for the result without reacting to interrupts (the
- * interrupt flag is restored afterwards). With one connection there is nothing to pool and no lock contention inside
- * the database; the work per call is well under a millisecond next to seconds of image generation.
+ * <p><b>Why one thread.</b> H2's documentation warns against interrupting a thread that is inside H2: Java closes a
+ * {@code FileChannel} when a thread blocked in it is interrupted, which closes the database under every caller.
+ * Callers of the repositories may be interrupted - a dispatcher cancelling a job, an executor shutting down - so their
+ * work is handed to the storage thread, which nothing else knows of and nothing interrupts, and they wait for the
+ * result without reacting to interrupts (the interrupt flag is restored afterwards). With one connection there is
+ * nothing to pool and no lock contention inside the database; a write takes a few milliseconds (mostly the sync),
+ * next to seconds of image generation.
  *
  * <p><b>Durability.</b> H2 2.x keeps committed changes in memory and writes them to the file from a background
  * thread up to {@code WRITE_DELAY} ms later (500 by default); a killed process loses that window. The URL sets
@@ -116,8 +117,9 @@ final class Database implements AutoCloseable {
                     + " up to date: " + e.getMessage(), e);
         }
         if (applied > 0) {
-            // H2 binds a CHECK constraint's IN list to the session that created it, here Flyway's, now closed.
-            // Closing the last session closes the database; reopening reads the constraints afresh.
+            // H2 2.4 keeps the session that created a CHECK constraint with an IN list, here Flyway's, now closed,
+            // and the check then fails with "database closed". Closing the last session closes the database;
+            // reopening reads the constraints afresh.
             connection.close();
             connection = connect(source);
         }
