@@ -54,6 +54,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void jdbcH2AndFlywayStayInsideStorage() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..",
+                        "org.flywaydb..")
+                .because("storage shows repositories and records, never JDBC")
+                .check(classes);
+    }
+
+    @Test
+    void storageDoesNotDependOnTheEngine() {
+        noClasses().that().resideInAPackage("dev.imagine.storage..")
+                .should().dependOnClassesThat().resideInAPackage("dev.imagine.engine..")
+                .because("storage keeps samplers and models by name; the bot maps engine types to its records")
+                .check(classes);
+    }
+
+    @Test
     void chatLibrariesStayInTheirAdapters() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.discord..")
                 .should().dependOnClassesThat().resideInAPackage("net.dv8tion..")

@@ -2,7 +2,6 @@ package dev.imagine.bot.cli;
 
 import dev.imagine.bot.models.Environment;
 import dev.imagine.bot.models.ModelStore;
-import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -10,6 +9,7 @@ import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ProgressListener;
 import dev.imagine.engine.SamplerKind;
+import dev.imagine.storage.Storage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +22,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code imagine generate}: one job from the command line, written as PNG files with their parameters. */
+/**
+ * {@code imagine generate}: one job from the command line, written as PNG files with their parameters and recorded in
+ * the data directory so {@code imagine rerun} can make it again.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate images from a prompt (and optionally an init image) with a Stable Diffusion ONNX model.")
 final class GenerateCommand implements Callable<Integer> {
@@ -75,6 +78,9 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
 
+    @CommandLine.Mixin
+    StorageMixin storage;
+
     @Option(names = {"--out", "-o"}, paramLabel = "FILE|DIR", defaultValue = "out",
             description = "A .png file, or a folder (default ./out).")
     Path out;
@@ -86,11 +92,14 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        GenerationRequest request = buildRequest();
-        try (ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
+        byte[] initBytes = readInitImage();
+        GenerationRequest request = buildRequest(initBytes);
+        try (Storage storage = this.storage.openOrCreate();
+                ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
             ProgressListener progress = !noProgress && System.console() != null
                     ? new ProgressBar(stderr) : ProgressListener.NONE;
-            GenerationResult result = engine.generate(request, progress, new CancellationToken());
+            GenerationResult result = Recorder.generate(storage, engine, request, initBytes, null, progress, stderr)
+                    .result();
             if (progress instanceof ProgressBar bar) {
                 bar.finish();
             }
@@ -104,27 +113,33 @@ final class GenerateCommand implements Callable<Integer> {
                 stderr.println("note: the negative prompt is longer than 75 tokens; not used: "
                         + result.truncatedNegativePrompt());
             }
-            for (Path written : write(result)) {
+            for (Path written : write(result, out)) {
                 stdout.println(written);
             }
         }
         return 0;
     }
 
-    GenerationRequest buildRequest() throws IOException {
-        BufferedImage init = null;
-        if (initImage != null) {
-            if (!Files.isRegularFile(initImage)) {
-                throw new UserException("init image " + initImage + " does not exist");
+    /** The init image's file bytes, or {@code null} without {@code --init-image}. */
+    private byte[] readInitImage() throws IOException {
+        if (initImage == null) {
+            if (strength != null) {
+                throw new UserException("--strength needs --init-image");
             }
-            if (Files.size(initImage) > ImageInput.DEFAULT_MAX_BYTES) {
-                throw new UserException("init image " + initImage + " is " + Files.size(initImage) / (1024 * 1024)
-                        + " MB; the limit is " + ImageInput.DEFAULT_MAX_BYTES / (1024 * 1024) + " MB");
-            }
-            init = ImageInput.decode(Files.readAllBytes(initImage));
-        } else if (strength != null) {
-            throw new UserException("--strength needs --init-image");
+            return null;
         }
+        if (!Files.isRegularFile(initImage)) {
+            throw new UserException("init image " + initImage + " does not exist");
+        }
+        if (Files.size(initImage) > ImageInput.DEFAULT_MAX_BYTES) {
+            throw new UserException("init image " + initImage + " is " + Files.size(initImage) / (1024 * 1024)
+                    + " MB; the limit is " + ImageInput.DEFAULT_MAX_BYTES / (1024 * 1024) + " MB");
+        }
+        return Files.readAllBytes(initImage);
+    }
+
+    private GenerationRequest buildRequest(byte[] initBytes) {
+        BufferedImage init = initBytes == null ? null : ImageInput.decode(initBytes);
         return GenerationRequest.builder(prompt)
                 .negativePrompt(negative)
                 .seed(seed)
@@ -139,7 +154,11 @@ final class GenerateCommand implements Callable<Integer> {
                 .build();
     }
 
-    private List<Path> write(GenerationResult result) throws IOException {
+    /**
+     * Writes each image as a PNG: to {@code out} when it names a {@code .png} file (with {@code -SEED} added for
+     * several images), else into the folder {@code out} as {@code imagine-SEED.png}.
+     */
+    static List<Path> write(GenerationResult result, Path out) throws IOException {
         List<Path> files = new ArrayList<>();
         boolean single = out.getFileName() != null && out.getFileName().toString().toLowerCase().endsWith(".png");
         for (GeneratedImage image : result.images()) {

@@ -3,17 +3,21 @@ package dev.imagine.bot.cli;
 import dev.imagine.bot.models.Environment;
 import dev.imagine.bot.models.ModelException;
 import dev.imagine.engine.EngineException;
+import dev.imagine.storage.StorageException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code imagine} command line: {@code generate}, {@code demo-model}, {@code bench}, {@code models}. */
+/**
+ * The {@code imagine} command line: {@code generate}, {@code rerun}, {@code history}, {@code db}, {@code demo-model},
+ * {@code bench}, {@code models}.
+ */
 @Command(name = "imagine",
         mixinStandardHelpOptions = true,
         versionProvider = ImagineCommand.Version.class,
         description = "Self-hosted Stable Diffusion on ONNX Runtime.",
-        subcommands = {GenerateCommand.class, DemoModelCommand.class, BenchCommand.class, ModelsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, RerunCommand.class, HistoryCommand.class, DbCommand.class,
+                DemoModelCommand.class, BenchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class ImagineCommand implements Runnable {
 
     @CommandLine.Spec
@@ -28,7 +32,8 @@ public final class ImagineCommand implements Runnable {
 
     /**
      * Runs the command line with the given streams and returns the exit status: 0 on success, 2 for a bad
-     * argument, request or model (the message says which), 1 for other failures.
+     * argument, request or model (the message says which), 1 for other failures (a storage failure prints its
+     * message, e.g. a database in use by another process).
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         return run(args, out, err, Environment.system());
@@ -46,6 +51,10 @@ public final class ImagineCommand implements Runnable {
                     || e instanceof ModelException) {
                 err.println("error: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof StorageException) {
+                err.println("error: " + e.getMessage());
+                return 1;
             }
             err.println("error: " + e);
             return 1;

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,9 +43,16 @@ class CommandLineTest {
         return ImagineCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
+    /** {@code imagine generate} recording into a data folder inside the temporary folder. */
+    private int generate(String... args) {
+        List<String> all = new ArrayList<>(List.of("generate", "--data", dir.resolve("data").toString()));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
     @Test
     void generateWritesOnePngPerImageAndPrintsThePaths() throws IOException {
-        int status = run("generate", "--model", model.toString(), "--prompt", "a red fox", "--seed", "7",
+        int status = generate("--model", model.toString(), "--prompt", "a red fox", "--seed", "7",
                 "--steps", "3", "--width", "64", "--height", "96", "--count", "2", "--device", "cpu",
                 "--out", dir.resolve("fox.png").toString());
         assertThat(status).as(err.toString()).isZero();
@@ -60,7 +68,7 @@ class CommandLineTest {
     @Test
     void sameSeedFromTheCommandLineGivesTheSameFile() throws IOException {
         for (String name : List.of("a.png", "b.png")) {
-            assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--seed", "99",
+            assertThat(generate("--model", model.toString(), "--prompt", "a boat", "--seed", "99",
                     "--steps", "2", "--width", "64", "--height", "64", "--out", dir.resolve(name).toString())).isZero();
         }
         assertThat(Files.readAllBytes(dir.resolve("a.png"))).isEqualTo(Files.readAllBytes(dir.resolve("b.png")));
@@ -68,7 +76,7 @@ class CommandLineTest {
 
     @Test
     void withoutSeedARandomOneIsPickedAndPrinted() {
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--steps", "1",
+        assertThat(generate("--model", model.toString(), "--prompt", "a boat", "--steps", "1",
                 "--width", "64", "--height", "64", "--out", dir.toString())).isZero();
         assertThat(err.toString()).containsPattern("seed \\d+ \\(random\\)");
         assertThat(out.toString().trim()).matches(".*imagine-\\d+\\.png");
@@ -80,7 +88,7 @@ class CommandLineTest {
         BufferedImage picture = new BufferedImage(72, 64, BufferedImage.TYPE_INT_RGB);
         picture.setRGB(10, 10, 0xFF0000);
         ImageIO.write(picture, "png", init.toFile());
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "a boat", "--seed", "1", "--steps", "4",
+        assertThat(generate("--model", model.toString(), "--prompt", "a boat", "--seed", "1", "--steps", "4",
                 "--init-image", init.toString(), "--strength", "0.5", "--out", dir.resolve("out.png").toString()))
                 .as(err.toString()).isZero();
         BufferedImage result = ImageInput.decode(Files.readAllBytes(dir.resolve("out.png")));
@@ -89,22 +97,22 @@ class CommandLineTest {
 
     @Test
     void badParametersExitWithTwoAndASentence() throws IOException {
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--steps", "500")).isEqualTo(2);
+        assertThat(generate("--model", model.toString(), "--prompt", "x", "--steps", "500")).isEqualTo(2);
         assertThat(err.toString()).contains("error: steps must be between 1 and 150, got 500");
 
-        assertThat(run("generate", "--model", dir.resolve("missing").toString(), "--prompt", "x")).isEqualTo(2);
+        assertThat(generate("--model", dir.resolve("missing").toString(), "--prompt", "x")).isEqualTo(2);
         assertThat(err.toString()).contains("does not exist or is not a folder");
 
         Path notAnImage = dir.resolve("notes.txt");
         Files.writeString(notAnImage, "hello");
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--init-image", notAnImage.toString()))
+        assertThat(generate("--model", model.toString(), "--prompt", "x", "--init-image", notAnImage.toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("not a PNG, JPEG or WebP image");
 
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--strength", "0.5")).isEqualTo(2);
+        assertThat(generate("--model", model.toString(), "--prompt", "x", "--strength", "0.5")).isEqualTo(2);
         assertThat(err.toString()).contains("--strength needs --init-image");
 
-        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--sampler", "heun")).isEqualTo(2);
+        assertThat(generate("--model", model.toString(), "--prompt", "x", "--sampler", "heun")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown sampler 'heun'");
     }
 
@@ -117,7 +125,7 @@ class CommandLineTest {
                     .contains("model_index.json", "unet/model.onnx", "vae_encoder/model.onnx", "tokenizer/vocab.json");
         }
         assertThat(err.toString()).contains("random weights");
-        assertThat(run("generate", "--model", demo.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
+        assertThat(generate("--model", demo.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
                 "--width", "64", "--height", "64", "--out", dir.resolve("demo.png").toString())).isZero();
     }
 

@@ -1,0 +1,156 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.storage.Counts;
+import dev.imagine.storage.GenerationStatus;
+import dev.imagine.storage.PruneResult;
+import dev.imagine.storage.Storage;
+import dev.imagine.storage.StorageInfo;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code imagine db}: maintenance of the data directory (backup, prune, info). */
+@Command(name = "db", mixinStandardHelpOptions = true,
+        description = "Look after the database: backup, prune, info.",
+        subcommands = {DbCommand.Backup.class, DbCommand.Prune.class, DbCommand.Info.class})
+final class DbCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code imagine db backup FILE}. */
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = {"Write a consistent copy of the database to FILE (a zip) while imagine keeps running.",
+                    "Image files never change once written: copy the images folder with any tool to back them up."})
+    static final class Backup implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The zip to write (replaced when it exists).")
+        Path file;
+
+        @CommandLine.Mixin
+        StorageMixin storage;
+
+        @Override
+        public Integer call() {
+            try (Storage storage = this.storage.openExisting()) {
+                storage.backup(file);
+                spec.commandLine().getOut().println(file);
+                spec.commandLine().getErr().println("backed up the database of " + storage.dataDirectory()
+                        + "; copy " + storage.dataDirectory().resolve("images") + " to back up the images too");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code imagine db prune --older-than 30d}. */
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Delete finished generations older than an age, and image files nothing refers to any more.")
+    static final class Prune implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--older-than", required = true, paramLabel = "AGE", converter = AgeConverter.class,
+                description = "e.g. 30d, 12h, 90m, or ISO-8601 such as P30D.")
+        Duration olderThan;
+
+        @CommandLine.Mixin
+        StorageMixin storage;
+
+        @Override
+        public Integer call() {
+            try (Storage storage = this.storage.openExisting()) {
+                PruneResult result = storage.prune(olderThan);
+                spec.commandLine().getOut().printf("deleted %d generations, %d image rows, %d files (%s)%n",
+                        result.generations(), result.images(), result.files(), bytes(result.bytes()));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code imagine db info}. */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Show the database's path, size, schema version and counts.")
+    static final class Info implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        StorageMixin storage;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Storage storage = this.storage.openExisting()) {
+                StorageInfo info = storage.info();
+                Counts counts = info.counts();
+                out.println("data directory  " + info.dataDirectory());
+                out.println("database        " + info.databaseFile() + " (" + bytes(info.databaseBytes()) + ")");
+                out.println("schema version  " + info.schemaVersion());
+                out.println("users           " + counts.users());
+                out.println("generations     " + counts.generations() + " (" + Arrays.stream(GenerationStatus.values())
+                        .map(s -> s.id() + " " + counts.generationsByStatus().get(s))
+                        .collect(Collectors.joining(", ")) + ")");
+                out.println("images          " + counts.images() + " rows, " + info.imageFiles() + " files ("
+                        + bytes(info.imageFileBytes()) + ")");
+            }
+            return 0;
+        }
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MB", n / (1024.0 * 1024));
+    }
+
+    /** Parses {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s} or ISO-8601 durations such as {@code P30D}. */
+    static final class AgeConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SHORT = Pattern.compile("(\\d{1,6})([dhms])");
+
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim().toLowerCase(Locale.ROOT);
+            Matcher m = SHORT.matcher(text);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "d" -> Duration.ofDays(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+            try {
+                Duration parsed = Duration.parse(value.trim());
+                if (!parsed.isNegative()) {
+                    return parsed;
+                }
+            } catch (DateTimeParseException e) {
+                // not ISO-8601 either: the message below says what is accepted
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an age such as 30d, 12h or P30D");
+        }
+    }
+}

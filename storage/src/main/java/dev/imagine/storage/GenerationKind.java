@@ -1,0 +1,24 @@
+package dev.imagine.storage;
+
+import java.util.Locale;
+
+/** What a generation does; stored by {@link #id()}. */
+public enum GenerationKind {
+    /** Text to image. */
+    TXT2IMG,
+    /** Image to image from an init image. */
+    IMG2IMG,
+    /** A variation of an earlier image (its parent). */
+    VARIATION,
+    /** An enlarged copy of an earlier image (its parent). */
+    UPSCALE;
+
+    /** The stored name, e.g. {@code txt2img}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static GenerationKind fromId(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,438 @@
+package dev.imagine.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Generations and their images: recorded before they run, marked as they go, read back for history and reruns.
+ * Every method commits durably before it returns (see {@link Storage}). Thread-safe; owned by its {@link Storage}.
+ */
+public final class GenerationRepository {
+    /** Most generations one history page returns. */
+    public static final int MAX_PAGE = 100;
+    /** Longest stored user-facing error; longer ones are cut. */
+    public static final int MAX_ERROR_CHARS = 1000;
+
+    private static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
+            + "model_path, prompt, negative_prompt, sampler, steps, guidance, width, height, image_count, seed, "
+            + "subseed, subseed_strength, strength, init_image_sha256, guild_id, channel_id, request_message_id, "
+            + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path";
+    private static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
+
+    private final Database database;
+    private final ImageFiles files;
+    private final Clock clock;
+
+    GenerationRepository(Database database, ImageFiles files, Clock clock) {
+        this.database = database;
+        this.files = files;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a request as {@link GenerationStatus#QUEUED} and returns its id. The init image's bytes are stored
+     * as they are (content-addressed, so equal files are kept once) and a rerun gets exactly them back.
+     *
+     * @param initImage the original file of the init image; required for {@link GenerationKind#IMG2IMG}, else
+     *     {@code null}. Read, not kept.
+     * @throws IllegalArgumentException when the user does not exist or the init image does not fit the kind
+     */
+    public long record(NewGeneration request, byte[] initImage) {
+        Checks.required("the request", request);
+        if ((request.kind() == GenerationKind.IMG2IMG) != (initImage != null)) {
+            throw new IllegalArgumentException(request.kind() == GenerationKind.IMG2IMG
+                    ? "an img2img generation needs its init image" : "only img2img generations take an init image");
+        }
+        if (initImage != null && initImage.length == 0) {
+            throw new IllegalArgumentException("the init image is empty");
+        }
+        String initSha = initImage == null ? null : ImageFiles.sha256(initImage);
+        return database.write(c -> {
+            String platform = platformOf(c, request.userId());
+            String initPath = initImage == null ? null : files.store(initSha, initImage);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (user_id, platform, kind, "
+                    + "parent_id, model_name, model_fingerprint, model_path, prompt, negative_prompt, sampler, steps, "
+                    + "guidance, width, height, image_count, seed, subseed, subseed_strength, strength, "
+                    + "init_image_sha256, init_image_path, guild_id, channel_id, request_message_id, reply_message_id, "
+                    + "status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                insert.setLong(1, request.userId());
+                insert.setString(2, platform);
+                insert.setString(3, request.kind().id());
+                Rows.setLong(insert, 4, request.parentId());
+                insert.setString(5, request.model().name());
+                insert.setString(6, request.model().fingerprint());
+                insert.setString(7, request.model().path());
+                int next = setParameters(insert, 8, request.parameters());
+                insert.setString(next++, initSha);
+                insert.setString(next++, initPath);
+                ReplyTarget target = request.replyTarget();
+                insert.setString(next++, target.guildId());
+                insert.setString(next++, target.channelId());
+                insert.setString(next++, target.requestMessageId());
+                insert.setString(next++, target.replyMessageId());
+                insert.setString(next++, GenerationStatus.QUEUED.id());
+                Rows.setInstant(insert, next, clock.instant());
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                if (request.parentId() != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    throw new IllegalArgumentException("there is no generation " + request.parentId()
+                            + " to derive from", e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Marks a queued generation as running.
+     *
+     * @throws IllegalStateException when it does not exist or is not queued
+     */
+    public void markRunning(long id) {
+        database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE generations SET status = ?, started_at = ? WHERE id = ? AND status = ?")) {
+                update.setString(1, GenerationStatus.RUNNING.id());
+                Rows.setInstant(update, 2, clock.instant());
+                update.setLong(3, id);
+                update.setString(4, GenerationStatus.QUEUED.id());
+                requireOne(c, update.executeUpdate(), id, "start", EnumSet.of(GenerationStatus.QUEUED));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks a running generation as done: stores its image files, then in one transaction its image rows, the
+     * parameters the engine used and the engine time. A crash in between leaves unreferenced files, which
+     * {@link Storage#prune} removes.
+     *
+     * @param resolved the parameters with every default the engine applied filled in (they replace the requested
+     *     ones, so a rerun needs no model defaults)
+     * @param images the pictures, with distinct indexes; their arrays are read, not kept
+     * @param engineMillis time spent in the engine
+     * @throws IllegalStateException when the generation does not exist or is not running
+     */
+    public void markDone(long id, GenerationParameters resolved, List<NewImage> images, long engineMillis) {
+        Checks.required("the parameters", resolved);
+        if (images == null || images.isEmpty()) {
+            throw new IllegalArgumentException("a done generation needs at least one image");
+        }
+        if (images.stream().map(NewImage::index).distinct().count() != images.size()) {
+            throw new IllegalArgumentException("image indexes must be distinct");
+        }
+        if (engineMillis < 0) {
+            throw new IllegalArgumentException("engine time must not be negative, got " + engineMillis);
+        }
+        List<String> hashes = images.stream().map(image -> ImageFiles.sha256(image.png())).toList();
+        database.write(c -> {
+            GenerationStatus status = statusOf(c, id);
+            if (status != GenerationStatus.RUNNING) {
+                throw transitionError(id, status, "finish", EnumSet.of(GenerationStatus.RUNNING));
+            }
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                paths.add(files.store(hashes.get(i), images.get(i).png()));
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET prompt = ?, "
+                    + "negative_prompt = ?, sampler = ?, steps = ?, guidance = ?, width = ?, height = ?, "
+                    + "image_count = ?, seed = ?, subseed = ?, subseed_strength = ?, strength = ?, status = ?, "
+                    + "finished_at = ?, engine_millis = ? WHERE id = ?")) {
+                int next = setParameters(update, 1, resolved);
+                update.setString(next++, GenerationStatus.DONE.id());
+                Rows.setInstant(update, next++, clock.instant());
+                update.setLong(next++, engineMillis);
+                update.setLong(next, id);
+                update.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO images (" + IMAGE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < images.size(); i++) {
+                    NewImage image = images.get(i);
+                    insert.setLong(1, id);
+                    insert.setInt(2, image.index());
+                    insert.setLong(3, image.seed());
+                    insert.setString(4, hashes.get(i));
+                    insert.setString(5, paths.get(i));
+                    insert.setLong(6, image.png().length);
+                    insert.setBoolean(7, image.nsfw());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks a queued or running generation as failed with the sentence shown to the user (cut to
+     * {@value #MAX_ERROR_CHARS} characters). Never pass stack traces or secrets.
+     *
+     * @throws IllegalStateException when it does not exist or has already finished
+     */
+    public void markFailed(long id, String userError) {
+        String error = Checks.required("the error", userError);
+        String stored = error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error;
+        finish(id, GenerationStatus.FAILED, stored);
+    }
+
+    /**
+     * Marks a queued or running generation as cancelled.
+     *
+     * @throws IllegalStateException when it does not exist or has already finished
+     */
+    public void markCancelled(long id) {
+        finish(id, GenerationStatus.CANCELLED, null);
+    }
+
+    private void finish(long id, GenerationStatus status, String error) {
+        database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = ?, error = ?, "
+                    + "finished_at = ? WHERE id = ? AND status IN (?, ?)")) {
+                update.setString(1, status.id());
+                update.setString(2, error);
+                Rows.setInstant(update, 3, clock.instant());
+                update.setLong(4, id);
+                update.setString(5, GenerationStatus.QUEUED.id());
+                update.setString(6, GenerationStatus.RUNNING.id());
+                requireOne(c, update.executeUpdate(), id, status == GenerationStatus.FAILED ? "fail" : "cancel",
+                        EnumSet.of(GenerationStatus.QUEUED, GenerationStatus.RUNNING));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Remembers the bot's reply message (the one showing progress and the result), so it can be edited after a
+     * restart. Returns whether the generation exists.
+     */
+    public boolean setReplyMessage(long id, String replyMessageId) {
+        Checks.id("the reply message id", replyMessageId, 64);
+        return database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE generations SET reply_message_id = ? WHERE id = ?")) {
+                update.setString(1, replyMessageId);
+                update.setLong(2, id);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The generation with this id and its images, if recorded. */
+    public Optional<Generation> find(long id) {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations WHERE id = ?")) {
+                select.setLong(1, id);
+                List<Generation> found = withImages(c, select);
+                return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+            }
+        });
+    }
+
+    /**
+     * A page of a user's generations with their images, newest first.
+     *
+     * @param beforeId only generations with smaller ids (the last id of the previous page), or {@code null} for the
+     *     newest
+     * @param limit 1 to {@value #MAX_PAGE}
+     */
+    public List<Generation> history(long userId, Long beforeId, int limit) {
+        Checks.range("the page size", limit, 1, MAX_PAGE);
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
+                    + "WHERE user_id = ? AND id < ? ORDER BY id DESC FETCH FIRST ? ROWS ONLY")) {
+                select.setLong(1, userId);
+                select.setLong(2, beforeId == null ? Long.MAX_VALUE : beforeId);
+                select.setInt(3, limit);
+                return withImages(c, select);
+            }
+        });
+    }
+
+    /**
+     * Queued and running generations in the order they were queued (by time, then id): what a dispatcher resumes or
+     * answers after a restart. A running one was interrupted by the restart.
+     */
+    public List<Generation> unfinished() {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
+                    + "WHERE status IN (?, ?) ORDER BY queued_at, id")) {
+                select.setString(1, GenerationStatus.QUEUED.id());
+                select.setString(2, GenerationStatus.RUNNING.id());
+                return withImages(c, select);
+            }
+        });
+    }
+
+    /**
+     * What reruns a generation exactly: its stored parameters (resolved if it finished) and the init image's
+     * original bytes.
+     *
+     * @throws DamagedImageException when the init image file is missing or altered
+     */
+    public Optional<RerunSpec> rerunSpec(long id) {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    Generation g = generation(rows, List.of());
+                    String initPath = rows.getString(32);
+                    byte[] init = initPath == null ? null : files.read(initPath, g.initImageSha256());
+                    return Optional.of(new RerunSpec(g.id(), g.kind(), g.model(), g.parameters(), init));
+                }
+            }
+        });
+    }
+
+    /**
+     * Reads a stored image's file, checked against its hash.
+     *
+     * @throws DamagedImageException when the file is missing or altered
+     */
+    public byte[] imageBytes(StoredImage image) {
+        Checks.required("the image", image);
+        return database.read(c -> files.read(image.path(), image.sha256()));
+    }
+
+    private static int setParameters(PreparedStatement statement, int first, GenerationParameters p)
+            throws SQLException {
+        int i = first;
+        statement.setString(i++, p.prompt());
+        statement.setString(i++, p.negativePrompt());
+        statement.setString(i++, p.sampler());
+        Rows.setInt(statement, i++, p.steps());
+        Rows.setDouble(statement, i++, p.guidance());
+        Rows.setInt(statement, i++, p.width());
+        Rows.setInt(statement, i++, p.height());
+        statement.setInt(i++, p.count());
+        Rows.setLong(statement, i++, p.seed());
+        Rows.setLong(statement, i++, p.subseed());
+        Rows.setDouble(statement, i++, p.subseedStrength());
+        Rows.setDouble(statement, i++, p.strength());
+        return i;
+    }
+
+    private static Generation generation(ResultSet rows, List<StoredImage> images) throws SQLException {
+        GenerationParameters parameters = new GenerationParameters(rows.getString(9), rows.getString(10),
+                rows.getString(11), Rows.getInt(rows, 12), Rows.getDouble(rows, 13), Rows.getInt(rows, 14),
+                Rows.getInt(rows, 15), rows.getInt(16), Rows.getLong(rows, 17), Rows.getLong(rows, 18),
+                Rows.getDouble(rows, 19), Rows.getDouble(rows, 20));
+        return new Generation(rows.getLong(1), rows.getLong(2), rows.getString(3),
+                GenerationKind.fromId(rows.getString(4)), Rows.getLong(rows, 5),
+                new ModelRef(rows.getString(6), rows.getString(7), rows.getString(8)), parameters,
+                rows.getString(21),
+                new ReplyTarget(rows.getString(22), rows.getString(23), rows.getString(24), rows.getString(25)),
+                GenerationStatus.fromId(rows.getString(26)), rows.getString(27), Rows.getInstant(rows, 28),
+                Rows.getInstant(rows, 29), Rows.getInstant(rows, 30), Rows.getLong(rows, 31), images);
+    }
+
+    /** Runs a generation query, then loads the images of all its rows with one more query. */
+    private static List<Generation> withImages(Connection c, PreparedStatement select) throws SQLException {
+        Map<Long, Generation> byId = new LinkedHashMap<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Generation g = generation(rows, List.of());
+                byId.put(g.id(), g);
+            }
+        }
+        if (byId.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<StoredImage>> images = new LinkedHashMap<>();
+        String marks = byId.keySet().stream().map(id -> "?").collect(Collectors.joining(", "));
+        try (PreparedStatement select2 = c.prepareStatement("SELECT " + IMAGE_COLUMNS + " FROM images "
+                + "WHERE generation_id IN (" + marks + ") ORDER BY generation_id, image_index")) {
+            int i = 1;
+            for (long id : byId.keySet()) {
+                select2.setLong(i++, id);
+            }
+            try (ResultSet rows = select2.executeQuery()) {
+                while (rows.next()) {
+                    StoredImage image = new StoredImage(rows.getLong(1), rows.getInt(2), rows.getLong(3),
+                            rows.getString(4), rows.getString(5), rows.getLong(6), rows.getBoolean(7));
+                    images.computeIfAbsent(image.generationId(), k -> new ArrayList<>()).add(image);
+                }
+            }
+        }
+        List<Generation> result = new ArrayList<>(byId.size());
+        for (Generation g : byId.values()) {
+            List<StoredImage> own = images.getOrDefault(g.id(), Collections.emptyList());
+            result.add(own.isEmpty() ? g : new Generation(g.id(), g.userId(), g.platform(), g.kind(), g.parentId(),
+                    g.model(), g.parameters(), g.initImageSha256(), g.replyTarget(), g.status(), g.error(),
+                    g.queuedAt(), g.startedAt(), g.finishedAt(), g.engineMillis(), own));
+        }
+        return result;
+    }
+
+    private static String platformOf(Connection c, long userId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT platform FROM users WHERE id = ?")) {
+            select.setLong(1, userId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalArgumentException("there is no user " + userId);
+                }
+                return rows.getString(1);
+            }
+        }
+    }
+
+    private static GenerationStatus statusOf(Connection c, long id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT status FROM generations WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? GenerationStatus.fromId(rows.getString(1)) : null;
+            }
+        }
+    }
+
+    private static void requireOne(Connection c, int updated, long id, String action, Set<GenerationStatus> allowed)
+            throws SQLException {
+        if (updated != 1) {
+            throw transitionError(id, statusOf(c, id), action, allowed);
+        }
+    }
+
+    private static IllegalStateException transitionError(long id, GenerationStatus status, String action,
+            Set<GenerationStatus> allowed) {
+        if (status == null) {
+            return new IllegalStateException("there is no generation " + id);
+        }
+        return new IllegalStateException("generation " + id + " is " + status.id() + "; only a "
+                + allowed.stream().map(GenerationStatus::id).collect(Collectors.joining(" or "))
+                + " generation can " + action);
+    }
+
+    static Set<String> referencedFiles(Connection c) throws SQLException {
+        Set<String> paths = new HashSet<>();
+        try (Statement statement = c.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT path FROM images UNION "
+                        + "SELECT init_image_path FROM generations WHERE init_image_path IS NOT NULL")) {
+            while (rows.next()) {
+                paths.add(rows.getString(1));
+            }
+        }
+        return paths;
+    }
+}

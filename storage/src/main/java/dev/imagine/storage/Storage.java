@@ -1,0 +1,255 @@
+package dev.imagine.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A data directory: the H2 database {@code imagine.mv.db} and the content-addressed image files under
+ * {@code images/}. Opening it creates what is missing and applies pending migrations.
+ *
+ * <p>Every write commits before its method returns and survives a killed process; with
+ * {@link StorageOptions#syncEachCommit()} (the default) it also survives a power loss. All database work runs on one
+ * thread that belongs to this object, so callers may be interrupted safely: an interrupted caller still waits for its
+ * call to finish, and finds its interrupt flag set afterwards. Only one process can open a data directory at a time.
+ *
+ * <p>Thread-safe. The caller owns the storage and closes it, which closes the repositories it handed out.
+ */
+public final class Storage implements AutoCloseable {
+    /** The database file's name inside the data directory. */
+    public static final String DATABASE_FILE = Database.FILE_NAME + Database.FILE_SUFFIX;
+
+    private final Path dataDirectory;
+    private final Clock clock;
+    private final Database database;
+    private final ImageFiles files;
+    private final UserRepository users;
+    private final GenerationRepository generations;
+    private final SettingsRepository settings;
+
+    private Storage(StorageOptions options, Database database) {
+        this.dataDirectory = options.dataDirectory().toAbsolutePath().normalize();
+        this.clock = options.clock();
+        this.database = database;
+        this.files = new ImageFiles(dataDirectory);
+        this.users = new UserRepository(database, clock);
+        this.generations = new GenerationRepository(database, files, clock);
+        this.settings = new SettingsRepository(database, clock);
+    }
+
+    /** Opens {@code dataDirectory} with the system clock and a sync on every commit. */
+    public static Storage open(Path dataDirectory) {
+        return open(StorageOptions.of(dataDirectory));
+    }
+
+    /**
+     * Opens a data directory, creating it when missing, and migrates its schema to the newest version.
+     *
+     * @throws StorageException when another process has it open, the database is damaged or from another H2
+     *     version, or a migration fails
+     */
+    public static Storage open(StorageOptions options) {
+        Checks.required("the options", options);
+        Path dir = options.dataDirectory().toAbsolutePath().normalize();
+        return new Storage(options, Database.open(dir, options.syncEachCommit()));
+    }
+
+    /** The data directory, absolute. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Users. */
+    public UserRepository users() {
+        return users;
+    }
+
+    /** Generations and their images. */
+    public GenerationRepository generations() {
+        return generations;
+    }
+
+    /** Per-user and per-channel defaults. */
+    public SettingsRepository settings() {
+        return settings;
+    }
+
+    /** Row counts, for metrics. */
+    public Counts counts() {
+        return database.read(c -> {
+            long users;
+            Map<GenerationStatus, Long> byStatus = new EnumMap<>(GenerationStatus.class);
+            long generations = 0;
+            long images;
+            long imageBytes;
+            try (Statement s = c.createStatement()) {
+                try (ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM users")) {
+                    rows.next();
+                    users = rows.getLong(1);
+                }
+                try (ResultSet rows = s.executeQuery("SELECT status, COUNT(*) FROM generations GROUP BY status")) {
+                    while (rows.next()) {
+                        byStatus.put(GenerationStatus.fromId(rows.getString(1)), rows.getLong(2));
+                        generations += rows.getLong(2);
+                    }
+                }
+                try (ResultSet rows = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM images")) {
+                    rows.next();
+                    images = rows.getLong(1);
+                    imageBytes = rows.getLong(2);
+                }
+            }
+            return new Counts(users, generations, byStatus, images, imageBytes);
+        });
+    }
+
+    /** The paths, sizes, schema version and counts that {@code imagine db info} shows. Walks the image folder. */
+    public StorageInfo info() {
+        Counts counts = counts();
+        return database.read(c -> {
+            String version;
+            try (Statement s = c.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT \"version\" FROM \"flyway_schema_history\" "
+                            + "WHERE \"success\" AND \"version\" IS NOT NULL "
+                            + "ORDER BY \"installed_rank\" DESC FETCH FIRST 1 ROWS ONLY")) {
+                version = rows.next() ? rows.getString(1) : "none";
+            }
+            Path file = dataDirectory.resolve(DATABASE_FILE);
+            long[] totals = files.totals();
+            return new StorageInfo(dataDirectory, file, Files.size(file), version, counts, totals[0], totals[1]);
+        });
+    }
+
+    /**
+     * Deletes finished (done, failed or cancelled) generations queued more than {@code olderThan} ago with their
+     * image rows, then every file under {@code images/} that no remaining row references (a file shared with a
+     * newer generation stays). Queued and running generations and users are kept; children of a deleted generation
+     * lose their parent link.
+     */
+    public PruneResult prune(Duration olderThan) {
+        if (olderThan == null || olderThan.isNegative()) {
+            throw new IllegalArgumentException("the age to prune must be zero or more");
+        }
+        Instant cutoff = clock.instant().minus(olderThan);
+        long[] rows = database.write(c -> {
+            String where = " WHERE queued_at < ? AND status IN (?, ?, ?)";
+            long images;
+            try (PreparedStatement count = c.prepareStatement(
+                    "SELECT COUNT(*) FROM images WHERE generation_id IN (SELECT id FROM generations" + where + ")")) {
+                bindPrune(count, cutoff);
+                try (ResultSet r = count.executeQuery()) {
+                    r.next();
+                    images = r.getLong(1);
+                }
+            }
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM generations" + where)) {
+                bindPrune(delete, cutoff);
+                return new long[] {delete.executeUpdate(), images};
+            }
+        });
+        // A separate task, so it sees the committed rows; it runs on the storage thread, so no image is being
+        // stored while it looks for unreferenced files.
+        long[] deleted = database.read(c -> files.deleteAllBut(GenerationRepository.referencedFiles(c)));
+        return new PruneResult(rows[0], rows[1], deleted[0], deleted[1]);
+    }
+
+    private static void bindPrune(PreparedStatement statement, Instant cutoff) throws SQLException {
+        Rows.setInstant(statement, 1, cutoff);
+        statement.setString(2, GenerationStatus.DONE.id());
+        statement.setString(3, GenerationStatus.FAILED.id());
+        statement.setString(4, GenerationStatus.CANCELLED.id());
+    }
+
+    /**
+     * Writes a consistent copy of the database, taken while it stays open (H2's {@code BACKUP}), as a zip holding
+     * {@value #DATABASE_FILE}; an existing file is replaced only once the copy is complete. The image files are
+     * not included: they never change once written, so copying the {@code images/} folder at any time (before or
+     * after) backs them up. {@link #restore} puts the database back.
+     */
+    public void backup(Path file) {
+        Checks.required("the backup file", file);
+        Path target = file.toAbsolutePath().normalize();
+        database.read(c -> {
+            Path folder = target.getParent();
+            Files.createDirectories(folder);
+            Path temp = Files.createTempFile(folder, target.getFileName() + "-", ".tmp");
+            try {
+                try (PreparedStatement backup = c.prepareStatement("BACKUP TO ?")) {
+                    backup.setString(1, temp.toString());
+                    backup.executeUpdate();
+                }
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Puts a database from {@link #backup} into {@code dataDirectory} (created when missing). Refuses to replace a
+     * database that is there already. Open the directory afterwards to use it; copy the backed-up {@code images/}
+     * folder there too.
+     *
+     * @throws StorageException when the directory holds a database, or the file is not a backup made by imagine
+     */
+    public static void restore(Path backup, Path dataDirectory) {
+        Path target = dataDirectory.resolve(DATABASE_FILE);
+        if (Files.exists(target)) {
+            throw new StorageException(dataDirectory + " already holds a database; restore into an empty folder");
+        }
+        try {
+            Files.createDirectories(dataDirectory);
+            Path temp = Files.createTempFile(dataDirectory, DATABASE_FILE + "-", ".tmp");
+            try {
+                boolean found = false;
+                try (InputStream in = Files.newInputStream(backup); ZipInputStream zip = new ZipInputStream(in)) {
+                    for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                        if (entry.getName().equals(DATABASE_FILE) && !found) {
+                            Files.copy(zip, temp, StandardCopyOption.REPLACE_EXISTING);
+                            found = true;
+                        }
+                    }
+                }
+                if (!found) {
+                    throw new StorageException(backup + " is not a database backup made by imagine (it holds no "
+                            + DATABASE_FILE + ")");
+                }
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                Files.move(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new StorageException("could not restore " + backup + " into " + dataDirectory + ": " + e, e);
+        }
+    }
+
+    /** Finishes the work handed in so far and closes the database. Idempotent; waits even when interrupted. */
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,368 @@
+package dev.imagine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recording generations, their life cycle, history, reruns and image files, on a real H2 file. */
+class GenerationRepositoryTest {
+    private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final TestData.MutableClock clock = new TestData.MutableClock(START);
+    private Storage storage;
+    private GenerationRepository generations;
+    private long user;
+
+    @BeforeEach
+    void open() {
+        storage = Storage.open(StorageOptions.of(dir).withClock(clock));
+        generations = storage.generations();
+        user = storage.users().ensure("discord", "1234", "Ada").id();
+    }
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    @Test
+    void aRecordedRequestIsQueuedWithWhatWasAsked() {
+        ReplyTarget target = new ReplyTarget("guild-1", "channel-2", "message-3", null);
+        GenerationParameters asked = GenerationParameters.builder("a red fox").negativePrompt("blurry").steps(30)
+                .count(2).build();
+        long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL, asked,
+                target), null);
+
+        Generation g = generations.find(id).orElseThrow();
+        assertThat(g.status()).isEqualTo(GenerationStatus.QUEUED);
+        assertThat(g.platform()).isEqualTo("discord");
+        assertThat(g.userId()).isEqualTo(user);
+        assertThat(g.parameters()).isEqualTo(asked);
+        assertThat(g.parameters().seed()).isNull();
+        assertThat(g.model()).isEqualTo(TestData.MODEL);
+        assertThat(g.replyTarget()).isEqualTo(target);
+        assertThat(g.queuedAt()).isEqualTo(START);
+        assertThat(g.startedAt()).isNull();
+        assertThat(g.images()).isEmpty();
+        assertThat(generations.find(id + 1)).isEmpty();
+    }
+
+    @Test
+    void aDoneGenerationKeepsTheResolvedParametersAndItsImages() throws Exception {
+        long id = generations.record(TestData.txt2img(user, "a lighthouse"), null);
+        clock.advance(Duration.ofSeconds(2));
+        generations.markRunning(id);
+        clock.advance(Duration.ofSeconds(5));
+        byte[] first = TestData.png(1);
+        byte[] second = TestData.png(2);
+        GenerationParameters resolved = TestData.resolved("a lighthouse", 41, 2);
+        generations.markDone(id, resolved, List.of(new NewImage(0, 41, first, false), new NewImage(1, 42, second, true)),
+                4321);
+
+        Generation g = generations.find(id).orElseThrow();
+        assertThat(g.status()).isEqualTo(GenerationStatus.DONE);
+        assertThat(g.parameters()).isEqualTo(resolved);
+        assertThat(g.startedAt()).isEqualTo(START.plusSeconds(2));
+        assertThat(g.finishedAt()).isEqualTo(START.plusSeconds(7));
+        assertThat(g.engineMillis()).isEqualTo(4321);
+        assertThat(g.images()).hasSize(2);
+        StoredImage image = g.images().get(1);
+        String sha = sha256(second);
+        assertThat(image.index()).isEqualTo(1);
+        assertThat(image.seed()).isEqualTo(42);
+        assertThat(image.nsfw()).isTrue();
+        assertThat(image.sha256()).isEqualTo(sha);
+        assertThat(image.sizeBytes()).isEqualTo(second.length);
+        assertThat(image.path()).isEqualTo("images/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha
+                + ".png");
+        assertThat(Files.readAllBytes(dir.resolve(image.path()))).isEqualTo(second);
+        assertThat(generations.imageBytes(image)).isEqualTo(second);
+        assertThat(generations.imageBytes(g.images().get(0))).isEqualTo(first);
+    }
+
+    @Test
+    void statusChangesFollowTheLifeCycle() {
+        long id = generations.record(TestData.txt2img(user, "x"), null);
+        List<NewImage> one = List.of(new NewImage(0, 1, TestData.png(1), false));
+        assertThatThrownBy(() -> generations.markDone(id, TestData.resolved("x", 1, 1), one, 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("generation " + id + " is queued; only a running generation can finish");
+        generations.markRunning(id);
+        assertThatThrownBy(() -> generations.markRunning(id))
+                .hasMessage("generation " + id + " is running; only a queued generation can start");
+        generations.markDone(id, TestData.resolved("x", 1, 1), one, 1);
+        assertThatThrownBy(() -> generations.markFailed(id, "boom"))
+                .hasMessage("generation " + id + " is done; only a queued or running generation can fail");
+        assertThatThrownBy(() -> generations.markCancelled(999))
+                .isInstanceOf(IllegalStateException.class).hasMessage("there is no generation 999");
+
+        long cancelled = generations.record(TestData.txt2img(user, "y"), null);
+        generations.markCancelled(cancelled);
+        assertThat(generations.find(cancelled).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
+        assertThat(generations.find(cancelled).orElseThrow().finishedAt()).isEqualTo(START);
+    }
+
+    @Test
+    void aFailedGenerationKeepsTheUserFacingErrorCutToTheLimit() {
+        long id = generations.record(TestData.txt2img(user, "x"), null);
+        generations.markRunning(id);
+        String longError = "out of memory; try a smaller size. ".repeat(100);
+        generations.markFailed(id, longError);
+        Generation g = generations.find(id).orElseThrow();
+        assertThat(g.status()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(g.error()).hasSize(GenerationRepository.MAX_ERROR_CHARS).isEqualTo(longError.substring(0, 1000));
+        assertThat(g.images()).isEmpty();
+    }
+
+    @Test
+    void historyPagesAUsersGenerationsNewestFirst() {
+        long other = storage.users().ensure("telegram", "1234", "Bob").id();
+        long[] ids = new long[5];
+        for (int i = 0; i < 5; i++) {
+            ids[i] = generations.record(TestData.txt2img(user, "prompt " + i), null);
+            generations.record(TestData.txt2img(other, "other " + i), null);
+        }
+        List<Generation> first = generations.history(user, null, 2);
+        assertThat(first).extracting(Generation::id).containsExactly(ids[4], ids[3]);
+        List<Generation> second = generations.history(user, first.get(1).id(), 2);
+        assertThat(second).extracting(Generation::id).containsExactly(ids[2], ids[1]);
+        assertThat(generations.history(user, second.get(1).id(), 2)).extracting(Generation::id).containsExactly(ids[0]);
+        assertThat(generations.history(user, ids[0], 2)).isEmpty();
+        assertThat(generations.history(other, null, 100)).hasSize(5).allMatch(g -> g.platform().equals("telegram"));
+        assertThatThrownBy(() -> generations.history(user, null, 0))
+                .hasMessage("the page size must be between 1 and 100, got 0");
+    }
+
+    @Test
+    void unfinishedGenerationsComeInQueueOrder() {
+        long a = generations.record(TestData.txt2img(user, "a"), null);
+        clock.advance(Duration.ofSeconds(1));
+        long b = generations.record(TestData.txt2img(user, "b"), null);
+        long c = generations.record(TestData.txt2img(user, "c"), null);
+        long d = generations.record(TestData.txt2img(user, "d"), null);
+        generations.markRunning(b);
+        generations.markCancelled(c);
+        assertThat(generations.unfinished()).extracting(Generation::id).containsExactly(a, b, d);
+        assertThat(generations.unfinished()).extracting(Generation::status)
+                .containsExactly(GenerationStatus.QUEUED, GenerationStatus.RUNNING, GenerationStatus.QUEUED);
+    }
+
+    @Test
+    void img2imgKeepsTheInitImageBytesForAnExactRerun() throws Exception {
+        byte[] init = TestData.jpeg("a photo of a cat");
+        GenerationParameters asked = GenerationParameters.builder("a tiger").strength(0.6).build();
+        long id = generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null, TestData.MODEL, asked,
+                null), init);
+        generations.markRunning(id);
+        GenerationParameters resolved = asked.toBuilder().sampler("pndm").steps(50).guidance(7.5).width(64)
+                .height(64).seed(7L).build();
+        generations.markDone(id, resolved, List.of(new NewImage(0, 7, TestData.png(7), false)), 10);
+
+        RerunSpec spec = generations.rerunSpec(id).orElseThrow();
+        assertThat(spec.initImage()).isEqualTo(init);
+        assertThat(spec.parameters()).isEqualTo(resolved);
+        assertThat(spec.kind()).isEqualTo(GenerationKind.IMG2IMG);
+        assertThat(spec.model()).isEqualTo(TestData.MODEL);
+        String sha = sha256(init);
+        assertThat(generations.find(id).orElseThrow().initImageSha256()).isEqualTo(sha);
+        assertThat(dir.resolve("images/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha + ".jpg"))
+                .hasBinaryContent(init);
+        assertThat(generations.rerunSpec(id + 100)).isEmpty();
+
+        assertThatThrownBy(() -> generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null,
+                TestData.MODEL, asked, null), null)).hasMessage("an img2img generation needs its init image");
+        assertThatThrownBy(() -> generations.record(TestData.txt2img(user, "x"), init))
+                .hasMessage("only img2img generations take an init image");
+    }
+
+    @Test
+    void aMissingOrAlteredFileIsReportedNeverServed() throws Exception {
+        long id = generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null, TestData.MODEL,
+                GenerationParameters.builder("x").build(), null), TestData.jpeg("init"));
+        generations.markRunning(id);
+        generations.markDone(id, TestData.resolved("x", 1, 2), List.of(new NewImage(0, 1, TestData.png(1), false),
+                new NewImage(1, 2, TestData.png(2), false)), 1);
+        Generation g = generations.find(id).orElseThrow();
+
+        Files.delete(dir.resolve(g.images().get(0).path()));
+        assertThatThrownBy(() -> generations.imageBytes(g.images().get(0)))
+                .isInstanceOfSatisfying(DamagedImageException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(DamagedImageException.Problem.MISSING);
+                    assertThat(e.path()).isEqualTo(g.images().get(0).path());
+                })
+                .hasMessageContaining("is missing");
+
+        Path second = dir.resolve(g.images().get(1).path());
+        byte[] altered = Files.readAllBytes(second);
+        altered[altered.length - 1] ^= 1;
+        Files.write(second, altered);
+        assertThatThrownBy(() -> generations.imageBytes(g.images().get(1)))
+                .isInstanceOfSatisfying(DamagedImageException.class,
+                        e -> assertThat(e.problem()).isEqualTo(DamagedImageException.Problem.ALTERED))
+                .hasMessageContaining("has been altered").hasMessageContaining(sha256(altered));
+
+        String initSha = g.initImageSha256();
+        Path init = dir.resolve("images/" + initSha.substring(0, 2) + "/" + initSha.substring(2, 4) + "/" + initSha
+                + ".jpg");
+        Files.write(init, TestData.jpeg("another picture"));
+        assertThatThrownBy(() -> generations.rerunSpec(id)).isInstanceOf(DamagedImageException.class);
+    }
+
+    @Test
+    void equalImagesAreStoredOnceAndARewriteRepairsADamagedCopy() throws Exception {
+        byte[] png = TestData.png(5);
+        for (int i = 0; i < 2; i++) {
+            long id = generations.record(TestData.txt2img(user, "same"), null);
+            generations.markRunning(id);
+            if (i == 1) {
+                Files.write(dir.resolve(generations.history(user, null, 2).get(1).images().get(0).path()), new byte[3]);
+            }
+            generations.markDone(id, TestData.resolved("same", 5, 1), List.of(new NewImage(0, 5, png, false)), 1);
+        }
+        List<Generation> both = generations.history(user, null, 2);
+        assertThat(both.get(0).images().get(0).path()).isEqualTo(both.get(1).images().get(0).path());
+        try (var files = Files.walk(dir.resolve("images"))) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1);
+        }
+        assertThat(generations.imageBytes(both.get(1).images().get(0))).isEqualTo(png);
+    }
+
+    @Test
+    void derivedGenerationsPointAtTheirParent() {
+        long parent = generations.record(TestData.txt2img(user, "x"), null);
+        long child = generations.record(new NewGeneration(user, GenerationKind.VARIATION, parent, TestData.MODEL,
+                GenerationParameters.builder("x").seed(3L).subseed(9L, 0.2).build(), null), null);
+        Generation g = generations.find(child).orElseThrow();
+        assertThat(g.parentId()).isEqualTo(parent);
+        assertThat(g.kind()).isEqualTo(GenerationKind.VARIATION);
+        assertThat(g.parameters().subseed()).isEqualTo(9L);
+        assertThat(g.parameters().subseedStrength()).isEqualTo(0.2);
+        assertThatThrownBy(() -> generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, 12345L,
+                TestData.MODEL, GenerationParameters.builder("x").build(), null), null))
+                .hasMessage("there is no generation 12345 to derive from");
+        assertThatThrownBy(() -> generations.record(TestData.txt2img(98765, "x"), null))
+                .hasMessage("there is no user 98765");
+    }
+
+    @Test
+    void theReplyMessageIsRememberedForLaterEdits() {
+        long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL,
+                GenerationParameters.builder("x").build(), new ReplyTarget("g", "c", "m", null)), null);
+        assertThat(generations.setReplyMessage(id, "reply-9")).isTrue();
+        assertThat(generations.find(id).orElseThrow().replyTarget())
+                .isEqualTo(new ReplyTarget("g", "c", "m", "reply-9"));
+        assertThat(generations.setReplyMessage(id + 1, "r")).isFalse();
+    }
+
+    @Test
+    void anInterruptedCallerStillGetsItsWriteAndKeepsItsInterruptFlag() {
+        Thread.currentThread().interrupt();
+        long id;
+        try {
+            id = generations.record(TestData.txt2img(user, "while interrupted"), null);
+            generations.markRunning(id);
+        } finally {
+            assertThat(Thread.interrupted()).as("interrupt flag restored").isTrue();
+        }
+        assertThat(generations.find(id).orElseThrow().status()).isEqualTo(GenerationStatus.RUNNING);
+    }
+
+    @Test
+    void aClosedStorageRefusesWorkClearly() {
+        storage.close();
+        assertThatThrownBy(() -> generations.record(TestData.txt2img(user, "late"), null))
+                .isInstanceOf(StorageException.class).hasMessageContaining("is closed");
+        storage.close();
+    }
+
+    @Test
+    void usersAreRecordedOncePerPlatformId() {
+        User again = storage.users().ensure("discord", "1234", "Ada L.");
+        assertThat(again.id()).isEqualTo(user);
+        assertThat(again.displayName()).isEqualTo("Ada L.");
+        assertThat(again.firstSeen()).isEqualTo(START);
+        assertThat(storage.users().ensure("telegram", "1234", null).id()).isNotEqualTo(user);
+        assertThat(storage.users().setBlocked(user, true)).isTrue();
+        assertThat(storage.users().find("discord", "1234").orElseThrow().blocked()).isTrue();
+        assertThat(storage.users().find(user).orElseThrow().displayName()).isEqualTo("Ada L.");
+        assertThat(storage.users().find("discord", "nobody")).isEmpty();
+        assertThatThrownBy(() -> storage.users().ensure("Discord!", "1", null))
+                .hasMessageContaining("the platform must be a lower-case name");
+    }
+
+    @Test
+    void settingsPerUserAndPerChannel() {
+        SettingsRepository settings = storage.settings();
+        assertThat(settings.user(user)).isEqualTo(GenerationDefaults.NONE);
+        GenerationDefaults mine = new GenerationDefaults("euler-a", 30, 512, 768, "blurry");
+        settings.putUser(user, mine);
+        assertThat(settings.user(user)).isEqualTo(mine);
+        GenerationDefaults channel = new GenerationDefaults(null, 20, null, null, null);
+        settings.putChannel("discord", "c-1", channel);
+        assertThat(settings.channel("discord", "c-1")).isEqualTo(channel);
+        assertThat(settings.channel("telegram", "c-1")).isEqualTo(GenerationDefaults.NONE);
+        settings.putUser(user, GenerationDefaults.NONE);
+        assertThat(settings.user(user)).isEqualTo(GenerationDefaults.NONE);
+        assertThatThrownBy(() -> settings.putUser(4242, mine)).hasMessage("there is no user 4242");
+        assertThatThrownBy(() -> new GenerationDefaults(null, 0, null, null, null))
+                .hasMessage("steps must be between 1 and 1000, got 0");
+    }
+
+    @Test
+    void countsForMetrics() {
+        long done = generations.record(TestData.txt2img(user, "a"), null);
+        generations.markRunning(done);
+        byte[] png = TestData.png(3);
+        generations.markDone(done, TestData.resolved("a", 3, 1), List.of(new NewImage(0, 3, png, false)), 1);
+        long failed = generations.record(TestData.txt2img(user, "b"), null);
+        generations.markFailed(failed, "no");
+        generations.record(TestData.txt2img(user, "c"), null);
+
+        Counts counts = storage.counts();
+        assertThat(counts.users()).isEqualTo(1);
+        assertThat(counts.generations()).isEqualTo(3);
+        assertThat(counts.generationsByStatus()).containsEntry(GenerationStatus.DONE, 1L)
+                .containsEntry(GenerationStatus.FAILED, 1L).containsEntry(GenerationStatus.QUEUED, 1L)
+                .containsEntry(GenerationStatus.RUNNING, 0L).containsEntry(GenerationStatus.CANCELLED, 0L);
+        assertThat(counts.images()).isEqualTo(1);
+        assertThat(counts.imageBytes()).isEqualTo(png.length);
+    }
+
+    @Test
+    void recordsRefuseValuesNoRowShouldHold() {
+        assertThatThrownBy(() -> GenerationParameters.builder(null).build()).hasMessage("a prompt is required");
+        assertThatThrownBy(() -> GenerationParameters.builder("x").count(0).build())
+                .hasMessage("count must be between 1 and 64, got 0");
+        assertThatThrownBy(() -> GenerationParameters.builder("x").guidance(Double.NaN).build())
+                .hasMessage("guidance must be between 0.0 and 100.0, got NaN");
+        assertThatThrownBy(() -> GenerationParameters.builder("x").subseed(null, 0.5).build())
+                .hasMessage("a subseed strength needs a subseed");
+        assertThatThrownBy(() -> GenerationParameters.builder("x").sampler("Euler a").build())
+                .hasMessageContaining("the sampler must be a lower-case name");
+        assertThatThrownBy(() -> new NewGeneration(user, GenerationKind.UPSCALE, null, TestData.MODEL,
+                GenerationParameters.builder("x").build(), null))
+                .hasMessage("a upscale needs the generation it starts from");
+        assertThatThrownBy(() -> new ReplyTarget(null, "line\nbreak", null, null))
+                .hasMessageContaining("the channel id must be a non-blank single line");
+        assertThatThrownBy(() -> new ModelRef(" ", null, null)).hasMessageContaining("the model name");
+        assertThat(GenerationParameters.builder("x").negativePrompt(null).build().negativePrompt()).isEmpty();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.imagine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flyway migrations on an empty, an older and an up-to-date database, and the settings the database runs with. */
+class MigrationTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> column(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private List<String> tables() throws SQLException {
+        try (Connection c = Database.dataSource(dir).getConnection()) {
+            return column(c, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' "
+                    + "ORDER BY TABLE_NAME");
+        }
+    }
+
+    @Test
+    void anEmptyFolderGetsTheWholeSchema() throws SQLException {
+        Path data = dir.resolve("new/data");
+        try (Storage storage = Storage.open(data)) {
+            assertThat(storage.info().schemaVersion()).isEqualTo("2");
+            assertThat(storage.counts().generations()).isZero();
+        }
+        assertThat(data.resolve(Storage.DATABASE_FILE)).isRegularFile();
+        dir = data;
+        assertThat(tables()).containsExactly("CHANNEL_SETTINGS", "GENERATIONS", "IMAGES", "USERS", "USER_SETTINGS",
+                "flyway_schema_history");
+    }
+
+    @Test
+    void aDatabaseAtAnOlderVersionIsMigratedAndKeepsItsRows() throws SQLException {
+        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("1")
+                .loggers("slf4j").load().migrate();
+        assertThat(tables()).doesNotContain("USER_SETTINGS");
+        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
+                    + "VALUES ('discord', '77', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
+            s.executeUpdate("INSERT INTO generations (user_id, platform, kind, prompt, negative_prompt, model_name, "
+                    + "image_count, seed, status, queued_at) SELECT id, 'discord', 'txt2img', 'an old fox', '', "
+                    + "'sd15', 1, 5, 'failed', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:06+00' FROM users");
+        }
+
+        try (Storage storage = Storage.open(dir)) {
+            assertThat(storage.info().schemaVersion()).isEqualTo("2");
+            User user = storage.users().find("discord", "77").orElseThrow();
+            Generation old = storage.generations().history(user.id(), null, 10).get(0);
+            assertThat(old.parameters().prompt()).isEqualTo("an old fox");
+            assertThat(old.parameters().seed()).isEqualTo(5);
+            assertThat(old.status()).isEqualTo(GenerationStatus.FAILED);
+            storage.settings().putUser(user.id(), new GenerationDefaults("ddim", null, null, null, null));
+            assertThat(storage.settings().user(user.id()).sampler()).isEqualTo("ddim");
+        }
+    }
+
+    @Test
+    void reopeningAnUpToDateDatabaseAppliesNothingAndKeepsEverything() throws SQLException {
+        long id;
+        try (Storage storage = Storage.open(dir)) {
+            long user = storage.users().ensure("cli", "local", null).id();
+            id = storage.generations().record(TestData.txt2img(user, "kept"), null);
+        }
+        try (Storage storage = Storage.open(dir)) {
+            assertThat(storage.generations().find(id).orElseThrow().parameters().prompt()).isEqualTo("kept");
+            try (Connection c = Database.dataSource(dir).getConnection()) {
+                assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
+                        + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
+                        .containsExactly("1", "2");
+            }
+        }
+    }
+
+    @Test
+    void theDatabaseWritesEachCommitAtOnce() throws SQLException {
+        try (Storage storage = Storage.open(dir);
+                Connection c = Database.dataSource(dir).getConnection()) {
+            assertThat(storage.counts().generations()).isZero();
+            assertThat(column(c, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME = 'WRITE_DELAY'")).isNotEmpty().containsOnly("0");
+        }
+    }
+
+    @Test
+    void aDamagedDatabaseFileIsReportedAsSuch() throws Exception {
+        Files.write(dir.resolve(Storage.DATABASE_FILE), "this is not an H2 file".repeat(500).getBytes());
+        assertThatThrownBy(() -> Storage.open(dir)).isInstanceOf(StorageException.class)
+                .hasMessageContaining(Storage.DATABASE_FILE).hasMessageContaining("is damaged");
+    }
+
+    @Test
+    void aFolderNameH2WouldReadAsASettingIsRefused() {
+        assertThatThrownBy(() -> StorageOptions.of(dir.resolve("a;INIT=RUNSCRIPT FROM 'x'")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains ';'");
+    }
+}
