@@ -52,6 +52,17 @@ public final class Samplers {
         return euler(config, steps, strength, SamplerClass.EULER_ANCESTRAL);
     }
 
+    /**
+     * K-LMS ({@code LMSDiscreteScheduler}, order 4): deterministic, one UNet call per step; the timesteps, noise
+     * levels and input scaling of Euler.
+     */
+    public static Sampler lms(NoiseScheduleConfig config, int steps, double strength) {
+        NoiseScheduleConfig c = prepare(config, SamplerClass.LMS, steps, strength);
+        float[] all = Timesteps.euler(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
+        int begin = Math.min(tStart(steps, strength), all.length);
+        return new LmsSampler(c, NoiseSchedule.of(c), all, begin);
+    }
+
     private static Sampler euler(NoiseScheduleConfig config, int steps, double strength, SamplerClass kind) {
         NoiseScheduleConfig c = prepare(config, kind, steps, strength);
         float[] all = Timesteps.euler(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
