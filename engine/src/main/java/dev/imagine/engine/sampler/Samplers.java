@@ -63,6 +63,70 @@ public final class Samplers {
         return new LmsSampler(c, NoiseSchedule.of(c), all, begin);
     }
 
+    /**
+     * DPM-Solver++(2M) ({@code DPMSolverMultistepScheduler} with {@code algorithm_type="dpmsolver++"},
+     * {@code solver_order=2}, midpoint, final sigma 0): deterministic, one UNet call per step, second-order except
+     * on the first and the last step. These settings and the choice of Karras sigmas come from this call, not from
+     * the config (whose {@code use_karras_sigmas}, {@code solver_order}, {@code algorithm_type} and
+     * {@code solver_type} are ignored).
+     *
+     * @param karras {@code true} for Karras et al.'s noise levels (rho 7, from the model's smallest to its largest
+     *     trained sigma, {@code steps} of them, spacing ignored) with the timesteps mapped back from them and rounded;
+     *     {@code false} for the trained noise levels at the spaced timesteps
+     */
+    public static Sampler dpmpp2m(NoiseScheduleConfig config, int steps, double strength, boolean karras) {
+        NoiseScheduleConfig c = prepare(config, karras ? SamplerClass.DPMPP_2M_KARRAS : SamplerClass.DPMPP_2M, steps,
+                strength);
+        NoiseSchedule schedule = NoiseSchedule.of(c);
+        float[] trained = schedule.trainedSigmas();
+        float[] timesteps;
+        float[] sigmas;
+        if (karras) {
+            float[] logSigmas = new float[trained.length];
+            for (int i = 0; i < trained.length; i++) {
+                logSigmas[i] = (float) StrictMath.log(trained[i]);
+            }
+            double[] levels = Timesteps.karrasSigmas(trained[0], trained[trained.length - 1], steps);
+            // diffusers rounds the mapped-back timesteps, except for squaredcos_cap_v2 where the cast to int64
+            // truncates them.
+            boolean truncate = c.betaSchedule().equals("squaredcos_cap_v2");
+            timesteps = new float[steps];
+            sigmas = new float[steps + 1];
+            for (int i = 0; i < steps; i++) {
+                double t = Timesteps.sigmaToT(levels[i], logSigmas);
+                timesteps[i] = truncate ? (long) t : (long) Math.rint(t);
+                sigmas[i] = (float) levels[i];
+            }
+        } else {
+            int last = c.trainTimesteps() - clippedTimesteps(schedule, c.lambdaMinClipped());
+            int[] ints = Timesteps.dpmSolver(c.spacing(), steps, c.trainTimesteps(), last, c.stepsOffset());
+            timesteps = DdimSampler.toFloat(ints);
+            sigmas = new float[ints.length + 1];
+            for (int i = 0; i < ints.length; i++) {
+                sigmas[i] = (float) Timesteps.interp(ints[i], trained);
+            }
+        }
+        int begin = Math.min(tStart(steps, strength), timesteps.length);
+        return new DpmSolverSampler(c, timesteps, sigmas, begin);
+    }
+
+    /**
+     * How many of the noisiest trained timesteps {@code lambda_min_clipped} removes: those whose
+     * {@code log(sqrt(acp)) - log(sqrt(1 - acp))} (float32) lies below it.
+     */
+    static int clippedTimesteps(NoiseSchedule schedule, double lambdaMinClipped) {
+        int clipped = 0;
+        for (int t = 0; t < schedule.trainTimesteps(); t++) {
+            float acp = schedule.alphaCumprod(t);
+            float lambda = (float) StrictMath.log(BaseSampler.sqrt(acp))
+                    - (float) StrictMath.log(BaseSampler.sqrt(1f - acp));
+            if (lambda < lambdaMinClipped) {
+                clipped++;
+            }
+        }
+        return clipped;
+    }
+
     private static Sampler euler(NoiseScheduleConfig config, int steps, double strength, SamplerClass kind) {
         NoiseScheduleConfig c = prepare(config, kind, steps, strength);
         float[] all = Timesteps.euler(c.spacing(), steps, c.trainTimesteps(), c.stepsOffset());
