@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>{@code strength} is the image-to-image strength: 1 runs all steps from pure noise (text-to-image), lower
  * values skip the noisiest steps as diffusers' img2img {@code get_timesteps} does: the run keeps the timesteps
  * from index {@code steps - min((int) (steps * strength), steps)} on, and {@link Sampler#addNoise} noises the
- * input image to the first of them.
+ * input image to the first of them. LCM differs, as in diffusers: see {@link #lcm}.
  *
  * <p>Keys the model's config leaves out take the defaults of the sampler's own diffusers class (see
  * {@link NoiseScheduleConfig}). All factories throw {@link IllegalArgumentException} with a user-readable
@@ -125,6 +125,23 @@ public final class Samplers {
             }
         }
         return clipped;
+    }
+
+    /**
+     * LCM ({@code LCMScheduler}): one UNet call per step, and each step but the last draws {@code sample.length}
+     * fresh values from the noise source. The timesteps come from the config's {@code original_inference_steps}
+     * (50 unless it says otherwise), never from its spacing. {@code strength} works as in diffusers' LCM img2img
+     * pipeline: it keeps the first {@code (int) (original_inference_steps * strength)} origin timesteps and picks
+     * {@code steps} of them, so every strength above 0 runs {@code steps} calls; strength 0 runs none.
+     *
+     * @throws IllegalArgumentException also when {@code steps} exceeds {@code original_inference_steps}, or a
+     *     strength above 0 leaves fewer origin timesteps than {@code steps}
+     */
+    public static Sampler lcm(NoiseScheduleConfig config, int steps, double strength) {
+        NoiseScheduleConfig c = prepare(config, SamplerClass.LCM, steps, strength);
+        int[] run = strength == 0 ? new int[0]
+                : Timesteps.lcm(steps, c.trainTimesteps(), c.originalInferenceSteps(), strength);
+        return new LcmSampler(c, NoiseSchedule.of(c), run);
     }
 
     private static Sampler euler(NoiseScheduleConfig config, int steps, double strength, SamplerClass kind) {

@@ -1,5 +1,7 @@
 package dev.imagine.engine.sampler;
 
+import java.util.Locale;
+
 /**
  * The timestep lists of diffusers' {@code set_timesteps}, built with NumPy's float64 rules (linspace, arange with
  * a fractional step, round half to even, interp) so that every value matches.
@@ -99,6 +101,43 @@ final class Timesteps {
             }
             default -> throw new IllegalArgumentException("unknown spacing " + spacing);
         }
+    }
+
+    /**
+     * LCMScheduler's timesteps, descending: of the origin timesteps {@code k - 1, 2k - 1, ...} ({@code k = T /
+     * originalSteps}, the first {@code (int) (originalSteps * strength)} of them) reversed, those at indices
+     * {@code floor(linspace(0, count, steps, endpoint=False))}.
+     *
+     * @throws IllegalArgumentException when {@code steps} exceeds {@code originalSteps} or strength leaves fewer
+     *     origin timesteps than {@code steps}
+     */
+    static int[] lcm(int steps, int trainTimesteps, int originalSteps, double strength) {
+        if (originalSteps > trainTimesteps) {
+            throw new IllegalArgumentException("original_inference_steps (" + originalSteps
+                    + ") must not exceed num_train_timesteps (" + trainTimesteps + ")");
+        }
+        if (steps > originalSteps) {
+            throw new IllegalArgumentException("the lcm sampler takes at most " + originalSteps
+                    + " steps with this model (its original_inference_steps), got " + steps);
+        }
+        int k = trainTimesteps / originalSteps;
+        int count = (int) (originalSteps * strength);
+        if (count / steps < 1) {
+            double least = Math.ceil(100.0 * steps / originalSteps) / 100;
+            while ((int) (originalSteps * least) < steps) {
+                least += 0.01;
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "strength %s is too low for %d lcm steps: it needs at least %.2f; raise the strength or use "
+                            + "fewer steps", strength, steps, least));
+        }
+        double stride = (double) count / steps;
+        int[] out = new int[steps];
+        for (int i = 0; i < steps; i++) {
+            int index = (int) Math.floor(i * stride);
+            out[i] = (count - index) * k - 1;
+        }
+        return out;
     }
 
     /**
