@@ -106,41 +106,51 @@ final class LmsSampler extends SigmaSampler {
         float sigmaSquaredPlusOne = sigma * sigma + 1f;
         float cOut = -sigma / sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
+        // Two simple passes (derivative, then update) let the JIT vectorize both.
+        if (vPrediction) {
+            for (int i = 0; i < n; i++) {
+                float x = sample[i];
+                float x0 = modelOutput[i] * cOut + x / sigmaSquaredPlusOne;
+                d0[i] = (x - x0) / sigma;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float x = sample[i];
+                float x0 = x - sigma * modelOutput[i];
+                d0[i] = (x - x0) / sigma;
+            }
+        }
         switch (c.length) {
             case 1 -> {
+                float c0 = c[0];
                 for (int i = 0; i < n; i++) {
-                    float d = derivative(sample[i], modelOutput[i], sigma, cOut, sigmaSquaredPlusOne);
-                    d0[i] = d;
-                    sample[i] = sample[i] + c[0] * d;
+                    sample[i] = sample[i] + c0 * d0[i];
                 }
             }
             case 2 -> {
+                float c0 = c[0];
+                float c1 = c[1];
                 for (int i = 0; i < n; i++) {
-                    float d = derivative(sample[i], modelOutput[i], sigma, cOut, sigmaSquaredPlusOne);
-                    d0[i] = d;
-                    sample[i] = sample[i] + (c[0] * d + c[1] * d1[i]);
+                    sample[i] = sample[i] + (c0 * d0[i] + c1 * d1[i]);
                 }
             }
             case 3 -> {
+                float c0 = c[0];
+                float c1 = c[1];
+                float c2 = c[2];
                 for (int i = 0; i < n; i++) {
-                    float d = derivative(sample[i], modelOutput[i], sigma, cOut, sigmaSquaredPlusOne);
-                    d0[i] = d;
-                    sample[i] = sample[i] + (c[0] * d + c[1] * d1[i] + c[2] * d2[i]);
+                    sample[i] = sample[i] + (c0 * d0[i] + c1 * d1[i] + c2 * d2[i]);
                 }
             }
             default -> {
+                float c0 = c[0];
+                float c1 = c[1];
+                float c2 = c[2];
+                float c3 = c[3];
                 for (int i = 0; i < n; i++) {
-                    float d = derivative(sample[i], modelOutput[i], sigma, cOut, sigmaSquaredPlusOne);
-                    d0[i] = d;
-                    sample[i] = sample[i] + (c[0] * d + c[1] * d1[i] + c[2] * d2[i] + c[3] * d3[i]);
+                    sample[i] = sample[i] + (c0 * d0[i] + c1 * d1[i] + c2 * d2[i] + c3 * d3[i]);
                 }
             }
         }
-    }
-
-    /** {@code (x - x0) / sigma}, with x0 predicted as diffusers does for the prediction type. */
-    private float derivative(float x, float m, float sigma, float cOut, float sigmaSquaredPlusOne) {
-        float x0 = vPrediction ? m * cOut + x / sigmaSquaredPlusOne : x - sigma * m;
-        return (x - x0) / sigma;
     }
 }
