@@ -66,6 +66,20 @@ abstract class BaseSampler implements Sampler {
         }
     }
 
+    /**
+     * {@code count} fresh values from the noise source.
+     *
+     * @throws NullPointerException when {@code noise} is null
+     * @throws IllegalStateException when the source returns another count
+     */
+    static float[] draw(NoiseSource noise, int count, String sampler) {
+        float[] fresh = Objects.requireNonNull(noise, sampler + " needs a noise source").randn(count);
+        if (fresh.length != count) {
+            throw new IllegalStateException("noise source returned " + fresh.length + " values, asked for " + count);
+        }
+        return fresh;
+    }
+
     static float sqrt(float x) {
         return (float) Math.sqrt(x);
     }

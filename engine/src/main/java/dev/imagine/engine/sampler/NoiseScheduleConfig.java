@@ -38,6 +38,12 @@ import java.util.function.Function;
  *     the alpha product before timestep 0
  * @param clipSample {@code clip_sample}: DDIM clamps its predicted clean latent to {@code ±clipSampleRange}
  * @param clipSampleRange {@code clip_sample_range}
+ * @param originalInferenceSteps {@code original_inference_steps}: the LCM sampler picks its timesteps out of this
+ *     many evenly spaced ones (50 unless the file says otherwise)
+ * @param timestepScaling {@code timestep_scaling}: the LCM sampler multiplies the timestep by this in its boundary
+ *     scalings (10 unless the file says otherwise)
+ * @param lambdaMinClipped {@code lambda_min_clipped}: the DPM-Solver++ samplers leave out the trained timesteps whose
+ *     log signal-to-noise half-ratio lies below this ({@code -Infinity}, none, unless the file says otherwise)
  * @param defaultedKeys the keys the file left out (or listed in {@code _use_default_values})
  * @param unsupportedOptions options the file sets to something these samplers cannot follow, as key to value;
  *     a sampler whose diffusers class reads one of them refuses the config
@@ -45,15 +51,25 @@ import java.util.function.Function;
 public record NoiseScheduleConfig(String className, int trainTimesteps, double betaStart, double betaEnd,
         String betaSchedule, float[] trainedBetas, PredictionType predictionType, TimestepSpacing spacing,
         int stepsOffset, boolean setAlphaToOne, boolean clipSample, double clipSampleRange,
-        Set<String> defaultedKeys, Map<String, String> unsupportedOptions) {
+        int originalInferenceSteps, double timestepScaling, double lambdaMinClipped, Set<String> defaultedKeys,
+        Map<String, String> unsupportedOptions) {
 
     static final String SPACING = "timestep_spacing";
     static final String SET_ALPHA_TO_ONE = "set_alpha_to_one";
     static final String CLIP_SAMPLE = "clip_sample";
+    static final String BETA_START = "beta_start";
+    static final String BETA_END = "beta_end";
+    static final String BETA_SCHEDULE = "beta_schedule";
+    static final String USE_KARRAS_SIGMAS = "use_karras_sigmas";
 
-    private static final List<String> RECORD_KEYS = List.of("num_train_timesteps", "beta_start", "beta_end",
-            "beta_schedule", "trained_betas", "prediction_type", SPACING, "steps_offset", SET_ALPHA_TO_ONE,
-            CLIP_SAMPLE, "clip_sample_range");
+    /** LCMScheduler's default {@code original_inference_steps}. */
+    static final int DEFAULT_ORIGINAL_INFERENCE_STEPS = 50;
+    /** LCMScheduler's default {@code timestep_scaling}. */
+    static final double DEFAULT_TIMESTEP_SCALING = 10.0;
+
+    private static final List<String> RECORD_KEYS = List.of("num_train_timesteps", BETA_START, BETA_END,
+            BETA_SCHEDULE, "trained_betas", "prediction_type", SPACING, "steps_offset", SET_ALPHA_TO_ONE,
+            CLIP_SAMPLE, "clip_sample_range", "original_inference_steps", "timestep_scaling", "lambda_min_clipped");
     private static final Set<String> BETA_SCHEDULES = Set.of("scaled_linear", "linear", "squaredcos_cap_v2");
 
     // Classes whose __init__ defaults timestep_spacing to "leading" (checked in diffusers' schedulers/ sources:
@@ -106,12 +122,39 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         if (!(clipSampleRange > 0) || Double.isInfinite(clipSampleRange)) {
             throw new IllegalArgumentException("clip_sample_range must be a positive number, got " + clipSampleRange);
         }
+        if (originalInferenceSteps < 1) {
+            throw new IllegalArgumentException("original_inference_steps must be at least 1, got "
+                    + originalInferenceSteps);
+        }
+        if (!(timestepScaling > 0) || Double.isInfinite(timestepScaling)) {
+            throw new IllegalArgumentException("timestep_scaling must be a positive number, got " + timestepScaling);
+        }
+        if (Double.isNaN(lambdaMinClipped) || lambdaMinClipped == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("lambda_min_clipped must be a number or -Infinity, got "
+                    + lambdaMinClipped);
+        }
         defaultedKeys = Set.copyOf(defaultedKeys);
         unsupportedOptions = Map.copyOf(unsupportedOptions);
     }
 
     /**
-     * A config with every value given: no defaulted keys, no clipping, no unsupported options.
+     * A config without the LCM and DPM-Solver++ keys: {@code original_inference_steps} 50, {@code timestep_scaling}
+     * 10, {@code lambda_min_clipped} {@code -Infinity}.
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public NoiseScheduleConfig(String className, int trainTimesteps, double betaStart, double betaEnd,
+            String betaSchedule, float[] trainedBetas, PredictionType predictionType, TimestepSpacing spacing,
+            int stepsOffset, boolean setAlphaToOne, boolean clipSample, double clipSampleRange,
+            Set<String> defaultedKeys, Map<String, String> unsupportedOptions) {
+        this(className, trainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas, predictionType, spacing,
+                stepsOffset, setAlphaToOne, clipSample, clipSampleRange, DEFAULT_ORIGINAL_INFERENCE_STEPS,
+                DEFAULT_TIMESTEP_SCALING, Double.NEGATIVE_INFINITY, defaultedKeys, unsupportedOptions);
+    }
+
+    /**
+     * A config with every value given: no defaulted keys, no clipping, no unsupported options, the LCM and
+     * DPM-Solver++ keys at their defaults.
      *
      * @throws IllegalArgumentException as the canonical constructor
      */
@@ -126,6 +169,15 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         if (!(beta >= 0 && beta < 1)) {
             throw new IllegalArgumentException(key + " must be in [0, 1), got " + beta);
         }
+    }
+
+    /**
+     * Whether the file asks for Karras sigmas ({@code use_karras_sigmas: true}), as the DPM-Solver++ configs of many
+     * fine-tuned models do. The DPM-Solver++ samplers ignore the key (plain or Karras is their own choice); Euler and
+     * LMS refuse such a config.
+     */
+    public boolean usesKarrasSigmas() {
+        return unsupportedOptions.containsKey(USE_KARRAS_SIGMAS);
     }
 
     /** {@code trained_betas}, or {@code null}; a copy the caller owns. */
@@ -153,9 +205,9 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         String className = in.text("_class_name", "");
         boolean pndmClass = className.equals("PNDMScheduler");
         int trainTimesteps = in.integer("num_train_timesteps", 1000);
-        double betaStart = in.number("beta_start", 0.0001);
-        double betaEnd = in.number("beta_end", 0.02);
-        String betaSchedule = in.text("beta_schedule", "linear");
+        double betaStart = in.number(BETA_START, 0.0001);
+        double betaEnd = in.number(BETA_END, 0.02);
+        String betaSchedule = in.text(BETA_SCHEDULE, "linear");
         float[] trainedBetas = in.floats("trained_betas");
         PredictionType prediction = named(PredictionType::parse, in.text("prediction_type", "epsilon"));
         String spacingName = in.text(SPACING, null);
@@ -165,6 +217,9 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         boolean setAlphaToOne = in.bool(SET_ALPHA_TO_ONE, !pndmClass);
         boolean clipSample = in.bool(CLIP_SAMPLE, true);
         double clipSampleRange = in.number("clip_sample_range", 1.0);
+        int originalSteps = in.integer("original_inference_steps", DEFAULT_ORIGINAL_INFERENCE_STEPS);
+        double timestepScaling = in.number("timestep_scaling", DEFAULT_TIMESTEP_SCALING);
+        double lambdaMinClipped = in.number("lambda_min_clipped", Double.NEGATIVE_INFINITY);
 
         Set<String> defaulted = new HashSet<>();
         for (String key : RECORD_KEYS) {
@@ -173,11 +228,15 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
             }
         }
         Map<String, String> unsupported = new LinkedHashMap<>();
-        for (String key : new String[] {"thresholding", "rescale_betas_zero_snr", "use_karras_sigmas",
-                "use_exponential_sigmas", "use_beta_sigmas"}) {
+        for (String key : new String[] {"thresholding", "rescale_betas_zero_snr", USE_KARRAS_SIGMAS,
+                "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas", "use_flow_sigmas"}) {
             if (in.bool(key, false)) {
                 unsupported.put(key, "true");
             }
+        }
+        String varianceType = in.text("variance_type", null);
+        if (varianceType != null) {
+            unsupported.put("variance_type", varianceType);
         }
         String interpolation = in.text("interpolation_type", "linear");
         if (!interpolation.equals("linear")) {
@@ -194,7 +253,7 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         try {
             return new NoiseScheduleConfig(className, trainTimesteps, betaStart, betaEnd, betaSchedule,
                     trainedBetas, prediction, spacing, stepsOffset, setAlphaToOne, clipSample, clipSampleRange,
-                    defaulted, unsupported);
+                    originalSteps, timestepScaling, lambdaMinClipped, defaulted, unsupported);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("scheduler config: " + e.getMessage(), e);
         }
@@ -230,6 +289,12 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         boolean resolvedAlpha = defaultedKeys.contains(SET_ALPHA_TO_ONE) ? target.defaultSetAlphaToOne()
                 : setAlphaToOne;
         boolean resolvedClip = defaultedKeys.contains(CLIP_SAMPLE) ? target.defaultClipSample() : clipSample;
+        boolean betasDefaulted = trainedBetas == null;
+        double resolvedStart = betasDefaulted && defaultedKeys.contains(BETA_START) ? target.defaultBetaStart()
+                : betaStart;
+        double resolvedEnd = betasDefaulted && defaultedKeys.contains(BETA_END) ? target.defaultBetaEnd() : betaEnd;
+        String resolvedSchedule = betasDefaulted && defaultedKeys.contains(BETA_SCHEDULE)
+                ? target.defaultBetaSchedule() : betaSchedule;
         for (String key : target.mathsOptions()) {
             if (unsupportedOptions.containsKey(key)) {
                 throw new IllegalArgumentException("this model's scheduler config sets " + key + "="
@@ -237,9 +302,9 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                         + " sampler does not support; choose another sampler");
             }
         }
-        return new NoiseScheduleConfig(className, trainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
-                predictionType, resolvedSpacing, stepsOffset, resolvedAlpha, resolvedClip, clipSampleRange,
-                Set.of(), Map.of());
+        return new NoiseScheduleConfig(className, trainTimesteps, resolvedStart, resolvedEnd, resolvedSchedule,
+                trainedBetas, predictionType, resolvedSpacing, stepsOffset, resolvedAlpha, resolvedClip,
+                clipSampleRange, originalInferenceSteps, timestepScaling, lambdaMinClipped, Set.of(), Map.of());
     }
 
     @Override
@@ -251,6 +316,9 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 && predictionType == c.predictionType && spacing == c.spacing && stepsOffset == c.stepsOffset
                 && setAlphaToOne == c.setAlphaToOne && clipSample == c.clipSample
                 && Double.compare(clipSampleRange, c.clipSampleRange) == 0
+                && originalInferenceSteps == c.originalInferenceSteps
+                && Double.compare(timestepScaling, c.timestepScaling) == 0
+                && Double.compare(lambdaMinClipped, c.lambdaMinClipped) == 0
                 && defaultedKeys.equals(c.defaultedKeys) && unsupportedOptions.equals(c.unsupportedOptions);
     }
 
@@ -258,7 +326,8 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
     public int hashCode() {
         return Objects.hash(className, trainTimesteps, betaStart, betaEnd, betaSchedule,
                 Arrays.hashCode(trainedBetas), predictionType, spacing, stepsOffset, setAlphaToOne, clipSample,
-                clipSampleRange, defaultedKeys, unsupportedOptions);
+                clipSampleRange, originalInferenceSteps, timestepScaling, lambdaMinClipped, defaultedKeys,
+                unsupportedOptions);
     }
 
     @Override
@@ -267,7 +336,10 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 + (trainedBetas != null ? "trained betas" : betaSchedule + " " + betaStart + ".." + betaEnd) + ", "
                 + predictionType.configName() + ", " + spacing.configName() + ", steps_offset=" + stepsOffset
                 + ", set_alpha_to_one=" + setAlphaToOne + ", clip_sample=" + clipSample
-                + (clipSample ? "(" + clipSampleRange + ")" : "") + ", defaulted=" + new TreeSet<>(defaultedKeys)
+                + (clipSample ? "(" + clipSampleRange + ")" : "")
+                + ", original_inference_steps=" + originalInferenceSteps + ", timestep_scaling=" + timestepScaling
+                + (lambdaMinClipped == Double.NEGATIVE_INFINITY ? "" : ", lambda_min_clipped=" + lambdaMinClipped)
+                + ", defaulted=" + new TreeSet<>(defaultedKeys)
                 + (unsupportedOptions.isEmpty() ? "" : ", unsupported=" + unsupportedOptions) + "]";
     }
 

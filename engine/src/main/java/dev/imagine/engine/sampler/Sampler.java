@@ -28,8 +28,8 @@ public interface Sampler {
     float initNoiseSigma();
 
     /**
-     * The factor the UNet input is multiplied by at {@code call}: 1 for DDIM and PNDM, {@code 1/sqrt(sigma^2+1)}
-     * for the Euler samplers.
+     * The factor the UNet input is multiplied by at {@code call}: {@code 1/sqrt(sigma^2+1)} for Euler, Euler
+     * ancestral and LMS, 1 for the others.
      *
      * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()}
      */
@@ -37,8 +37,8 @@ public interface Sampler {
 
     /**
      * Writes the UNet input of {@code call} into {@code target} at {@code offset}: {@code sample} scaled as diffusers'
-     * {@code scale_model_input} computes it on the CPU (a division by {@code sqrt(sigma^2 + 1)} for the Euler
-     * samplers, a copy otherwise).
+     * {@code scale_model_input} computes it on the CPU (a division by {@code sqrt(sigma^2 + 1)} for Euler, Euler
+     * ancestral and LMS, a copy otherwise).
      *
      * @throws IndexOutOfBoundsException unless {@code 0 <= call < calls()} and {@code target} has room
      */
@@ -71,7 +71,8 @@ public interface Sampler {
      * @param call the call index; calls must come as 0, 1, 2, ... and each once
      * @param modelOutput the UNet output for this call (after classifier-free guidance); read only
      * @param sample the current latent, overwritten with the next one
-     * @param noise the seed's noise stream; only Euler ancestral draws from it (once per call, also at the last)
+     * @param noise the seed's noise stream, drawn from by Euler ancestral ({@code sample.length} values at every
+     *     call, the last too) and LCM (at every call but the last); the other samplers ignore it
      * @throws IllegalStateException when {@code call} is out of order
      * @throws IllegalArgumentException when the arrays' lengths differ from each other or from earlier calls
      */

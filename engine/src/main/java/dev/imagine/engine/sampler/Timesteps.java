@@ -1,5 +1,7 @@
 package dev.imagine.engine.sampler;
 
+import java.util.Locale;
+
 /**
  * The timestep lists of diffusers' {@code set_timesteps}, built with NumPy's float64 rules (linspace, arange with
  * a fractional step, round half to even, interp) so that every value matches.
@@ -61,6 +63,119 @@ final class Timesteps {
             default -> throw new IllegalArgumentException("unknown spacing " + spacing);
         }
         return out;
+    }
+
+    /**
+     * DPMSolverMultistepScheduler's integer timesteps, descending: {@code steps + 1} points over
+     * {@code [0, lastTimestep)} without the lowest for linspace and leading, the trailing list of DDIM otherwise
+     * (which NumPy's arange can lengthen by one, as for DDIM).
+     *
+     * @param lastTimestep {@code trainTimesteps} less the timesteps that {@code lambda_min_clipped} cuts off
+     */
+    static int[] dpmSolver(TimestepSpacing spacing, int steps, int trainTimesteps, int lastTimestep,
+            int stepsOffset) {
+        switch (spacing) {
+            case LINSPACE -> {
+                double[] values = linspace(0, lastTimestep - 1, steps + 1);
+                int[] out = new int[steps];
+                for (int i = 0; i < steps; i++) {
+                    out[i] = (int) Math.rint(values[steps - i]);
+                }
+                return out;
+            }
+            case LEADING -> {
+                int ratio = lastTimestep / (steps + 1);
+                int[] out = new int[steps];
+                for (int i = 0; i < steps; i++) {
+                    out[i] = (steps - i) * ratio + stepsOffset;
+                }
+                return out;
+            }
+            case TRAILING -> {
+                double[] values = arange(lastTimestep, 0, -((double) trainTimesteps / steps));
+                int[] out = new int[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    out[i] = (int) Math.rint(values[i]) - 1;
+                }
+                return out;
+            }
+            default -> throw new IllegalArgumentException("unknown spacing " + spacing);
+        }
+    }
+
+    /**
+     * LCMScheduler's timesteps, descending: of the origin timesteps {@code k - 1, 2k - 1, ...} ({@code k = T /
+     * originalSteps}, the first {@code (int) (originalSteps * strength)} of them) reversed, those at indices
+     * {@code floor(linspace(0, count, steps, endpoint=False))}.
+     *
+     * @throws IllegalArgumentException when {@code steps} exceeds {@code originalSteps} or strength leaves fewer
+     *     origin timesteps than {@code steps}
+     */
+    static int[] lcm(int steps, int trainTimesteps, int originalSteps, double strength) {
+        if (originalSteps > trainTimesteps) {
+            throw new IllegalArgumentException("original_inference_steps (" + originalSteps
+                    + ") must not exceed num_train_timesteps (" + trainTimesteps + ")");
+        }
+        if (steps > originalSteps) {
+            throw new IllegalArgumentException("the lcm sampler takes at most " + originalSteps
+                    + " steps with this model (its original_inference_steps), got " + steps);
+        }
+        int k = trainTimesteps / originalSteps;
+        int count = (int) (originalSteps * strength);
+        if (count / steps < 1) {
+            double least = Math.ceil(100.0 * steps / originalSteps) / 100;
+            while ((int) (originalSteps * least) < steps) {
+                least += 0.01;
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "strength %s is too low for %d lcm steps: it needs at least %.2f; raise the strength or use "
+                            + "fewer steps", strength, steps, least));
+        }
+        double stride = (double) count / steps;
+        int[] out = new int[steps];
+        for (int i = 0; i < steps; i++) {
+            int index = (int) Math.floor(i * stride);
+            out[i] = (count - index) * k - 1;
+        }
+        return out;
+    }
+
+    /**
+     * Karras et al.'s noise levels ({@code _convert_to_karras}, rho 7): {@code steps} values from
+     * {@code sigmaMax} down to {@code sigmaMin}, evenly spaced in {@code sigma^(1/7)}, in float64.
+     */
+    static double[] karrasSigmas(double sigmaMin, double sigmaMax, int steps) {
+        double rho = 7.0;
+        double minInvRho = StrictMath.pow(sigmaMin, 1 / rho);
+        double maxInvRho = StrictMath.pow(sigmaMax, 1 / rho);
+        double[] ramp = linspace(0, 1, steps);
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            out[i] = StrictMath.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), rho);
+        }
+        return out;
+    }
+
+    /**
+     * diffusers' {@code _sigma_to_t}: the fractional trained timestep whose log-sigma is {@code log(sigma)},
+     * interpolating linearly between neighbours of the float32 {@code logSigmas} (ascending), clamped to the
+     * trained range. The differences are taken in float64, as NumPy 2 computes them; NumPy 1.x's value-based casting
+     * takes them in float32, which can move the result across a rounding or truncation boundary in rare cases.
+     */
+    static double sigmaToT(double sigma, float[] logSigmas) {
+        double logSigma = StrictMath.log(Math.max(sigma, 1e-10));
+        int lastBelow = 0;
+        for (int i = 0; i < logSigmas.length; i++) {
+            if (logSigma - logSigmas[i] >= 0) {
+                lastBelow = i;
+            }
+        }
+        int low = Math.min(lastBelow, logSigmas.length - 2);
+        float lowLog = logSigmas[low];
+        float highLog = logSigmas[low + 1];
+        double w = (lowLog - logSigma) / (float) (lowLog - highLog);
+        w = Math.min(Math.max(w, 0), 1);
+        return (1 - w) * low + w * (low + 1);
     }
 
     private static int[] ascending(TimestepSpacing spacing, int steps, int trainTimesteps, int stepsOffset) {

@@ -3,8 +3,12 @@ package dev.imagine.engine.sampler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NoiseScheduleConfigTest {
@@ -237,5 +241,74 @@ class NoiseScheduleConfigTest {
         NoiseScheduleConfig zeroSnr = NoiseScheduleConfig.parse(json("{\"rescale_betas_zero_snr\": true}"));
         assertThatThrownBy(() -> Samplers.ddim(zeroSnr, 20, 1.0)).hasMessageContaining("rescale_betas_zero_snr");
         assertThat(Samplers.pndm(zeroSnr, 20, 1.0).calls()).isEqualTo(21);
+    }
+
+    @Test
+    void readsTheLcmAndDpmSolverKeys() {
+        NoiseScheduleConfig c = NoiseScheduleConfig.parse(json("""
+                {"_class_name": "LCMScheduler", "original_inference_steps": 100, "timestep_scaling": 12.5,
+                 "lambda_min_clipped": -5.1}"""));
+        assertThat(c.originalInferenceSteps()).isEqualTo(100);
+        assertThat(c.timestepScaling()).isEqualTo(12.5);
+        assertThat(c.lambdaMinClipped()).isEqualTo(-5.1);
+        assertThat(c.defaultedKeys()).doesNotContain("original_inference_steps", "timestep_scaling",
+                "lambda_min_clipped");
+
+        // LCMScheduler's and DPMSolverMultistepScheduler's defaults.
+        NoiseScheduleConfig sd15 = NoiseScheduleConfig.stableDiffusionV1();
+        assertThat(sd15.originalInferenceSteps()).isEqualTo(50);
+        assertThat(sd15.timestepScaling()).isEqualTo(10.0);
+        assertThat(sd15.lambdaMinClipped()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(sd15.defaultedKeys()).contains("original_inference_steps", "timestep_scaling",
+                "lambda_min_clipped");
+    }
+
+    @Test
+    void readsMinusInfinityWhereTheParserAllowsIt() {
+        // diffusers writes lambda_min_clipped -inf as the non-standard JSON token -Infinity.
+        ObjectMapper lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        NoiseScheduleConfig c;
+        try {
+            c = NoiseScheduleConfig.parse(lenient.readTree("""
+                    {"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity}"""));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(c.lambdaMinClipped()).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void rejectsBadLcmAndDpmSolverValues() {
+        assertThatThrownBy(() -> NoiseScheduleConfig.parse(json("{\"original_inference_steps\": 0}")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scheduler config: original_inference_steps must be at least 1, got 0");
+        assertThatThrownBy(() -> NoiseScheduleConfig.parse(json("{\"timestep_scaling\": -1}")))
+                .hasMessage("scheduler config: timestep_scaling must be a positive number, got -1.0");
+        assertThatThrownBy(() -> NoiseScheduleConfig.parse(json("{\"lambda_min_clipped\": \"low\"}")))
+                .hasMessageContaining("lambda_min_clipped must be a number");
+    }
+
+    @Test
+    void karrasAndOtherNewOptionsAreReported() {
+        assertThat(NoiseScheduleConfig.stableDiffusionV1().usesKarrasSigmas()).isFalse();
+        NoiseScheduleConfig c = NoiseScheduleConfig.parse(json("""
+                {"_class_name": "DPMSolverMultistepScheduler", "use_karras_sigmas": true, "use_lu_lambdas": true,
+                 "use_flow_sigmas": true, "variance_type": "learned_range"}"""));
+        assertThat(c.usesKarrasSigmas()).isTrue();
+        assertThat(c.unsupportedOptions()).containsEntry("use_lu_lambdas", "true")
+                .containsEntry("use_flow_sigmas", "true").containsEntry("variance_type", "learned_range");
+        // variance_type null is the default.
+        assertThat(NoiseScheduleConfig.parse(json("{\"variance_type\": null}")).unsupportedOptions()).isEmpty();
+    }
+
+    @Test
+    void theFourteenValueConstructorKeepsWorking() {
+        NoiseScheduleConfig c = new NoiseScheduleConfig("DDIMScheduler", 1000, 0.00085, 0.012, "scaled_linear",
+                null, PredictionType.EPSILON, TimestepSpacing.LEADING, 1, false, true, 2.0,
+                Set.of("prediction_type"), Map.of());
+        assertThat(c.clipSampleRange()).isEqualTo(2.0);
+        assertThat(c.originalInferenceSteps()).isEqualTo(50);
+        assertThat(c.timestepScaling()).isEqualTo(10.0);
+        assertThat(c.lambdaMinClipped()).isEqualTo(Double.NEGATIVE_INFINITY);
     }
 }

@@ -214,7 +214,9 @@ class SamplerStepTest {
     void oneStepRunsInEverySpacing(TimestepSpacing spacing) {
         NoiseScheduleConfig config = TimestepScheduleTest.sd(spacing);
         for (Sampler sampler : List.of(Samplers.ddim(config, 1, 1.0), Samplers.pndm(config, 1, 1.0),
-                Samplers.euler(config, 1, 1.0), Samplers.eulerAncestral(config, 1, 1.0))) {
+                Samplers.euler(config, 1, 1.0), Samplers.eulerAncestral(config, 1, 1.0), Samplers.lms(config, 1, 1.0),
+                Samplers.dpmpp2m(config, 1, 1.0, false), Samplers.dpmpp2m(config, 1, 1.0, true),
+                Samplers.lcm(config, 1, 1.0))) {
             assertThat(sampler.calls()).isEqualTo(1);
             float[] x = run(sampler, 1, new CountingNoise()).get(0);
             for (float v : x) {

@@ -2,6 +2,7 @@ package dev.imagine.engine.sampler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,5 +160,24 @@ class TimestepScheduleTest {
         assertThat(euler.calls()).isEqualTo(62);
         assertThat(euler.timestep(60)).isEqualTo(15f);
         assertThat(euler.timestep(61)).isEqualTo(-1f);
+    }
+
+    @Test
+    void turboStyleTrailingSpacing() {
+        // SD-Turbo's scheduler config sets timestep_spacing "trailing": 1 step is [999], 2 are [999, 499], 4 are
+        // [999, 749, 499, 249] for every sampler that spaces timesteps (LCM and Karras sigmas do not).
+        NoiseScheduleConfig turbo = sd(TimestepSpacing.TRAILING);
+        float[][] expected = {{999f}, {999f, 499f}, {999f, 749f, 499f, 249f}};
+        int[] steps = {1, 2, 4};
+        for (int i = 0; i < steps.length; i++) {
+            int n = steps[i];
+            for (Sampler sampler : List.of(Samplers.ddim(turbo, n, 1.0), Samplers.euler(turbo, n, 1.0),
+                    Samplers.eulerAncestral(turbo, n, 1.0), Samplers.lms(turbo, n, 1.0),
+                    Samplers.dpmpp2m(turbo, n, 1.0, false))) {
+                assertThat(timesteps(sampler)).containsExactly(expected[i]);
+            }
+        }
+        assertThat(timesteps(Samplers.lcm(turbo, 4, 1.0))).containsExactly(999f, 759f, 499f, 259f);
+        assertThat(timesteps(Samplers.dpmpp2m(turbo, 4, 1.0, true))).containsExactly(999f, 687f, 146f, 0f);
     }
 }
