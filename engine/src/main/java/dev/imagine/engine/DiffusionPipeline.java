@@ -17,14 +17,17 @@ import java.nio.FloatBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Stable Diffusion loop, as diffusers' {@code StableDiffusionPipeline} and {@code StableDiffusionImg2ImgPipeline}
- * run it: encode the prompts, draw each image's initial latents from its own seed's generator, denoise with
- * classifier-free guidance on the batch [uncond..., cond...], decode each image on its own.
+ * The Stable Diffusion loop, as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline}
+ * and {@code LatentConsistencyModelPipeline} run it: encode the prompts, draw each image's initial latents from its
+ * own seed's generator (mixed with a variation seed's noise when asked), denoise with classifier-free guidance on the
+ * batch [uncond..., cond...] (or LCM's guidance embedding), decode each image on its own, and optionally refine an
+ * upscaled copy with a second img2img pass (hires fix).
  */
 final class DiffusionPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(DiffusionPipeline.class);
@@ -42,18 +45,18 @@ final class DiffusionPipeline {
         long unetBefore = Graph.threadRunNanos(true);
         GenerationRequest job = resolve(request);
         try {
-            Run run = new Run(job, listener, cancellation, start);
+            Job run = new Job(job, listener, cancellation, start);
             List<GeneratedImage> images = run.execute();
             Timings timings = new Timings(Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
-                    Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.steps);
+                    Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.stepsDone);
             return new GenerationResult(job, images, run.cond.droppedText(),
                     run.uncond == null ? "" : run.uncond.droppedText(), timings, engine.model().device());
         } catch (InferenceException e) {
             throw translate(e, job);
         } catch (OutOfMemoryError e) {
-            throw new EngineException(EngineException.Reason.OUT_OF_MEMORY, "Out of memory at " + job.width() + "x"
-                    + job.height() + " with " + job.count() + " image" + (job.count() == 1 ? "" : "s")
+            throw new EngineException(EngineException.Reason.OUT_OF_MEMORY, "Out of memory at " + job.outputWidth() + "x"
+                    + job.outputHeight() + " with " + job.count() + " image" + (job.count() == 1 ? "" : "s")
                     + "; try a smaller size or fewer images", e);
         }
     }
@@ -61,8 +64,16 @@ final class DiffusionPipeline {
     /** Fills every default, so the returned request reruns the job exactly. */
     GenerationRequest resolve(GenerationRequest request) {
         ModelInfo model = engine.model();
-        long seed = request.seed() != null ? request.seed()
-                : SEEDS.nextLong(GenerationRequest.MAX_SEED - request.count() + 2);
+        long seed = request.seed() != null ? request.seed() : randomSeed(request.count());
+        Long subseed = request.subseed();
+        Double subseedStrength = request.subseedStrength();
+        if (request.hasVariation() && subseed == null) {
+            subseed = randomSeed(request.count());
+        }
+        if (!request.hasVariation()) {
+            subseed = null;
+            subseedStrength = null;
+        }
         Integer width = request.width();
         Integer height = request.height();
         Double strength = null;
@@ -70,7 +81,7 @@ final class DiffusionPipeline {
             BufferedImage init = request.initImage();
             if (width == null && height == null) {
                 PixelSize size = new PixelSize(init.getWidth(), init.getHeight())
-                        .fitWithin(GenerationRequest.MAX_SIDE, GenerationRequest.MIN_SIDE);
+                        .fitWithin(engine.maxSide(), GenerationRequest.MIN_SIDE);
                 width = size.width();
                 height = size.height();
             } else if (width == null) {
@@ -80,6 +91,8 @@ final class DiffusionPipeline {
             }
             strength = request.strength() != null ? request.strength() : GenerationRequest.DEFAULT_STRENGTH;
         }
+        Double hiresStrength = request.upscale() == null ? null
+                : request.hiresStrength() != null ? request.hiresStrength() : GenerationRequest.DEFAULT_HIRES_STRENGTH;
         GenerationRequest resolved = request.toBuilder()
                 .seed(seed)
                 .sampler(request.sampler() != null ? request.sampler() : model.defaultSampler())
@@ -88,21 +101,43 @@ final class DiffusionPipeline {
                 .width(width != null ? width : model.defaultWidth())
                 .height(height != null ? height : model.defaultHeight())
                 .strength(strength)
+                .subseed(subseed)
+                .subseedStrength(subseedStrength)
+                .hiresStrength(hiresStrength)
                 .build();
-        Unet unet = engine.unet();
-        if ((unet.fixedLatentWidth() > 0 && unet.fixedLatentWidth() * 8 != resolved.width())
-                || (unet.fixedLatentHeight() > 0 && unet.fixedLatentHeight() * 8 != resolved.height())) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name()
-                    + " only makes " + model.defaultWidth() + "x" + model.defaultHeight() + " images (its export fixed "
-                    + "the size); got " + resolved.width() + "x" + resolved.height());
-        }
+        checkSize(resolved, model);
         return resolved;
     }
 
+    private static long randomSeed(int count) {
+        return SEEDS.nextLong(GenerationRequest.MAX_SEED - count + 2);
+    }
+
+    private void checkSize(GenerationRequest job, ModelInfo model) {
+        int max = engine.maxSide();
+        if (job.width() > max || job.height() > max) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, job.width() + "x" + job.height()
+                    + " is over this server's maximum of " + max + " pixels per side");
+        }
+        if (job.upscale() != null && (job.outputWidth() > max || job.outputHeight() > max)) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "upscaling " + job.width() + "x"
+                    + job.height() + " by " + job.upscale() + " gives " + job.outputWidth() + "x" + job.outputHeight()
+                    + ", over this server's maximum of " + max + " pixels per side; use a smaller upscale or size");
+        }
+        Unet unet = engine.unet();
+        if ((unet.fixedLatentWidth() > 0 && unet.fixedLatentWidth() * 8 != job.width())
+                || (unet.fixedLatentHeight() > 0 && unet.fixedLatentHeight() * 8 != job.height())
+                || (unet.fixedLatentWidth() > 0 && job.upscale() != null)) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name()
+                    + " only makes " + model.defaultWidth() + "x" + model.defaultHeight() + " images (its export fixed "
+                    + "the size); got " + job.outputWidth() + "x" + job.outputHeight());
+        }
+    }
+
     /** The other side for a given one, keeping the init image's aspect ratio, snapped to a multiple of 8. */
-    private static int keepAspect(int given, int otherPixels, int givenPixels) {
+    private int keepAspect(int given, int otherPixels, int givenPixels) {
         long side = Math.round((double) given * otherPixels / givenPixels);
-        int snapped = PixelSize.snapDown((int) Math.min(side, GenerationRequest.MAX_SIDE), 8);
+        int snapped = PixelSize.snapDown((int) Math.min(side, engine.maxSide()), 8);
         return Math.max(GenerationRequest.MIN_SIDE, snapped);
     }
 
@@ -111,7 +146,7 @@ final class DiffusionPipeline {
         switch (e.kind()) {
             case OUT_OF_MEMORY:
                 return new EngineException(EngineException.Reason.OUT_OF_MEMORY, (engine.onGpu() ? "GPU" : "Host")
-                        + " out of memory at " + job.width() + "x" + job.height() + " with " + images
+                        + " out of memory at " + job.outputWidth() + "x" + job.outputHeight() + " with " + images
                         + "; try a smaller size or fewer images", e);
             case UNSUPPORTED_OPERATOR:
                 return new EngineException(EngineException.Reason.UNSUPPORTED_MODEL, engine.onGpu() ? e.getMessage()
@@ -124,34 +159,31 @@ final class DiffusionPipeline {
         }
     }
 
-    /** The state of one job. */
-    private final class Run {
+    /** One request: the base pass and, with an upscale, the hires pass; progress counts both. */
+    private final class Job {
         private final GenerationRequest job;
         private final ProgressListener listener;
         private final CancellationToken cancellation;
         private final long start;
         private final int count;
-        private final int latentHeight;
-        private final int latentWidth;
-        private final int latentSize;
+        private final boolean lcm;
         private final boolean guided;
         private final float guidance;
         private final float scale;
         private TokenizedPrompt cond;
         private TokenizedPrompt uncond;
         private int unetCalls;
-        private int steps;
+        private int stepsDone;
+        private int stepsTotal;
 
-        Run(GenerationRequest job, ProgressListener listener, CancellationToken cancellation, long start) {
+        Job(GenerationRequest job, ProgressListener listener, CancellationToken cancellation, long start) {
             this.job = job;
             this.listener = listener;
             this.cancellation = cancellation;
             this.start = start;
             this.count = job.count();
-            this.latentHeight = job.height() / 8;
-            this.latentWidth = job.width() / 8;
-            this.latentSize = 4 * latentHeight * latentWidth;
-            this.guided = job.guidance() > 1.0;
+            this.lcm = engine.unet().takesGuidanceEmbedding();
+            this.guided = !lcm && job.guidance() > 1.0;
             this.guidance = job.guidance().floatValue();
             this.scale = engine.folder().scalingFactor();
         }
@@ -164,137 +196,214 @@ final class DiffusionPipeline {
                     : List.of(cond.ids()));
             List<float[]> rowStates = new ArrayList<>(guided ? 2 * count : count);
             if (guided) {
-                for (int i = 0; i < count; i++) {
-                    rowStates.add(states.get(0));
-                }
+                rowStates.addAll(Collections.nCopies(count, states.get(0)));
             }
-            for (int i = 0; i < count; i++) {
-                rowStates.add(states.get(guided ? 1 : 0));
-            }
+            rowStates.addAll(Collections.nCopies(count, states.get(guided ? 1 : 0)));
+            List<float[]> rowConditions = lcm ? Collections.nCopies(count, guidanceEmbedding()) : null;
 
-            TorchGenerator[] generators = new TorchGenerator[count];
-            Sampler[] samplers = new Sampler[count];
-            double strength = job.isImageToImage() ? job.strength() : 1.0;
-            for (int i = 0; i < count; i++) {
-                generators[i] = new TorchGenerator(job.seed() + i);
-                samplers[i] = createSampler(job.sampler(), engine.schedule(), job.steps(), strength);
-            }
-            float[][] latents = job.isImageToImage() ? initFromImage(generators, samplers)
-                    : initFromNoise(generators, samplers);
-            denoise(rowStates, generators, samplers, latents);
-            checkCancelled();
-            return decode(latents);
-        }
+            double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
+            Pass base = new Pass(job.width(), job.height(), baseStrength);
+            Pass hires = job.upscale() == null ? null
+                    : new Pass(job.outputWidth(), job.outputHeight(), job.hiresStrength());
+            stepsTotal = base.samplers[0].calls() + (hires == null ? 0 : hires.samplers[0].calls());
 
-        private float[][] initFromNoise(TorchGenerator[] generators, Sampler[] samplers) {
-            float[][] latents = new float[count][];
+            List<BufferedImage> inits = job.isImageToImage() ? Collections.nCopies(count, job.initImage()) : null;
+            List<BufferedImage> images = base.run(rowStates, rowConditions, inits);
+            if (hires != null) {
+                List<BufferedImage> upscaled = new ArrayList<>(count);
+                for (BufferedImage image : images) {
+                    upscaled.add(ImageResizer.resizeLanczos(image, job.outputWidth(), job.outputHeight()));
+                }
+                images = hires.run(rowStates, rowConditions, upscaled);
+            }
+            List<GeneratedImage> result = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                float[] noise = generators[i].randn(latentSize);
-                float sigma = samplers[i].initNoiseSigma();
-                for (int k = 0; k < noise.length; k++) {
-                    noise[k] *= sigma;
-                }
-                latents[i] = noise;
-            }
-            return latents;
-        }
-
-        private float[][] initFromImage(TorchGenerator[] generators, Sampler[] samplers) throws InferenceException {
-            VaeEncoder encoder = engine.vaeEncoder();
-            BufferedImage image = job.initImage();
-            if (image.getWidth() != job.width() || image.getHeight() != job.height()) {
-                image = ImageResizer.resizeLanczos(image, job.width(), job.height());
-            }
-            float[] planes = new float[3 * job.width() * job.height()];
-            ImageTensors.toTensor(image, planes, 0);
-            VaeEncoder.Encoded encoded = encoder.encode(planes, job.height(), job.width());
-            float[][] latents = new float[count][];
-            for (int i = 0; i < count; i++) {
-                float[] clean = new float[latentSize];
-                if (encoded.parameters()) {
-                    float[] eps = generators[i].randn(latentSize);
-                    float[] values = encoded.values();
-                    for (int k = 0; k < latentSize; k++) {
-                        float logvar = Math.max(-30f, Math.min(20f, values[latentSize + k]));
-                        float std = (float) Math.exp(0.5f * logvar);
-                        clean[k] = values[k] + std * eps[k];
-                    }
-                } else {
-                    System.arraycopy(encoded.values(), 0, clean, 0, latentSize);
-                }
-                for (int k = 0; k < latentSize; k++) {
-                    clean[k] = scale * clean[k];
-                }
-                float[] noise = generators[i].randn(latentSize);
-                if (samplers[i].calls() > 0) {
-                    samplers[i].addNoise(clean, noise);
-                }
-                latents[i] = clean;
-            }
-            return latents;
-        }
-
-        private void denoise(List<float[]> rowStates, TorchGenerator[] generators, Sampler[] samplers,
-                float[][] latents) throws InferenceException {
-            int calls = samplers[0].calls();
-            steps = calls;
-            if (calls == 0) {
-                return;
-            }
-            int rows = rowStates.size();
-            float[] prediction = new float[latentSize];
-            try (Unet.Batch batch = engine.unet().prepare(rowStates, latentHeight, latentWidth)) {
-                // Float32 graphs that take the whole batch at once are fed and read in place; others go through arrays.
-                FloatBuffer direct = batch.inputView();
-                float[] modelIn = direct == null ? new float[rows * latentSize] : null;
-                float[] modelOut = direct == null ? new float[rows * latentSize] : null;
-                FloatBuffer in = direct != null ? direct : FloatBuffer.wrap(modelIn);
-                FloatBuffer out = direct != null ? batch.outputView() : FloatBuffer.wrap(modelOut);
-                for (int call = 0; call < calls; call++) {
-                    checkCancelled();
-                    for (int i = 0; i < count; i++) {
-                        samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
-                        if (guided) {
-                            samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
-                        }
-                    }
-                    float timestep = samplers[0].timestep(call);
-                    if (direct != null) {
-                        batch.run(timestep);
-                    } else {
-                        batch.run(modelIn, timestep, modelOut);
-                    }
-                    unetCalls += batch.callsPerStep();
-                    for (int i = 0; i < count; i++) {
-                        if (guided) {
-                            int u = i * latentSize;
-                            int c = (count + i) * latentSize;
-                            for (int k = 0; k < latentSize; k++) {
-                                float uncondValue = out.get(u + k);
-                                prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
-                            }
-                        } else {
-                            out.get(i * latentSize, prediction, 0, latentSize);
-                        }
-                        samplers[i].step(call, prediction, latents[i], generators[i]::randn);
-                    }
-                    report(call + 1, calls);
-                }
-            }
-        }
-
-        private List<GeneratedImage> decode(float[][] latents) throws InferenceException {
-            List<GeneratedImage> images = new ArrayList<>(count);
-            float[] scaled = new float[latentSize];
-            for (int i = 0; i < count; i++) {
-                for (int k = 0; k < latentSize; k++) {
-                    scaled[k] = latents[i][k] / scale;
-                }
-                BufferedImage image = engine.vaeDecoder().decode(scaled, latentHeight, latentWidth);
                 long seed = job.seed() + i;
-                images.add(new GeneratedImage(i, seed, image, Parameters.describe(job, seed, engine.model())));
+                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model())));
             }
-            return images;
+            return result;
+        }
+
+        /**
+         * LCM's guidance input, as diffusers' {@code get_guidance_scale_embedding}: {@code w = (guidance - 1) * 1000}
+         * times {@code exp(-k ln(10000) / (half - 1))}, then sines followed by cosines, zero-padded to an odd width.
+         */
+        private float[] guidanceEmbedding() {
+            int width = engine.unet().guidanceEmbeddingWidth();
+            if (width <= 0) {
+                width = engine.folder().unetTimeCondProjDim().orElseThrow(() -> new EngineException(
+                        EngineException.Reason.INVALID_MODEL, "the UNet's timestep_cond has no fixed width and "
+                                + "unet/config.json names no time_cond_proj_dim"));
+            }
+            float w = (guidance - 1f) * 1000f;
+            int half = width / 2;
+            float step = (float) Math.log(10000.0) / (half - 1);
+            float[] embedding = new float[width];
+            for (int k = 0; k < half; k++) {
+                float angle = w * (float) Math.exp(k * -step);
+                embedding[k] = (float) Math.sin(angle);
+                embedding[half + k] = (float) Math.cos(angle);
+            }
+            return embedding;
+        }
+
+        /** One denoising run of every image at one size and strength. */
+        private final class Pass {
+            private final int width;
+            private final int height;
+            private final int latentHeight;
+            private final int latentWidth;
+            private final int latentSize;
+            private final TorchGenerator[] generators = new TorchGenerator[count];
+            private final Sampler[] samplers = new Sampler[count];
+
+            Pass(int width, int height, double strength) {
+                this.width = width;
+                this.height = height;
+                this.latentHeight = height / 8;
+                this.latentWidth = width / 8;
+                this.latentSize = 4 * latentHeight * latentWidth;
+                for (int i = 0; i < count; i++) {
+                    generators[i] = new TorchGenerator(job.seed() + i);
+                    try {
+                        samplers[i] = createSampler(job.sampler(), engine.schedule(), job.steps(), strength);
+                    } catch (IllegalArgumentException e) {
+                        throw new EngineException(EngineException.Reason.INVALID_REQUEST, "sampler " + job.sampler().id()
+                                + " cannot run this request on model " + engine.model().name() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+
+            List<BufferedImage> run(List<float[]> rowStates, List<float[]> rowConditions, List<BufferedImage> inits)
+                    throws InferenceException {
+                float[][] latents = inits == null ? initFromNoise() : initFromImages(inits);
+                denoise(rowStates, rowConditions, latents);
+                checkCancelled();
+                return decode(latents);
+            }
+
+            /** The first noise of image {@code i}'s stream, mixed with its variation seed's noise when asked. */
+            private float[] noise(int i) {
+                float[] noise = generators[i].randn(latentSize);
+                if (job.hasVariation()) {
+                    float[] variation = new TorchGenerator(job.subseed() + i).randn(latentSize);
+                    noise = VariationNoise.slerp(job.subseedStrength().floatValue(), noise, variation, 4, latentHeight,
+                            latentWidth);
+                }
+                return noise;
+            }
+
+            private float[][] initFromNoise() {
+                float[][] latents = new float[count][];
+                for (int i = 0; i < count; i++) {
+                    float[] noise = noise(i);
+                    float sigma = samplers[i].initNoiseSigma();
+                    for (int k = 0; k < noise.length; k++) {
+                        noise[k] *= sigma;
+                    }
+                    latents[i] = noise;
+                }
+                return latents;
+            }
+
+            private float[][] initFromImages(List<BufferedImage> inits) throws InferenceException {
+                VaeEncoder encoder = engine.vaeEncoder();
+                float[] planes = new float[3 * width * height];
+                float[][] latents = new float[count][];
+                VaeEncoder.Encoded encoded = null;
+                for (int i = 0; i < count; i++) {
+                    if (encoded == null || inits.get(i) != inits.get(i - 1)) {
+                        BufferedImage image = inits.get(i);
+                        if (image.getWidth() != width || image.getHeight() != height) {
+                            image = ImageResizer.resizeLanczos(image, width, height);
+                        }
+                        ImageTensors.toTensor(image, planes, 0);
+                        encoded = encoder.encode(planes, height, width);
+                    }
+                    float[] clean = new float[latentSize];
+                    float[] values = encoded.values();
+                    if (encoded.parameters()) {
+                        float[] eps = generators[i].randn(latentSize);
+                        for (int k = 0; k < latentSize; k++) {
+                            float logvar = Math.max(-30f, Math.min(20f, values[latentSize + k]));
+                            float std = (float) Math.exp(0.5f * logvar);
+                            clean[k] = values[k] + std * eps[k];
+                        }
+                    } else {
+                        System.arraycopy(values, 0, clean, 0, latentSize);
+                    }
+                    for (int k = 0; k < latentSize; k++) {
+                        clean[k] = scale * clean[k];
+                    }
+                    float[] noise = noise(i);
+                    if (samplers[i].calls() > 0) {
+                        samplers[i].addNoise(clean, noise);
+                    }
+                    latents[i] = clean;
+                }
+                return latents;
+            }
+
+            private void denoise(List<float[]> rowStates, List<float[]> rowConditions, float[][] latents)
+                    throws InferenceException {
+                int calls = samplers[0].calls();
+                if (calls == 0) {
+                    return;
+                }
+                int rows = rowStates.size();
+                float[] prediction = new float[latentSize];
+                try (Unet.Batch batch = engine.unet().prepare(rowStates, rowConditions, latentHeight, latentWidth)) {
+                    // Float32 graphs taking the whole batch at once are fed and read in place; others via arrays.
+                    FloatBuffer direct = batch.inputView();
+                    float[] modelIn = direct == null ? new float[rows * latentSize] : null;
+                    float[] modelOut = direct == null ? new float[rows * latentSize] : null;
+                    FloatBuffer in = direct != null ? direct : FloatBuffer.wrap(modelIn);
+                    FloatBuffer out = direct != null ? batch.outputView() : FloatBuffer.wrap(modelOut);
+                    for (int call = 0; call < calls; call++) {
+                        checkCancelled();
+                        for (int i = 0; i < count; i++) {
+                            samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
+                            if (guided) {
+                                samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
+                            }
+                        }
+                        float timestep = samplers[0].timestep(call);
+                        if (direct != null) {
+                            batch.run(timestep);
+                        } else {
+                            batch.run(modelIn, timestep, modelOut);
+                        }
+                        unetCalls += batch.callsPerStep();
+                        for (int i = 0; i < count; i++) {
+                            if (guided) {
+                                int u = i * latentSize;
+                                int c = (count + i) * latentSize;
+                                for (int k = 0; k < latentSize; k++) {
+                                    float uncondValue = out.get(u + k);
+                                    prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
+                                }
+                            } else {
+                                out.get(i * latentSize, prediction, 0, latentSize);
+                            }
+                            samplers[i].step(call, prediction, latents[i], generators[i]::randn);
+                        }
+                        stepsDone++;
+                        report();
+                    }
+                }
+            }
+
+            private List<BufferedImage> decode(float[][] latents) throws InferenceException {
+                List<BufferedImage> images = new ArrayList<>(count);
+                float[] scaled = new float[latentSize];
+                for (int i = 0; i < count; i++) {
+                    for (int k = 0; k < latentSize; k++) {
+                        scaled[k] = latents[i][k] / scale;
+                    }
+                    images.add(engine.vaeDecoder().decode(scaled, latentHeight, latentWidth));
+                }
+                return images;
+            }
         }
 
         private void checkCancelled() {
@@ -303,9 +412,9 @@ final class DiffusionPipeline {
             }
         }
 
-        private void report(int step, int total) {
+        private void report() {
             try {
-                listener.onProgress(new Progress(step, total, Duration.ofNanos(System.nanoTime() - start)));
+                listener.onProgress(new Progress(stepsDone, stepsTotal, Duration.ofNanos(System.nanoTime() - start)));
             } catch (RuntimeException e) {
                 LOG.warn("A progress listener failed; generation goes on", e);
             }
@@ -322,6 +431,14 @@ final class DiffusionPipeline {
                 return Samplers.euler(schedule, steps, strength);
             case EULER_ANCESTRAL:
                 return Samplers.eulerAncestral(schedule, steps, strength);
+            case LMS:
+                return Samplers.lms(schedule, steps, strength);
+            case DPMPP_2M:
+                return Samplers.dpmpp2m(schedule, steps, strength, false);
+            case DPMPP_2M_KARRAS:
+                return Samplers.dpmpp2m(schedule, steps, strength, true);
+            case LCM:
+                return Samplers.lcm(schedule, steps, strength);
             default:
                 throw new IllegalStateException("no sampler for " + kind);
         }

@@ -7,8 +7,18 @@ package dev.imagine.engine;
  * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (one per physical core)
  * @param interOpThreads threads across operators; 0 lets ONNX Runtime choose
  * @param cuda options that apply when the device is CUDA
+ * @param maxSide the largest image side this engine makes, after any upscale ({@value #MIN_MAX_SIDE} to
+ *     {@value #MAX_MAX_SIDE}; default {@value #DEFAULT_MAX_SIDE}): a limit on memory and time per job
  */
-public record EngineOptions(ExecutionDevice device, int intraOpThreads, int interOpThreads, CudaOptions cuda) {
+public record EngineOptions(ExecutionDevice device, int intraOpThreads, int interOpThreads, CudaOptions cuda,
+        int maxSide) {
+
+    /** Default for {@link #maxSide()}. */
+    public static final int DEFAULT_MAX_SIDE = 2048;
+    /** Smallest allowed {@link #maxSide()}. */
+    public static final int MIN_MAX_SIDE = 64;
+    /** Largest allowed {@link #maxSide()}. */
+    public static final int MAX_MAX_SIDE = 8192;
 
     /** Checks ranges with messages that name the option. */
     public EngineOptions {
@@ -24,6 +34,15 @@ public record EngineOptions(ExecutionDevice device, int intraOpThreads, int inte
         if (cuda == null) {
             cuda = CudaOptions.defaults();
         }
+        if (maxSide < MIN_MAX_SIDE || maxSide > MAX_MAX_SIDE || maxSide % 8 != 0) {
+            throw new IllegalArgumentException("maximum image side must be a multiple of 8 between " + MIN_MAX_SIDE
+                    + " and " + MAX_MAX_SIDE + ", got " + maxSide);
+        }
+    }
+
+    /** Options with the default maximum image side. */
+    public EngineOptions(ExecutionDevice device, int intraOpThreads, int interOpThreads, CudaOptions cuda) {
+        this(device, intraOpThreads, interOpThreads, cuda, DEFAULT_MAX_SIDE);
     }
 
     /** Automatic device and threading with default CUDA options. */
@@ -33,6 +52,11 @@ public record EngineOptions(ExecutionDevice device, int intraOpThreads, int inte
 
     /** These options on another device. */
     public EngineOptions withDevice(ExecutionDevice newDevice) {
-        return new EngineOptions(newDevice, intraOpThreads, interOpThreads, cuda);
+        return new EngineOptions(newDevice, intraOpThreads, interOpThreads, cuda, maxSide);
+    }
+
+    /** These options with another maximum image side. */
+    public EngineOptions withMaxSide(int newMaxSide) {
+        return new EngineOptions(device, intraOpThreads, interOpThreads, cuda, newMaxSide);
     }
 }

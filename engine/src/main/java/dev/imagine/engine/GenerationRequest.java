@@ -20,6 +20,12 @@ import java.awt.image.BufferedImage;
  * @param initImage the image to start from (img2img), or {@code null} for text-to-image; resized to the request's
  *     size, which defaults to its own size snapped down to a multiple of 8
  * @param strength img2img only: 0 keeps the image, 1 replaces it; default 0.75
+ * @param subseed variation seed (AUTOMATIC1111's): its noise is mixed into the seed's by spherical interpolation;
+ *     image {@code i} uses {@code subseed + i}; {@code null} picks one when a strength is set
+ * @param subseedStrength how much of the variation seed's noise to use, 0 to 1; {@code null} or 0 for none
+ * @param upscale hires fix: after generating, resize by this factor (1.5 to 4, Lanczos) and refine with img2img at
+ *     {@code hiresStrength} with the same prompt and seed; {@code null} for none
+ * @param hiresStrength img2img strength of the hires pass, 0 to 1; default 0.35
  */
 public record GenerationRequest(
         String prompt,
@@ -32,7 +38,11 @@ public record GenerationRequest(
         Integer height,
         int count,
         BufferedImage initImage,
-        Double strength) {
+        Double strength,
+        Long subseed,
+        Double subseedStrength,
+        Double upscale,
+        Double hiresStrength) {
 
     /** Longest prompt accepted, in characters. */
     public static final int MAX_PROMPT_CHARS = 4000;
@@ -50,6 +60,12 @@ public record GenerationRequest(
     public static final long MAX_SEED = 4_294_967_295L;
     /** img2img strength when none is given. */
     public static final double DEFAULT_STRENGTH = 0.75;
+    /** Smallest hires upscale factor. */
+    public static final double MIN_UPSCALE = 1.5;
+    /** Largest hires upscale factor. */
+    public static final double MAX_UPSCALE = 4;
+    /** Strength of the hires pass when none is given. */
+    public static final double DEFAULT_HIRES_STRENGTH = 0.35;
 
     /** Validates every field. */
     public GenerationRequest {
@@ -93,6 +109,28 @@ public record GenerationRequest(
                 throw new IllegalArgumentException("strength applies only to image-to-image; attach an init image");
             }
         }
+        if (subseed != null && (subseed < 0 || subseed > MAX_SEED)) {
+            throw new IllegalArgumentException("subseed must be between 0 and " + MAX_SEED + ", got " + subseed);
+        }
+        if (subseed != null && subseed + count - 1 > MAX_SEED) {
+            throw new IllegalArgumentException("subseed " + subseed + " with " + count + " images goes past " + MAX_SEED
+                    + "; use a smaller subseed");
+        }
+        if (subseedStrength != null && !(subseedStrength >= 0 && subseedStrength <= 1)) {
+            throw new IllegalArgumentException("subseed strength must be between 0 and 1, got " + subseedStrength);
+        }
+        if (upscale != null && !(upscale >= MIN_UPSCALE && upscale <= MAX_UPSCALE)) {
+            throw new IllegalArgumentException("upscale must be between " + MIN_UPSCALE + " and " + (int) MAX_UPSCALE
+                    + ", got " + upscale);
+        }
+        if (hiresStrength != null) {
+            if (!(hiresStrength >= 0 && hiresStrength <= 1)) {
+                throw new IllegalArgumentException("hires strength must be between 0 and 1, got " + hiresStrength);
+            }
+            if (upscale == null) {
+                throw new IllegalArgumentException("hires strength applies only with upscale");
+            }
+        }
     }
 
     private static void checkSide(String name, Integer value) {
@@ -120,12 +158,36 @@ public record GenerationRequest(
         b.count = count;
         b.initImage = initImage;
         b.strength = strength;
+        b.subseed = subseed;
+        b.subseedStrength = subseedStrength;
+        b.upscale = upscale;
+        b.hiresStrength = hiresStrength;
         return b;
     }
 
     /** Whether this is an image-to-image job. */
     public boolean isImageToImage() {
         return initImage != null;
+    }
+
+    /** Whether variation-seed noise is mixed in. */
+    public boolean hasVariation() {
+        return subseedStrength != null && subseedStrength > 0;
+    }
+
+    /** The width of the finished images: {@link #width()} times the upscale factor, snapped down to 8. */
+    public int outputWidth() {
+        return upscale == null ? width : upscaled(width, upscale);
+    }
+
+    /** The height of the finished images: {@link #height()} times the upscale factor, snapped down to 8. */
+    public int outputHeight() {
+        return upscale == null ? height : upscaled(height, upscale);
+    }
+
+    static int upscaled(int side, double factor) {
+        int scaled = (int) Math.round(side * factor);
+        return scaled - scaled % 8;
     }
 
     /** Builds requests; {@link #build()} validates. Not thread-safe. */
@@ -141,6 +203,10 @@ public record GenerationRequest(
         private int count = 1;
         private BufferedImage initImage;
         private Double strength;
+        private Long subseed;
+        private Double subseedStrength;
+        private Double upscale;
+        private Double hiresStrength;
 
         private Builder(String prompt) {
             this.prompt = prompt;
@@ -225,10 +291,34 @@ public record GenerationRequest(
             return this;
         }
 
+        /** Sets the variation seed; {@code null} picks one when a subseed strength is set. */
+        public Builder subseed(Long value) {
+            subseed = value;
+            return this;
+        }
+
+        /** Sets how much of the variation seed's noise to mix in, 0 to 1. */
+        public Builder subseedStrength(Double value) {
+            subseedStrength = value;
+            return this;
+        }
+
+        /** Sets the hires upscale factor (1.5 to 4); {@code null} for none. */
+        public Builder upscale(Double value) {
+            upscale = value;
+            return this;
+        }
+
+        /** Sets the hires pass strength. */
+        public Builder hiresStrength(Double value) {
+            hiresStrength = value;
+            return this;
+        }
+
         /** Validates and builds. */
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, seed, sampler, steps, guidance, width, height, count,
-                    initImage, strength);
+                    initImage, strength, subseed, subseedStrength, upscale, hiresStrength);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * @param name the folder's name
  * @param path the folder
  * @param pipelineClass {@code _class_name} of {@code model_index.json}
+ * @param family the detected model family, which sets the defaults below
+ * @param predictionType what the UNet predicts: {@code epsilon} or {@code v_prediction}
  * @param hiddenSize text-encoder width (768 for SD 1.x, 1024 for SD 2.x)
  * @param idsType dtype of the text encoder's {@code input_ids}
  * @param unetInputs the UNet's inputs with dtypes and shapes
@@ -26,6 +28,8 @@ public record ModelInfo(
         String name,
         Path path,
         String pipelineClass,
+        ModelFamily family,
+        String predictionType,
         int hiddenSize,
         String idsType,
         String unetInputs,
@@ -39,4 +43,9 @@ public record ModelInfo(
         int defaultHeight,
         String fingerprint,
         String device) {
+
+    /** {@code fp16} or {@code fp32}, by the UNet's sample type. */
+    public String precision() {
+        return halfPrecision ? "fp16" : "fp32";
+    }
 }

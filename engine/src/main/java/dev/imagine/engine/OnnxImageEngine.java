@@ -10,6 +10,7 @@ import dev.imagine.engine.onnx.Unet;
 import dev.imagine.engine.onnx.VaeDecoder;
 import dev.imagine.engine.onnx.VaeEncoder;
 import dev.imagine.engine.sampler.NoiseScheduleConfig;
+import dev.imagine.engine.sampler.PredictionType;
 import dev.imagine.engine.text.ClipTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,10 +36,12 @@ final class OnnxImageEngine implements ImageEngine {
     private final Object encoderLock = new Object();
     private VaeEncoder vaeEncoder;
     private final ModelInfo info;
+    private final int maxSide;
     private final DiffusionPipeline pipeline;
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
-            NoiseScheduleConfig schedule, TextEncoder textEncoder, Unet unet, VaeDecoder vaeDecoder) {
+            NoiseScheduleConfig schedule, TextEncoder textEncoder, Unet unet, VaeDecoder vaeDecoder, int maxSide) {
+        this.maxSide = maxSide;
         this.folder = folder;
         this.sessions = sessions;
         this.tokenizer = tokenizer;
@@ -80,7 +83,7 @@ final class OnnxImageEngine implements ImageEngine {
             VaeDecoder vaeDecoder = track(opened, VaeDecoder.open(sessions, folder.vaeDecoder()));
             checkCompatible(dir, textEncoder, unet);
             OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder, unet,
-                    vaeDecoder);
+                    vaeDecoder, options.maxSide());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
             return engine;
@@ -153,22 +156,47 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     private ModelInfo describe() {
-        SamplerKind sampler = SamplerKind.forDiffusersClass(schedule.className());
+        int hidden = textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
+        ModelFamily family = detectFamily(hidden);
+        SamplerKind sampler = family == ModelFamily.LCM ? SamplerKind.LCM
+                : SamplerKind.forDiffusersClass(schedule.className());
+        if (sampler == SamplerKind.DPMPP_2M && schedule.usesKarrasSigmas()) {
+            sampler = SamplerKind.DPMPP_2M_KARRAS;
+        }
         if (sampler == null) {
             sampler = SamplerKind.EULER_ANCESTRAL;
         }
-        int side = DEFAULT_SIDE;
+        int side = family == ModelFamily.SD2_V ? 768 : DEFAULT_SIDE;
         if (unet.fixedLatentHeight() > 0) {
             side = unet.fixedLatentHeight() * 8;
         } else if (folder.unetSampleSize().isPresent()) {
             side = folder.unetSampleSize().get() * 8;
         }
         int width = unet.fixedLatentWidth() > 0 ? unet.fixedLatentWidth() * 8 : side;
-        int hidden = textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
-        return new ModelInfo(folder.name(), folder.root(), folder.pipelineClass(), hidden, textEncoder.idsType(),
-                unet.describeInputs(), unet.halfPrecision(), unet.fixedBatch(), folder.vaeEncoder().isPresent(),
-                sampler, DEFAULT_STEPS, DEFAULT_GUIDANCE, width, side, ModelFingerprint.of(folder.root()),
+        return new ModelInfo(folder.name(), folder.root(), folder.pipelineClass(), family,
+                schedule.predictionType().configName(), hidden, textEncoder.idsType(), unet.describeInputs(),
+                unet.halfPrecision(), unet.fixedBatch(), folder.vaeEncoder().isPresent(), sampler,
+                family.defaultSteps(), family.defaultGuidance(), width, side, ModelFingerprint.of(folder.root()),
                 sessions.description());
+    }
+
+    /**
+     * LCM when the UNet takes a guidance embedding or the scheduler is LCM's; Turbo when the scheduler file asks
+     * for trailing timesteps; SD 2.x when the text encoder is 1024 wide or the tokenizer pads with something other
+     * than its end token, with v-prediction as its own family; SD 1.x otherwise.
+     */
+    private ModelFamily detectFamily(int hidden) {
+        if (unet.takesGuidanceEmbedding() || "LCMScheduler".equals(schedule.className())) {
+            return ModelFamily.LCM;
+        }
+        if ("trailing".equals(folder.schedulerConfig().path("timestep_spacing").asText(""))) {
+            return ModelFamily.TURBO;
+        }
+        boolean sd2 = hidden == 1024 || tokenizer.padId() != tokenizer.eosId();
+        if (schedule.predictionType() == PredictionType.V_PREDICTION) {
+            return ModelFamily.SD2_V;
+        }
+        return sd2 ? ModelFamily.SD2 : ModelFamily.SD1;
     }
 
     ModelFolder folder() {
@@ -193,6 +221,10 @@ final class OnnxImageEngine implements ImageEngine {
 
     VaeDecoder vaeDecoder() {
         return vaeDecoder;
+    }
+
+    int maxSide() {
+        return maxSide;
     }
 
     boolean onGpu() {

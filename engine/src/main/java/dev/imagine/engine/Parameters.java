@@ -24,10 +24,19 @@ final class Parameters {
         fields.put("CFG scale", Double.toString(job.guidance()));
         fields.put("Seed", Long.toString(seed));
         fields.put("Size", job.width() + "x" + job.height());
+        if (job.hasVariation()) {
+            fields.put("Variation seed", Long.toString(job.subseed() + (seed - job.seed())));
+            fields.put("Variation seed strength", Double.toString(job.subseedStrength()));
+        }
         fields.put("Model", model.name());
         fields.put("Model fingerprint", model.fingerprint());
         if (job.isImageToImage()) {
             fields.put("Denoising strength", Double.toString(job.strength()));
+        }
+        if (job.upscale() != null) {
+            fields.put("Hires upscale", Double.toString(job.upscale()));
+            fields.put("Hires upscaler", "Lanczos");
+            fields.put("Hires denoising strength", Double.toString(job.hiresStrength()));
         }
         fields.put("Version", "imagine");
         StringBuilder text = new StringBuilder(job.prompt());

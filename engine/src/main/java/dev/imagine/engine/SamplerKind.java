@@ -18,7 +18,16 @@ public enum SamplerKind {
     /** Euler (Karras et al. algorithm 2 without churn). */
     EULER("euler", "Euler", "EulerDiscreteScheduler"),
     /** Euler ancestral: fresh noise from the seed's generator stream at every step. */
-    EULER_ANCESTRAL("euler-a", "Euler a", "EulerAncestralDiscreteScheduler", "euler_a", "euler-ancestral");
+    EULER_ANCESTRAL("euler-a", "Euler a", "EulerAncestralDiscreteScheduler", "euler_a", "euler-ancestral"),
+    /** K-LMS: linear multistep of order 4 on the sigma schedule. */
+    LMS("lms", "LMS", "LMSDiscreteScheduler", "k-lms", "k_lms"),
+    /** DPM-Solver++ (2M): second-order multistep, lower order on the final step. */
+    DPMPP_2M("dpmpp-2m", "DPM++ 2M", "DPMSolverMultistepScheduler", "dpm++2m", "dpmpp_2m"),
+    /** DPM-Solver++ (2M) on Karras sigmas (rho 7). */
+    DPMPP_2M_KARRAS("dpmpp-2m-karras", "DPM++ 2M Karras", "DPMSolverMultistepScheduler+karras", "dpm++2m-karras",
+            "dpmpp_2m_karras"),
+    /** Latent Consistency Model sampler: few steps, fresh noise between steps; for LCM models. */
+    LCM("lcm", "LCM", "LCMScheduler");
 
     private final String id;
     private final String displayName;

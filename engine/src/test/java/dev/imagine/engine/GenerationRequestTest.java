@@ -37,7 +37,13 @@ class GenerationRequestTest {
                 bad(b -> b.strength(0.5), "strength applies only to image-to-image"),
                 bad(b -> b.prompt(null), "a prompt is required"),
                 bad(b -> b.prompt("x".repeat(4001)), "the prompt is 4001 characters long; the limit is 4000"),
-                bad(b -> b.negativePrompt("x".repeat(4001)), "the negative prompt is 4001 characters long"));
+                bad(b -> b.negativePrompt("x".repeat(4001)), "the negative prompt is 4001 characters long"),
+                bad(b -> b.subseed(-5L), "subseed must be between 0 and 4294967295, got -5"),
+                bad(b -> b.subseedStrength(1.5), "subseed strength must be between 0 and 1, got 1.5"),
+                bad(b -> b.upscale(1.2), "upscale must be between 1.5 and 4, got 1.2"),
+                bad(b -> b.upscale(4.5), "upscale must be between 1.5 and 4, got 4.5"),
+                bad(b -> b.upscale(2.0).hiresStrength(2.0), "hires strength must be between 0 and 1, got 2.0"),
+                bad(b -> b.hiresStrength(0.3), "hires strength applies only with upscale"));
     }
 
     private static Arguments bad(UnaryOperator<GenerationRequest.Builder> change, String message) {
@@ -62,6 +68,16 @@ class GenerationRequestTest {
     }
 
     @Test
+    void upscaledSizeIsSnappedToEight() {
+        GenerationRequest request = GenerationRequest.builder("a").size(512, 320).upscale(1.5).build();
+        assertThat(request.outputWidth()).isEqualTo(768);
+        assertThat(request.outputHeight()).isEqualTo(480);
+        GenerationRequest odd = GenerationRequest.builder("a").size(72, 64).upscale(1.7).build();
+        assertThat(odd.outputWidth()).isEqualTo(120);
+        assertThat(odd.outputHeight()).isEqualTo(104);
+    }
+
+    @Test
     void nullNegativePromptMeansNone() {
         assertThat(GenerationRequest.builder("a").negativePrompt(null).build().negativePrompt()).isEmpty();
     }
@@ -72,7 +88,8 @@ class GenerationRequestTest {
         assertThat(SamplerKind.parse(" euler-a ")).isEqualTo(SamplerKind.EULER_ANCESTRAL);
         assertThat(SamplerKind.parse("euler_a")).isEqualTo(SamplerKind.EULER_ANCESTRAL);
         assertThatThrownBy(() -> SamplerKind.parse("heun"))
-                .hasMessage("unknown sampler 'heun'; choose one of ddim, pndm, euler, euler-a");
+                .hasMessage("unknown sampler 'heun'; choose one of ddim, pndm, euler, euler-a, lms, dpmpp-2m, "
+                        + "dpmpp-2m-karras, lcm");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.List;
  * @param startedAt when it started running, or {@code null}
  * @param finishedAt when it became done, failed or cancelled, or {@code null}
  * @param engineMillis time spent in the engine, or {@code null} unless done
+ * @param attempts how many times it was started (a crash mid-run leaves it running with one more)
  * @param images its pictures in index order; empty unless done
  */
 public record Generation(
@@ -39,6 +40,7 @@ public record Generation(
         Instant startedAt,
         Instant finishedAt,
         Long engineMillis,
+        int attempts,
         List<StoredImage> images) {
 
     /** Copies the image list. */

@@ -14,9 +14,12 @@ package dev.imagine.storage;
  * @param height pixels, 1 to 16384, or {@code null}
  * @param count images, 1 to {@value #MAX_COUNT}
  * @param seed 0 or more, or {@code null} while not yet picked
- * @param subseed reserved for variation seeds: 0 or more, or {@code null}
- * @param subseedStrength reserved: how much of the subseed's noise to mix in, 0 to 1; needs a subseed
+ * @param subseed the variation seed: 0 or more, or {@code null}
+ * @param subseedStrength how much of the subseed's noise to mix in, 0 to 1; a queued request may have it without a
+ *     subseed (one is picked when it runs)
  * @param strength img2img: 0 keeps the init image, 1 replaces it; or {@code null}
+ * @param upscale the hires pass's resize factor, 1 to 8, or {@code null} for none
+ * @param hiresStrength the hires pass's img2img strength, 0 to 1; needs an upscale
  */
 public record GenerationParameters(
         String prompt,
@@ -30,7 +33,9 @@ public record GenerationParameters(
         Long seed,
         Long subseed,
         Double subseedStrength,
-        Double strength) {
+        Double strength,
+        Double upscale,
+        Double hiresStrength) {
 
     /** Longest prompt or negative prompt stored, in characters. */
     public static final int MAX_PROMPT_CHARS = 10_000;
@@ -51,10 +56,12 @@ public record GenerationParameters(
         Checks.range("the seed", seed, 0, Long.MAX_VALUE);
         Checks.range("the subseed", subseed, 0, Long.MAX_VALUE);
         Checks.range("the subseed strength", subseedStrength, 0, 1);
-        if (subseedStrength != null && subseed == null) {
-            throw new IllegalArgumentException("a subseed strength needs a subseed");
-        }
         Checks.range("the strength", strength, 0, 1);
+        Checks.range("the upscale factor", upscale, 1, 8);
+        Checks.range("the hires strength", hiresStrength, 0, 1);
+        if (hiresStrength != null && upscale == null) {
+            throw new IllegalArgumentException("a hires strength needs an upscale factor");
+        }
     }
 
     /** A builder for {@code prompt} with one image and every other field unset. */
@@ -66,7 +73,7 @@ public record GenerationParameters(
     public Builder toBuilder() {
         return new Builder(prompt).negativePrompt(negativePrompt).sampler(sampler).steps(steps).guidance(guidance)
                 .width(width).height(height).count(count).seed(seed).subseed(subseed, subseedStrength)
-                .strength(strength);
+                .strength(strength).upscale(upscale, hiresStrength);
     }
 
     /** Builds parameters; {@link #build()} validates. Not thread-safe. */
@@ -83,6 +90,8 @@ public record GenerationParameters(
         private Long subseed;
         private Double subseedStrength;
         private Double strength;
+        private Double upscale;
+        private Double hiresStrength;
 
         private Builder(String prompt) {
             this.prompt = prompt;
@@ -149,10 +158,17 @@ public record GenerationParameters(
             return this;
         }
 
+        /** Sets the hires pass: resize factor and strength. */
+        public Builder upscale(Double factor, Double strength) {
+            upscale = factor;
+            hiresStrength = strength;
+            return this;
+        }
+
         /** Validates and builds. */
         public GenerationParameters build() {
             return new GenerationParameters(prompt, negativePrompt, sampler, steps, guidance, width, height, count,
-                    seed, subseed, subseedStrength, strength);
+                    seed, subseed, subseedStrength, strength, upscale, hiresStrength);
         }
     }
 }

@@ -30,7 +30,8 @@ public final class GenerationRepository {
     private static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
             + "model_path, prompt, negative_prompt, sampler, steps, guidance, width, height, image_count, seed, "
             + "subseed, subseed_strength, strength, init_image_sha256, guild_id, channel_id, request_message_id, "
-            + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path";
+            + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path, "
+            + "upscale, hires_strength, attempts";
     private static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
 
     private final Database database;
@@ -66,10 +67,10 @@ public final class GenerationRepository {
             String initPath = initImage == null ? null : files.store(initSha, initImage);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (user_id, platform, kind, "
                     + "parent_id, model_name, model_fingerprint, model_path, prompt, negative_prompt, sampler, steps, "
-                    + "guidance, width, height, image_count, seed, subseed, subseed_strength, strength, "
-                    + "init_image_sha256, init_image_path, guild_id, channel_id, request_message_id, reply_message_id, "
-                    + "status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    + "?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + "guidance, width, height, image_count, seed, subseed, subseed_strength, strength, upscale, "
+                    + "hires_strength, init_image_sha256, init_image_path, guild_id, channel_id, request_message_id, "
+                    + "reply_message_id, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 insert.setLong(1, request.userId());
                 insert.setString(2, platform);
                 insert.setString(3, request.kind().id());
@@ -110,12 +111,31 @@ public final class GenerationRepository {
     public void markRunning(long id) {
         database.write(c -> {
             try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE generations SET status = ?, started_at = ? WHERE id = ? AND status = ?")) {
+                    "UPDATE generations SET status = ?, started_at = ?, attempts = attempts + 1 WHERE id = ? AND status = ?")) {
                 update.setString(1, GenerationStatus.RUNNING.id());
                 Rows.setInstant(update, 2, clock.instant());
                 update.setLong(3, id);
                 update.setString(4, GenerationStatus.QUEUED.id());
                 requireOne(c, update.executeUpdate(), id, "start", EnumSet.of(GenerationStatus.QUEUED));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Puts a running generation back in the queue (its run was interrupted by a shutdown); the count of starts
+     * stays, so a later crash still counts this run.
+     *
+     * @throws IllegalStateException when the generation does not exist or is not running
+     */
+    public void requeue(long id) {
+        database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE generations SET status = ?, started_at = NULL WHERE id = ? AND status = ?")) {
+                update.setString(1, GenerationStatus.QUEUED.id());
+                update.setLong(2, id);
+                update.setString(3, GenerationStatus.RUNNING.id());
+                requireOne(c, update.executeUpdate(), id, "requeue", EnumSet.of(GenerationStatus.RUNNING));
             }
             return null;
         });
@@ -155,8 +175,8 @@ public final class GenerationRepository {
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE generations SET prompt = ?, "
                     + "negative_prompt = ?, sampler = ?, steps = ?, guidance = ?, width = ?, height = ?, "
-                    + "image_count = ?, seed = ?, subseed = ?, subseed_strength = ?, strength = ?, status = ?, "
-                    + "finished_at = ?, engine_millis = ? WHERE id = ?")) {
+                    + "image_count = ?, seed = ?, subseed = ?, subseed_strength = ?, strength = ?, upscale = ?, "
+                    + "hires_strength = ?, status = ?, finished_at = ?, engine_millis = ? WHERE id = ?")) {
                 int next = setParameters(update, 1, resolved);
                 update.setString(next++, GenerationStatus.DONE.id());
                 Rows.setInstant(update, next++, clock.instant());
@@ -331,6 +351,8 @@ public final class GenerationRepository {
         Rows.setLong(statement, i++, p.subseed());
         Rows.setDouble(statement, i++, p.subseedStrength());
         Rows.setDouble(statement, i++, p.strength());
+        Rows.setDouble(statement, i++, p.upscale());
+        Rows.setDouble(statement, i++, p.hiresStrength());
         return i;
     }
 
@@ -338,14 +360,14 @@ public final class GenerationRepository {
         GenerationParameters parameters = new GenerationParameters(rows.getString(9), rows.getString(10),
                 rows.getString(11), Rows.getInt(rows, 12), Rows.getDouble(rows, 13), Rows.getInt(rows, 14),
                 Rows.getInt(rows, 15), rows.getInt(16), Rows.getLong(rows, 17), Rows.getLong(rows, 18),
-                Rows.getDouble(rows, 19), Rows.getDouble(rows, 20));
+                Rows.getDouble(rows, 19), Rows.getDouble(rows, 20), Rows.getDouble(rows, 33), Rows.getDouble(rows, 34));
         return new Generation(rows.getLong(1), rows.getLong(2), rows.getString(3),
                 GenerationKind.fromId(rows.getString(4)), Rows.getLong(rows, 5),
                 new ModelRef(rows.getString(6), rows.getString(7), rows.getString(8)), parameters,
                 rows.getString(21),
                 new ReplyTarget(rows.getString(22), rows.getString(23), rows.getString(24), rows.getString(25)),
                 GenerationStatus.fromId(rows.getString(26)), rows.getString(27), Rows.getInstant(rows, 28),
-                Rows.getInstant(rows, 29), Rows.getInstant(rows, 30), Rows.getLong(rows, 31), images);
+                Rows.getInstant(rows, 29), Rows.getInstant(rows, 30), Rows.getLong(rows, 31), rows.getInt(35), images);
     }
 
     /** Runs a generation query, then loads the images of all its rows with one more query. */
@@ -381,7 +403,7 @@ public final class GenerationRepository {
             List<StoredImage> own = images.getOrDefault(g.id(), Collections.emptyList());
             result.add(own.isEmpty() ? g : new Generation(g.id(), g.userId(), g.platform(), g.kind(), g.parentId(),
                     g.model(), g.parameters(), g.initImageSha256(), g.replyTarget(), g.status(), g.error(),
-                    g.queuedAt(), g.startedAt(), g.finishedAt(), g.engineMillis(), own));
+                    g.queuedAt(), g.startedAt(), g.finishedAt(), g.engineMillis(), g.attempts(), own));
         }
         return result;
     }

@@ -66,6 +66,36 @@ class GenerationRepositoryTest {
     }
 
     @Test
+    void startsAreCountedAndARequeuedRunGoesBackToTheQueue() {
+        long id = generations.record(TestData.txt2img(user, "a lighthouse"), null);
+        assertThat(generations.find(id).orElseThrow().attempts()).isZero();
+        generations.markRunning(id);
+        generations.requeue(id);
+        Generation requeued = generations.find(id).orElseThrow();
+        assertThat(requeued.status()).isEqualTo(GenerationStatus.QUEUED);
+        assertThat(requeued.startedAt()).isNull();
+        assertThat(requeued.attempts()).isEqualTo(1);
+        generations.markRunning(id);
+        assertThat(generations.unfinished()).singleElement().satisfies(g -> {
+            assertThat(g.status()).isEqualTo(GenerationStatus.RUNNING);
+            assertThat(g.attempts()).isEqualTo(2);
+        });
+        generations.markFailed(id, "interrupted twice");
+        assertThatThrownBy(() -> generations.requeue(id)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void hiresAndVariationParametersRoundTrip() {
+        GenerationParameters asked = GenerationParameters.builder("a castle").seed(5L).subseed(9L, 0.25)
+                .upscale(2.0, 0.35).build();
+        long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL, asked,
+                null), null);
+        assertThat(generations.find(id).orElseThrow().parameters()).isEqualTo(asked);
+        assertThatThrownBy(() -> GenerationParameters.builder("x").upscale(null, 0.3).build())
+                .hasMessage("a hires strength needs an upscale factor");
+    }
+
+    @Test
     void aDoneGenerationKeepsTheResolvedParametersAndItsImages() throws Exception {
         long id = generations.record(TestData.txt2img(user, "a lighthouse"), null);
         clock.advance(Duration.ofSeconds(2));
@@ -353,8 +383,6 @@ class GenerationRepositoryTest {
                 .hasMessage("count must be between 1 and 64, got 0");
         assertThatThrownBy(() -> GenerationParameters.builder("x").guidance(Double.NaN).build())
                 .hasMessage("guidance must be between 0.0 and 100.0, got NaN");
-        assertThatThrownBy(() -> GenerationParameters.builder("x").subseed(null, 0.5).build())
-                .hasMessage("a subseed strength needs a subseed");
         assertThatThrownBy(() -> GenerationParameters.builder("x").sampler("Euler a").build())
                 .hasMessageContaining("the sampler must be a lower-case name");
         assertThatThrownBy(() -> new NewGeneration(user, GenerationKind.UPSCALE, null, TestData.MODEL,

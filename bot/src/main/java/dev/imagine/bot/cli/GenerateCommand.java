@@ -57,7 +57,8 @@ final class GenerateCommand implements Callable<Integer> {
     Double guidance;
 
     @Option(names = "--sampler", paramLabel = "NAME", converter = SamplerConverter.class,
-            description = "ddim, pndm (plms), euler or euler-a (default: the model's own).")
+            description = "ddim, pndm (plms), euler, euler-a, lms, dpmpp-2m, dpmpp-2m-karras or lcm "
+                    + "(default: the model's own).")
     SamplerKind sampler;
 
     @Option(names = {"--width", "-W"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
@@ -74,6 +75,20 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--strength", paramLabel = "F", description = "img2img: 0 keeps the image, 1 replaces it (default 0.75).")
     Double strength;
+
+    @Option(names = "--subseed", paramLabel = "N", description = "Variation seed mixed into the seed's noise (random when "
+            + "only --subseed-strength is given).")
+    Long subseed;
+
+    @Option(names = "--subseed-strength", paramLabel = "F", description = "How much of the variation seed to use, 0..1.")
+    Double subseedStrength;
+
+    @Option(names = "--upscale", paramLabel = "F", description = "Hires fix: resize by 1.5..4 (Lanczos) and refine with "
+            + "img2img at --hires-strength.")
+    Double upscale;
+
+    @Option(names = "--hires-strength", paramLabel = "F", description = "Strength of the hires pass, 0..1 (default 0.35).")
+    Double hiresStrength;
 
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
@@ -140,6 +155,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     private GenerationRequest buildRequest(byte[] initBytes) {
         BufferedImage init = initBytes == null ? null : ImageInput.decode(initBytes);
+        if (subseed != null && subseedStrength == null) {
+            throw new UserException("--subseed needs --subseed-strength (0..1)");
+        }
         return GenerationRequest.builder(prompt)
                 .negativePrompt(negative)
                 .seed(seed)
@@ -151,6 +169,10 @@ final class GenerateCommand implements Callable<Integer> {
                 .count(count)
                 .initImage(init)
                 .strength(strength)
+                .subseed(subseed)
+                .subseedStrength(subseed != null && subseedStrength == null ? null : subseedStrength)
+                .upscale(upscale)
+                .hiresStrength(hiresStrength)
                 .build();
     }
 

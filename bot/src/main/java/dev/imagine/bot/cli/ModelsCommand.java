@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Fetch, list and check Stable Diffusion ONNX models.",
-        subcommands = {ModelsPullCommand.class, ModelsListCommand.class, ModelsVerifyCommand.class})
+        subcommands = {ModelsPullCommand.class, ModelsListCommand.class, ModelsVerifyCommand.class,
+                ModelsInfoCommand.class})
 final class ModelsCommand implements Runnable {
 
     @CommandLine.ParentCommand

@@ -99,7 +99,9 @@ final class Recorder {
                 .height(request.height())
                 .count(request.count())
                 .seed(request.seed())
+                .subseed(request.subseed(), request.subseedStrength())
                 .strength(request.strength())
+                .upscale(request.upscale(), request.hiresStrength())
                 .build();
     }
 
@@ -117,6 +119,10 @@ final class Recorder {
                 .seed(seed != null ? seed : p.seed())
                 .initImage(spec.initImage() == null ? null : ImageInput.decode(spec.initImage()))
                 .strength(p.strength())
+                .subseed(p.subseed())
+                .subseedStrength(p.subseedStrength())
+                .upscale(p.upscale())
+                .hiresStrength(p.hiresStrength())
                 .build();
     }
 }

@@ -128,6 +128,26 @@ class StorageCommandsTest {
     }
 
     @Test
+    void variationSeedAndHiresUpscaleAreStoredAndRerunToTheSameBytes() throws IOException {
+        Path first = dir.resolve("varied.png");
+        assertThat(inData("generate", "--model", model.toString(), "--prompt", "a red fox", "--steps", "4",
+                "--seed", "11", "--subseed-strength", "0.3", "--upscale", "1.5", "-W", "64", "-H", "64",
+                "--out", first.toString())).as(err.toString()).isZero();
+        long id = printedId();
+        Path again = dir.resolve("varied-again.png");
+        assertThat(inData("rerun " + id, "--out", again.toString())).as(err.toString()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
+        try (Storage storage = openData()) {
+            Generation original = storage.generations().find(id).orElseThrow();
+            assertThat(original.parameters().subseed()).as("the random subseed is stored").isNotNull();
+            assertThat(original.parameters().subseedStrength()).isEqualTo(0.3);
+            assertThat(original.parameters().upscale()).isEqualTo(1.5);
+            assertThat(original.parameters().hiresStrength()).isEqualTo(0.35);
+        }
+        assertThat(javax.imageio.ImageIO.read(first.toFile()).getWidth()).isEqualTo(96);
+    }
+
+    @Test
     void rerunWithAnotherSeedMatchesAGenerateWithThatSeed() throws IOException {
         assertThat(inData("generate", "--model", model.toString(), "--prompt", "a tree", "--seed", "1", "--steps", "2",
                 "-W", "64", "-H", "64", "--out", dir.resolve("one.png").toString())).isZero();
@@ -214,7 +234,7 @@ class StorageCommandsTest {
         assertThat(out.toString())
                 .contains("data directory  " + dir.resolve("data").toAbsolutePath())
                 .contains("imagine.mv.db (")
-                .contains("schema version  2")
+                .contains("schema version  3")
                 .contains("users           1")
                 .contains("generations     1 (queued 0, running 0, done 1, failed 0, cancelled 0)")
                 .contains("images          2 rows, 2 files");

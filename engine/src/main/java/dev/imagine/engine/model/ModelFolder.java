@@ -1,8 +1,10 @@
 package dev.imagine.engine.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.Optional;
  * @param vaeEncoder {@code vae_encoder/model.onnx} when present; img2img needs it
  * @param scalingFactor the VAE latent scale: {@code vae_decoder/config.json} {@code scaling_factor}, else 0.18215
  * @param unetSampleSize the UNet's native latent size from {@code unet/config.json}, when the folder has one
+ * @param unetTimeCondProjDim the width of LCM's {@code timestep_cond} from {@code unet/config.json}, when given
  */
 public record ModelFolder(
         Path root,
@@ -34,7 +37,8 @@ public record ModelFolder(
         Path vaeDecoder,
         Optional<Path> vaeEncoder,
         float scalingFactor,
-        Optional<Integer> unetSampleSize) {
+        Optional<Integer> unetSampleSize,
+        Optional<Integer> unetTimeCondProjDim) {
 
     /** The VAE scale of Stable Diffusion 1.x and 2.x, used when the folder does not name one. */
     public static final float DEFAULT_SCALING_FACTOR = 0.18215f;
@@ -43,7 +47,10 @@ public record ModelFolder(
             + "tokenizer/{vocab.json,merges.txt}, text_encoder/model.onnx, unet/model.onnx, "
             + "vae_decoder/model.onnx and optionally vae_encoder/model.onnx";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** diffusers writes {@code -Infinity} (e.g. DPM-Solver's {@code lambda_min_clipped}), which strict JSON forbids. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     /**
      * Reads and checks a model folder.
@@ -86,15 +93,21 @@ public record ModelFolder(
             }
         }
         Optional<Integer> sampleSize = Optional.empty();
+        Optional<Integer> condDim = Optional.empty();
         Path unetConfig = root.resolve("unet/config.json");
         if (Files.isRegularFile(unetConfig)) {
-            JsonNode size = readJson(root, "unet/config.json").path("sample_size");
+            JsonNode config = readJson(root, "unet/config.json");
+            JsonNode size = config.path("sample_size");
             if (size.isInt() && size.intValue() > 0) {
                 sampleSize = Optional.of(size.intValue());
             }
+            JsonNode cond = config.path("time_cond_proj_dim");
+            if (cond.isInt() && cond.intValue() > 0) {
+                condDim = Optional.of(cond.intValue());
+            }
         }
         return new ModelFolder(root, pipelineClass, scheduler, tokenizer, textEncoder, unet, vaeDecoder,
-                vaeEncoder, scale, sampleSize);
+                vaeEncoder, scale, sampleSize, condDim);
     }
 
     /** The folder's name, used as the model's id in results and PNG metadata. */

@@ -24,6 +24,7 @@ public final class Unet implements AutoCloseable {
     private final Port sample;
     private final Port timestep;
     private final Port context;
+    private final Port condition;
     private final String output;
     private final AtomicReference<Buffers> spare = new AtomicReference<>();
 
@@ -32,8 +33,9 @@ public final class Unet implements AutoCloseable {
         this.sample = graph.input("sample");
         this.timestep = graph.input("timestep");
         this.context = graph.input("encoder_hidden_states");
+        this.condition = graph.inputs().get("timestep_cond");
         for (Port port : graph.inputs().values()) {
-            if (port != sample && port != timestep && port != context) {
+            if (port != sample && port != timestep && port != context && port != condition) {
                 throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet has an input '"
                         + port.name() + "' that imagine does not feed (inputs: " + graph.inputs().values()
                         + "); this model family is not supported");
@@ -59,8 +61,25 @@ public final class Unet implements AutoCloseable {
             throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's timestep is "
                     + timestep.describe() + "; expected a scalar, [1] or [batch]");
         }
+        if (condition != null && (!condition.type().isFloat() || condition.rank() != 2)) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's timestep_cond is "
+                    + condition.describe() + "; expected float [batch, width]");
+        }
         this.output = graph.outputs().containsKey("out_sample") ? "out_sample"
                 : graph.outputs().keySet().iterator().next();
+    }
+
+    /**
+     * Whether the UNet takes LCM's guidance embedding {@code timestep_cond} (then guidance is an input, not a
+     * second batch half).
+     */
+    public boolean takesGuidanceEmbedding() {
+        return condition != null;
+    }
+
+    /** The width of {@code timestep_cond} the graph declares, -1 when symbolic, 0 when it has no such input. */
+    public int guidanceEmbeddingWidth() {
+        return condition == null ? 0 : (int) condition.dim(1);
     }
 
     private static void requireFloat(Port port) throws InferenceException {
@@ -113,7 +132,8 @@ public final class Unet implements AutoCloseable {
 
     /** A one-line description of the inputs, e.g. for {@code models info}. */
     public String describeInputs() {
-        return sample.describe() + ", " + timestep.describe() + ", " + context.describe();
+        return sample.describe() + ", " + timestep.describe() + ", " + context.describe()
+                + (condition == null ? "" : ", " + condition.describe());
     }
 
     /** The underlying graph, for timing. */
@@ -127,8 +147,15 @@ public final class Unet implements AutoCloseable {
      * page faults on every job); concurrent runs get their own. The caller closes the returned batch.
      *
      * @param rowStates one array of {@code 77 * hidden} floats per row
+     * @param rowConditions one guidance embedding per row when {@link #takesGuidanceEmbedding()}, else null
      */
-    public Batch prepare(List<float[]> rowStates, int height, int width) throws InferenceException {
+    public Batch prepare(List<float[]> rowStates, List<float[]> rowConditions, int height, int width)
+            throws InferenceException {
+        if ((rowConditions != null) != takesGuidanceEmbedding()) {
+            throw new IllegalArgumentException(takesGuidanceEmbedding() ? "this UNet needs a guidance embedding per row"
+                    : "this UNet takes no guidance embedding");
+        }
+        int conditionLength = rowConditions == null ? 0 : rowConditions.get(0).length;
         int rows = rowStates.size();
         int stateLength = rowStates.get(0).length;
         int tokens = declaredSequenceLength() > 0 ? declaredSequenceLength() : 77;
@@ -143,24 +170,29 @@ public final class Unet implements AutoCloseable {
                     + "; the text_encoder and unet folders come from different models");
         }
         Buffers buffers = spare.getAndSet(null);
-        if (buffers != null && !buffers.fits(rows, height, width, stateLength)) {
+        if (buffers != null && !buffers.fits(rows, height, width, stateLength, conditionLength)) {
             buffers.close();
             buffers = null;
         }
         if (buffers == null) {
-            buffers = allocate(rows, height, width, tokens, hidden);
+            buffers = allocate(rows, height, width, tokens, hidden, conditionLength);
         }
         for (int c = 0; c < buffers.contexts.size(); c++) {
             HostTensor states = buffers.contexts.get(c);
             for (int row = 0; row < buffers.chunk; row++) {
                 float[] source = rowStates.get(Math.min(c * buffers.chunk + row, rows - 1));
                 states.write(source, 0, stateLength, row * stateLength);
+                if (rowConditions != null) {
+                    float[] embedding = rowConditions.get(Math.min(c * buffers.chunk + row, rows - 1));
+                    buffers.conditions.get(c).write(embedding, 0, conditionLength, row * conditionLength);
+                }
             }
         }
         return new Batch(buffers);
     }
 
-    private Buffers allocate(int rows, int height, int width, int tokens, int hidden) throws InferenceException {
+    private Buffers allocate(int rows, int height, int width, int tokens, int hidden, int conditionLength)
+            throws InferenceException {
         int chunk = fixedBatch() > 0 ? fixedBatch() : rows;
         List<HostTensor> owned = new ArrayList<>();
         try {
@@ -172,11 +204,17 @@ public final class Unet implements AutoCloseable {
                     : new long[] {timestep.dim(0) > 0 ? timestep.dim(0) : chunk};
             HostTensor time = track(owned, HostTensor.allocate(graph.environment(), timestep.type(), timeShape));
             List<HostTensor> contexts = new ArrayList<>();
+            List<HostTensor> conditions = new ArrayList<>();
             for (int start = 0; start < rows; start += chunk) {
                 contexts.add(track(owned, HostTensor.allocate(graph.environment(), context.type(),
                         new long[] {chunk, tokens, hidden})));
+                if (conditionLength > 0) {
+                    conditions.add(track(owned, HostTensor.allocate(graph.environment(), condition.type(),
+                            new long[] {chunk, conditionLength})));
+                }
             }
-            return new Buffers(rows, chunk, height, width, tokens * hidden, sampleIn, time, contexts, out, owned);
+            return new Buffers(rows, chunk, height, width, tokens * hidden, conditionLength, sampleIn, time, contexts,
+                    conditions, out, owned);
         } catch (OrtException e) {
             owned.forEach(HostTensor::close);
             throw Graph.translate(e, "allocating UNet tensors", false);
@@ -198,28 +236,33 @@ public final class Unet implements AutoCloseable {
         final int height;
         final int width;
         final int stateLength;
+        final int conditionLength;
         final HostTensor sampleIn;
         final HostTensor time;
         final List<HostTensor> contexts;
+        final List<HostTensor> conditions;
         final HostTensor out;
         final List<HostTensor> owned;
 
-        Buffers(int rows, int chunk, int height, int width, int stateLength, HostTensor sampleIn, HostTensor time,
-                List<HostTensor> contexts, HostTensor out, List<HostTensor> owned) {
+        Buffers(int rows, int chunk, int height, int width, int stateLength, int conditionLength, HostTensor sampleIn,
+                HostTensor time, List<HostTensor> contexts, List<HostTensor> conditions, HostTensor out,
+                List<HostTensor> owned) {
             this.rows = rows;
             this.chunk = chunk;
             this.height = height;
             this.width = width;
             this.stateLength = stateLength;
+            this.conditionLength = conditionLength;
             this.sampleIn = sampleIn;
             this.time = time;
             this.contexts = contexts;
+            this.conditions = conditions;
             this.out = out;
             this.owned = owned;
         }
 
-        boolean fits(int r, int h, int w, int s) {
-            return rows == r && height == h && width == w && stateLength == s;
+        boolean fits(int r, int h, int w, int s, int c) {
+            return rows == r && height == h && width == w && stateLength == s && conditionLength == c;
         }
 
         @Override
@@ -267,9 +310,16 @@ public final class Unet implements AutoCloseable {
                 throw new IllegalStateException("this UNet batch has no direct input view");
             }
             buffers.time.fill(timestepValue);
-            feeds.put(context.name(), buffers.contexts.get(0).tensor());
+            selectChunk(0);
             try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
                 // the prediction is now in the output view
+            }
+        }
+
+        private void selectChunk(int c) {
+            feeds.put(context.name(), buffers.contexts.get(c).tensor());
+            if (condition != null) {
+                feeds.put(condition.name(), buffers.conditions.get(c).tensor());
             }
         }
 
@@ -295,7 +345,7 @@ public final class Unet implements AutoCloseable {
                     int source = Math.min(start + row, rows - 1);
                     buffers.sampleIn.write(samples, source * rowLength, rowLength, row * rowLength);
                 }
-                feeds.put(context.name(), buffers.contexts.get(c).tensor());
+                selectChunk(c);
                 try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
                     int valid = Math.min(chunk, rows - start);
                     buffers.out.read(0, result, start * rowLength, valid * rowLength);

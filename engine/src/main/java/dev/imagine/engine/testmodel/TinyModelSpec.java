@@ -40,6 +40,8 @@ import java.util.Objects;
  *     usual one ({@code OnnxStableDiffusionPipeline}, or {@code ORTStableDiffusionXLPipeline} with
  *     {@code sdxlLayout})
  * @param sdxlLayout whether to add {@code text_encoder_2/} and {@code tokenizer_2/} as SDXL exports have
+ * @param timestepCondDim width of an extra UNet input {@code timestep_cond} (LCM's guidance embedding), or 0
+ *     for none
  * @param seed seed of the made-up weights
  */
 public record TinyModelSpec(
@@ -64,6 +66,7 @@ public record TinyModelSpec(
         Double scalingFactor,
         String pipelineClass,
         boolean sdxlLayout,
+        int timestepCondDim,
         long seed) {
 
     /** Element type of the text encoder's {@code input_ids}. */
@@ -162,6 +165,7 @@ public record TinyModelSpec(
         if (pipelineClass != null) {
             requireText("pipelineClass", pipelineClass);
         }
+        requireRange("timestepCondDim", timestepCondDim, 0, 4096);
     }
 
     /**
@@ -233,6 +237,7 @@ public record TinyModelSpec(
         private Double scalingFactor;
         private String pipelineClass;
         private boolean sdxlLayout;
+        private int timestepCondDim;
         private long seed = 1L;
 
         private Builder() {
@@ -260,6 +265,7 @@ public record TinyModelSpec(
             scalingFactor = spec.scalingFactor;
             pipelineClass = spec.pipelineClass;
             sdxlLayout = spec.sdxlLayout;
+            timestepCondDim = spec.timestepCondDim;
             seed = spec.seed;
         }
 
@@ -389,6 +395,12 @@ public record TinyModelSpec(
             return this;
         }
 
+        /** Sets {@link TinyModelSpec#timestepCondDim()}. */
+        public Builder timestepCondDim(int value) {
+            timestepCondDim = value;
+            return this;
+        }
+
         /** Sets {@link TinyModelSpec#seed()}. */
         public Builder seed(long value) {
             seed = value;
@@ -405,7 +417,7 @@ public record TinyModelSpec(
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
                     smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
-                    seed);
+                    timestepCondDim, seed);
         }
     }
 }

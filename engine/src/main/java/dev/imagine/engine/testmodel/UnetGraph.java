@@ -47,6 +47,9 @@ final class UnetGraph {
             case FLOAT16_1 -> g.input("timestep", DataType.FLOAT16, 1);
         }
         g.input("encoder_hidden_states", floatType, batch, "sequence", width);
+        if (spec.timestepCondDim() > 0) {
+            g.input("timestep_cond", floatType, batch, spec.timestepCondDim());
+        }
         g.output("out_sample", floatType, batch, LATENT_CHANNELS, "height", "width");
 
         String sample = floatType == DataType.FLOAT ? "sample" : g.cast("sample", DataType.FLOAT);
@@ -65,6 +68,10 @@ final class UnetGraph {
         String weight = convWeight(g, random, "conv_in", channels, LATENT_CHANNELS, 3, 1.0);
         String bias = g.floats("conv_in.bias", new long[] {channels}, uniform(random, channels, 0.1));
         String h = g.op("Add", g.op("Add", g.conv(sample, weight, bias, 3), timeEmbedding), context);
+        if (spec.timestepCondDim() > 0) {
+            h = g.op("Add", h, guidanceEmbedding(g, new Random(seed ^ 0x4C434DL), floatType, spec.timestepCondDim(),
+                    channels));
+        }
         h = g.op("Mul", h, g.op("Sigmoid", h));
         for (int layer = 0; layer < spec.unetLayers(); layer++) {
             String name = "block" + layer;
@@ -182,6 +189,17 @@ final class UnetGraph {
     private static String context(OnnxGraph g, Random random, String states, int width, int channels) {
         String asImage = g.op("Unsqueeze", g.sequenceMax(states), g.longs("context_axes", 3));
         String weight = convWeight(g, random, "context_proj", channels, width, 1, 2.0);
+        return g.conv(asImage, weight, null, 1);
+    }
+
+    /**
+     * LCM's guidance input: {@code timestep_cond [batch, dim]} projected to the channels and broadcast over the
+     * picture. Its own random stream keeps the other weights equal to those of a model without it.
+     */
+    private static String guidanceEmbedding(OnnxGraph g, Random random, DataType floatType, int dim, int channels) {
+        String cond = floatType == DataType.FLOAT ? "timestep_cond" : g.cast("timestep_cond", DataType.FLOAT);
+        String asImage = g.op("Unsqueeze", cond, g.longs("cond_axes", 2, 3));
+        String weight = convWeight(g, random, "cond_proj", channels, dim, 1, 2.0);
         return g.conv(asImage, weight, null, 1);
     }
 

@@ -1,0 +1,43 @@
+package dev.imagine.engine;
+
+/**
+ * The kind of Stable Diffusion model a folder holds, detected from its scheduler config, tokenizer, text-encoder
+ * width and UNet inputs. The family decides the defaults a request gets when it names none.
+ */
+public enum ModelFamily {
+    /** Stable Diffusion 1.x: 768-wide text encoder, epsilon prediction, 512 px. */
+    SD1("Stable Diffusion 1.x", 25, 7.5),
+    /** Stable Diffusion 2.x base: 1024-wide OpenCLIP text encoder padded with {@code !}, epsilon, 512 px. */
+    SD2("Stable Diffusion 2.x", 25, 7.5),
+    /** Stable Diffusion 2.x with v-prediction (the 768 px models). */
+    SD2_V("Stable Diffusion 2.x (v-prediction)", 25, 7.5),
+    /** SD-Turbo style: trailing timesteps, 1 to 4 steps, no guidance. */
+    TURBO("SD-Turbo (few-step, trailing timesteps)", 1, 0.0),
+    /** Latent Consistency Model: a UNet with a guidance embedding input, 4 steps. */
+    LCM("Latent Consistency Model (LCM)", 4, 8.5);
+
+    private final String displayName;
+    private final int defaultSteps;
+    private final double defaultGuidance;
+
+    ModelFamily(String displayName, int defaultSteps, double defaultGuidance) {
+        this.displayName = displayName;
+        this.defaultSteps = defaultSteps;
+        this.defaultGuidance = defaultGuidance;
+    }
+
+    /** A name for people, e.g. {@code Stable Diffusion 2.x (v-prediction)}. */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** Steps used when a request names none. */
+    public int defaultSteps() {
+        return defaultSteps;
+    }
+
+    /** Guidance used when a request names none. */
+    public double defaultGuidance() {
+        return defaultGuidance;
+    }
+}
