@@ -19,6 +19,19 @@ public final class ImageInput {
     }
 
     /**
+     * The generation parameters a PNG carries in its {@code parameters} text chunk (AUTOMATIC1111's format), if any.
+     * Reads only the chunks before the image data; a damaged file yields empty.
+     */
+    public static java.util.Optional<String> parameters(byte[] png) {
+        try {
+            return java.util.Optional.ofNullable(dev.imagine.engine.image.PngCodec.readPngText(png)
+                    .get(GeneratedImage.PARAMETERS_KEY));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * Decodes with the default limits.
      *
      * @throws IllegalArgumentException with a sentence for the user: too large, too many pixels, not a PNG, JPEG or

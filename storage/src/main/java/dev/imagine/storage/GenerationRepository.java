@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -283,6 +284,40 @@ public final class GenerationRepository {
                 select.setLong(1, userId);
                 select.setLong(2, beforeId == null ? Long.MAX_VALUE : beforeId);
                 select.setInt(3, limit);
+                return withImages(c, select);
+            }
+        });
+    }
+
+    /**
+     * Records that a finished generation's result (done, failed or cancelled) reached its reply target. Idempotent.
+     */
+    public void markDelivered(long id) {
+        database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE generations SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL")) {
+                Rows.setInstant(update, 1, clock.instant());
+                update.setLong(2, id);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Finished generations (done, failed or cancelled) whose result was never marked delivered, finished within
+     * {@code within} of now, oldest first: what a dispatcher delivers again after a crash.
+     */
+    public List<Generation> undelivered(Duration within) {
+        Checks.required("the period", within);
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
+                    + "WHERE delivered_at IS NULL AND finished_at IS NOT NULL AND finished_at >= ? "
+                    + "AND status IN (?, ?, ?) ORDER BY finished_at, id")) {
+                Rows.setInstant(select, 1, clock.instant().minus(within));
+                select.setString(2, GenerationStatus.DONE.id());
+                select.setString(3, GenerationStatus.FAILED.id());
+                select.setString(4, GenerationStatus.CANCELLED.id());
                 return withImages(c, select);
             }
         });

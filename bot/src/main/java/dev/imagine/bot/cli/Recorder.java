@@ -1,25 +1,20 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.service.StoredJobs;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
-import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
-import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ModelInfo;
 import dev.imagine.engine.ProgressListener;
-import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.ModelRef;
 import dev.imagine.storage.NewGeneration;
-import dev.imagine.storage.NewImage;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.Storage;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Runs command-line generations and records them (platform {@code cli}, one local user): queued before the engine
@@ -67,11 +62,8 @@ final class Recorder {
             recordFailure(e, () -> storage.generations().markFailed(id, "the generation failed unexpectedly"));
             throw e;
         }
-        List<NewImage> images = new ArrayList<>();
-        for (GeneratedImage image : result.images()) {
-            images.add(new NewImage(image.index(), image.seed(), image.png(), false));
-        }
-        storage.generations().markDone(id, parameters(result.request()), images, result.timings().total().toMillis());
+        storage.generations().markDone(id, parameters(result.request()), StoredJobs.images(result),
+                result.timings().total().toMillis());
         return new Recorded(id, result);
     }
 
@@ -85,44 +77,14 @@ final class Recorder {
     }
 
     static ModelRef model(ModelInfo info) {
-        return new ModelRef(info.name(), info.fingerprint(), info.path().toAbsolutePath().toString());
+        return StoredJobs.model(info);
     }
 
-    /** The request's parameters as stored; fields the engine fills in later stay {@code null}. */
     static GenerationParameters parameters(GenerationRequest request) {
-        return GenerationParameters.builder(request.prompt())
-                .negativePrompt(request.negativePrompt())
-                .sampler(request.sampler() == null ? null : request.sampler().id())
-                .steps(request.steps())
-                .guidance(request.guidance())
-                .width(request.width())
-                .height(request.height())
-                .count(request.count())
-                .seed(request.seed())
-                .subseed(request.subseed(), request.subseedStrength())
-                .strength(request.strength())
-                .upscale(request.upscale(), request.hiresStrength())
-                .build();
+        return StoredJobs.parameters(request);
     }
 
-    /** The engine request that reruns a stored generation, optionally with another seed. */
     static GenerationRequest request(RerunSpec spec, Long seed) {
-        GenerationParameters p = spec.parameters();
-        return GenerationRequest.builder(p.prompt())
-                .negativePrompt(p.negativePrompt())
-                .sampler(p.sampler() == null ? null : SamplerKind.parse(p.sampler()))
-                .steps(p.steps())
-                .guidance(p.guidance())
-                .width(p.width())
-                .height(p.height())
-                .count(p.count())
-                .seed(seed != null ? seed : p.seed())
-                .initImage(spec.initImage() == null ? null : ImageInput.decode(spec.initImage()))
-                .strength(p.strength())
-                .subseed(p.subseed())
-                .subseedStrength(p.subseedStrength())
-                .upscale(p.upscale())
-                .hiresStrength(p.hiresStrength())
-                .build();
+        return StoredJobs.request(spec, seed);
     }
 }

@@ -43,6 +43,7 @@ public final class Dispatcher {
     private final Clock clock;
     private final RateLimiter rates;
     private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
+    private final Map<Long, String> statusMessages = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final FairQueue queue = new FairQueue();
@@ -89,6 +90,10 @@ public final class Dispatcher {
      * second interruption fails it with a message). Sends each a {@link JobEvent.Queued} or a {@link JobEvent.Failed}.
      */
     public void recover() {
+        for (JobJournal.Finished finished : journal.undelivered()) {
+            LOG.info("Delivering the result of job {} that finished before the restart", finished.job().id());
+            deliver(finished.job(), finished.finalEvent());
+        }
         for (Job job : journal.unfinished()) {
             if (job.attempt() > MAX_ATTEMPTS) {
                 String message = "This job was interrupted twice by a restart, so it was not tried again; please "
@@ -189,7 +194,8 @@ public final class Dispatcher {
     }
 
     private SubmitResult reject(SubmitResult.Reason reason, String message, Duration retryAfter) {
-        Counter.builder("imagine.rejections").tag("reason", reason.name().toLowerCase()).register(metrics).increment();
+        Counter.builder("imagine.rejections").description("Submissions refused, by reason")
+                .tag("reason", reason.name().toLowerCase()).register(metrics).increment();
         return new SubmitResult.Rejected(reason, message, retryAfter);
     }
 
@@ -224,6 +230,24 @@ public final class Dispatcher {
         count("cancelled");
         deliver(removed, new JobEvent.Cancelled(reason));
         return true;
+    }
+
+    /**
+     * Remembers the adapter's status message of a job (the message it edits as the job moves), in memory and in the
+     * journal, so later events, also after a restart, carry it in {@link Job#target()}.
+     */
+    public void setStatusMessage(long id, String messageId) {
+        statusMessages.put(id, messageId);
+        journal.setStatusMessage(id, messageId);
+    }
+
+    /**
+     * Says that a job's final event reached the user; until then a restart delivers it again. Adapters call this
+     * once they have sent the result (or the failure or cancellation notice).
+     */
+    public void confirmDelivered(long id) {
+        statusMessages.remove(id);
+        journal.markDelivered(id);
     }
 
     /** The requester's queued and running jobs' ids, running first, then in queue order. */
@@ -371,7 +395,8 @@ public final class Dispatcher {
     }
 
     private void count(String outcome) {
-        Counter.builder("imagine.jobs").tag("outcome", outcome).register(metrics).increment();
+        Counter.builder("imagine.jobs").description("Finished jobs, by outcome").tag("outcome", outcome)
+                .register(metrics).increment();
     }
 
     private double busyRatio() {
@@ -383,7 +408,9 @@ public final class Dispatcher {
         active.computeIfPresent(user, (k, v) -> v <= 1 ? null : v - 1);
     }
 
-    private void deliver(Job job, JobEvent event) {
+    private void deliver(Job original, JobEvent event) {
+        String status = statusMessages.get(original.id());
+        Job job = status == null ? original : original.withTarget(original.target().withMessageId(status));
         JobSink sink = sinks.get(job.target().platform());
         if (sink == null) {
             LOG.debug("No sink for platform {}; event {} of job {} dropped", job.target().platform(), event, job.id());

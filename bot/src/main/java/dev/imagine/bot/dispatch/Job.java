@@ -22,4 +22,9 @@ public record Job(long id, Requester requester, ReplyTarget target, JobSpec spec
             throw new IllegalArgumentException("attempt must be at least 1");
         }
     }
+
+    /** This job with another reply target. */
+    public Job withTarget(ReplyTarget newTarget) {
+        return new Job(id, requester, newTarget, spec, attempt);
+    }
 }

@@ -29,4 +29,20 @@ public interface JobJournal {
 
     /** The jobs queued or running when the process stopped, oldest first, with their reply targets. */
     List<Job> unfinished();
+
+    /** The adapter's status message for the job, so events after a restart edit or reply to it. */
+    void setStatusMessage(long id, String messageId);
+
+    /** The job's final event reached its reply target. */
+    void markDelivered(long id);
+
+    /**
+     * Recently finished jobs whose final event was never marked delivered (the process stopped in between), oldest
+     * first, each with that final event rebuilt from what was stored.
+     */
+    List<Finished> undelivered();
+
+    /** A finished job and its final event. */
+    record Finished(Job job, JobEvent finalEvent) {
+    }
 }

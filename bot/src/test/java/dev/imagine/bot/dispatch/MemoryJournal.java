@@ -68,6 +68,32 @@ final class MemoryJournal implements JobJournal {
         return jobs;
     }
 
+    final java.util.Set<Long> delivered = new java.util.HashSet<>();
+
+    @Override
+    public synchronized void setStatusMessage(long id, String messageId) {
+        Entry e = entries.get(id);
+        entries.put(id, new Entry(e.job().withTarget(e.job().target().withMessageId(messageId)), e.status(), e.starts(),
+                e.message()));
+    }
+
+    @Override
+    public synchronized void markDelivered(long id) {
+        delivered.add(id);
+    }
+
+    @Override
+    public synchronized List<Finished> undelivered() {
+        List<Finished> finished = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (!delivered.contains(e.job().id()) && (e.status().equals("failed") || e.status().equals("cancelled"))) {
+                finished.add(new Finished(e.job(), e.status().equals("failed") ? new JobEvent.Failed(e.message())
+                        : new JobEvent.Cancelled(e.message())));
+            }
+        }
+        return finished;
+    }
+
     synchronized String status(long id) {
         return entries.get(id).status();
     }

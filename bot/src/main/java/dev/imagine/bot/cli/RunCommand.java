@@ -1,0 +1,58 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.bot.service.Adapters;
+import dev.imagine.bot.service.ImagineService;
+import dev.imagine.config.ConfigException;
+import dev.imagine.config.ImagineConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code imagine run}: the chat bot service. Runs until SIGTERM or Ctrl-C, then stops taking jobs, lets the running
+ * one finish (at most {@code --grace}) or puts it back in the queue, and closes everything.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the chat bot: storage, engine, dispatcher, health and metrics, and the configured adapters.")
+final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default ./imagine.yaml).")
+    Path config;
+
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a stop waits for the running job before putting it back in the queue (default 60).")
+    long graceSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ImagineConfig settings = load();
+        ImagineService service = ImagineService.start(settings, Adapters.available(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close(Duration.ofSeconds(graceSeconds));
+            stopped.countDown();
+        }, "imagine-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private ImagineConfig load() {
+        try {
+            ImagineConfig settings = ImagineConfig.load(Optional.ofNullable(config), Path.of("").toAbsolutePath(),
+                    System.getenv());
+            settings.requireAdapters();
+            return settings;
+        } catch (ConfigException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.imagine.bot.service;
+
+import dev.imagine.bot.dispatch.DispatchLimits;
+import dev.imagine.bot.dispatch.Dispatcher;
+import dev.imagine.bot.dispatch.RateLimit;
+import dev.imagine.bot.models.ModelStore;
+import dev.imagine.config.CudaSettings;
+import dev.imagine.config.EngineSettings;
+import dev.imagine.config.ImagineConfig;
+import dev.imagine.config.LimitSettings;
+import dev.imagine.config.Platform;
+import dev.imagine.config.PlatformUser;
+import dev.imagine.engine.CudaOptions;
+import dev.imagine.engine.EngineOptions;
+import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.ImageEngine;
+import dev.imagine.storage.Storage;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code imagine run}: storage, the engine (the model from the configuration), the dispatcher with its durable queue,
+ * the operations endpoints and every configured chat adapter, started in that order and stopped in reverse. Owns all of
+ * them; {@link #close(Duration)} stops intake, lets the running job finish for a bounded time or puts it back in the
+ * queue, then closes the adapters, the engine and the database.
+ */
+public final class ImagineService {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagineService.class);
+
+    private final Storage storage;
+    private final ImageEngine engine;
+    private final Dispatcher dispatcher;
+    private final OpsServer ops;
+    private final List<ChatAdapter> adapters;
+    private final ServiceContext context;
+    private boolean closed;
+
+    private ImagineService(Storage storage, ImageEngine engine, Dispatcher dispatcher, OpsServer ops,
+            List<ChatAdapter> adapters, ServiceContext context) {
+        this.storage = storage;
+        this.engine = engine;
+        this.dispatcher = dispatcher;
+        this.ops = ops;
+        this.adapters = adapters;
+        this.context = context;
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @param adapterFactories how to make the adapter of each platform; every configured platform must have one
+     * @throws IllegalStateException when a configured platform has no adapter; everything opened so far is closed
+     */
+    public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
+            adapterFactories, Clock clock) throws Exception {
+        List<Platform> platforms = config.requireAdapters();
+        for (Platform platform : platforms) {
+            if (!adapterFactories.containsKey(platform)) {
+                throw new IllegalStateException("the " + platform.name().toLowerCase() + " adapter is not part of this "
+                        + "build; remove its token from the configuration");
+            }
+        }
+        config.warnings().forEach(warning -> LOG.warn("Configuration: {}", warning));
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Storage storage = track(opened, Storage.open(config.storage().dir()));
+            ModelStore models = new ModelStore(config.models().dir());
+            ImageEngine engine = track(opened, ImageEngine.open(models.resolve(config.engine().model()),
+                    engineOptions(config.engine())));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            StorageJournal journal = new StorageJournal(storage, engine.model());
+            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()), clock, metrics);
+            ServiceContext context = new ServiceContext(dispatcher, storage, engine.model(), config, clock);
+            OpsServer ops = null;
+            if (config.operations().enabled()) {
+                ops = track(opened, new OpsServer(config.operations().bindAddress(), config.operations().port(), metrics,
+                        () -> health(dispatcher, engine)));
+            }
+            List<ChatAdapter> adapters = new ArrayList<>();
+            for (Platform platform : platforms) {
+                ChatAdapter adapter = track(opened, adapterFactories.get(platform).apply(config));
+                adapter.start(context);
+                adapters.add(adapter);
+            }
+            dispatcher.recover();
+            dispatcher.start();
+            LOG.info("imagine is running: model {} on {}; adapters {}{}", engine.model().name(), engine.model().device(),
+                    platforms, ops == null ? "" : "; health and metrics on http://" + config.operations().bindAddress()
+                            + ":" + ops.port());
+            return new ImagineService(storage, engine, dispatcher, ops, adapters, context);
+        } catch (Exception | Error e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T part) {
+        opened.add(0, part);
+        return part;
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    static EngineOptions engineOptions(EngineSettings engine) {
+        CudaSettings cuda = engine.cuda();
+        CudaOptions options = new CudaOptions(cuda.memoryLimit(),
+                CudaOptions.ConvAlgorithmSearch.valueOf(cuda.convAlgoSearch().name()),
+                CudaOptions.ArenaStrategy.valueOf(cuda.arenaStrategy().name()));
+        return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide());
+    }
+
+    static DispatchLimits dispatchLimits(LimitSettings limits) {
+        Map<String, RateLimit> users = new HashMap<>();
+        limits.users().forEach((user, rate) -> users.put(key(user), rate(rate)));
+        Map<String, RateLimit> roles = new HashMap<>();
+        limits.roles().forEach((role, rate) -> roles.put(Long.toString(role), rate(rate)));
+        Set<String> admins = new HashSet<>();
+        limits.admins().forEach(user -> admins.add(key(user)));
+        return new DispatchLimits(rate(limits.rate()), users, roles, admins, limits.maxJobsPerUser(),
+                limits.queueCapacity(), limits.jobTimeLimit());
+    }
+
+    private static String key(PlatformUser user) {
+        return user.platform().name().toLowerCase() + ":" + user.id();
+    }
+
+    private static RateLimit rate(dev.imagine.config.RateLimit rate) {
+        return new RateLimit(rate.burst(), rate.refill(), rate.refillPeriod());
+    }
+
+    private static String health(Dispatcher dispatcher, ImageEngine engine) {
+        return "{\"status\":\"ok\",\"model\":\"" + engine.model().name().replace("\"", "'") + "\",\"device\":\""
+                + engine.model().device() + "\",\"queue\":" + dispatcher.queueLength() + "}";
+    }
+
+    /** The dispatcher, for adapters started outside the service (tests). */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** What adapters were given. */
+    public ServiceContext context() {
+        return context;
+    }
+
+    /** The port of the operations endpoints, or -1 when they are off. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /**
+     * Stops: adapters take no new commands, the running job finishes within {@code grace} or goes back to the queue
+     * for the next start, then adapters, the endpoints, the engine and the database close. Idempotent.
+     */
+    public synchronized void close(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Stopping: no new jobs; waiting up to {} for the running one", grace);
+        for (ChatAdapter adapter : adapters) {
+            try {
+                adapter.stopIntake();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping {} intake failed: {}", adapter.platform(), e.toString());
+            }
+        }
+        boolean stopped = dispatcher.shutdown(grace);
+        if (!stopped) {
+            LOG.warn("The engine did not stop in time; closing anyway");
+        }
+        List<AutoCloseable> parts = new ArrayList<>(adapters);
+        if (ops != null) {
+            parts.add(ops);
+        }
+        parts.add(engine);
+        parts.add(storage);
+        closeAll(parts);
+        LOG.info("Stopped");
+    }
+}
