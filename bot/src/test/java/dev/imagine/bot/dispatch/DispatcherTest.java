@@ -276,4 +276,33 @@ class DispatcherTest {
         assertThat(journal.status(interrupted)).isEqualTo("done");
         assertThat(journal.status(waiting)).isEqualTo("done");
     }
+
+    @Test
+    void shutdownStopsIntakeAndPutsTheRunningJobBackInTheQueue() throws Exception {
+        long running = accepted(submit(ALICE, "interrupted", 1));
+        long waiting = accepted(submit(BOB, "waiting", 1));
+        java.util.concurrent.atomic.AtomicBoolean stoppedInTime = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch stopperStarted = new java.util.concurrent.CountDownLatch(1);
+        Thread stopper = new Thread(() -> stoppedInTime.set(dispatcher.shutdown(Duration.ZERO)));
+        engine.withToken = (step, token) -> {
+            if (step == 2 && stopperStarted.getCount() > 0) {
+                stopper.start();
+                stopperStarted.countDown();
+                while (!token.isCancelled()) {
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        dispatcher.start();
+        stopperStarted.await();
+        stopper.join();
+        assertThat(stoppedInTime.get()).isTrue();
+        assertThat(journal.status(running)).isEqualTo("queued");
+        assertThat(journal.entry(running).starts()).isEqualTo(1);
+        assertThat(journal.status(waiting)).isEqualTo("queued");
+        assertThat(engine.prompts).containsExactly("interrupted");
+        assertThat(events).noneMatch(e -> e.startsWith(running + ":cancelled") || e.startsWith(running + ":failed"));
+        SubmitResult.Rejected late = rejected(submit(BOB, "too late", 1));
+        assertThat(late.reason()).isEqualTo(SubmitResult.Reason.SHUTTING_DOWN);
+    }
 }

@@ -24,6 +24,7 @@ import java.util.function.BiConsumer;
 final class FakeEngine implements ImageEngine {
     final List<String> prompts = new CopyOnWriteArrayList<>();
     volatile BiConsumer<GenerationRequest, Integer> beforeStep = (request, step) -> { };
+    volatile BiConsumer<Integer, CancellationToken> withToken = (step, token) -> { };
 
     @Override
     public ModelInfo model() {
@@ -47,6 +48,7 @@ final class FakeEngine implements ImageEngine {
                 throw new EngineException(EngineException.Reason.CANCELLED, cancellation.reason());
             }
             beforeStep.accept(request, step);
+            withToken.accept(step, cancellation);
             listener.onProgress(new Progress(step, steps, Duration.ofMillis(step)));
         }
         long seed = request.seed() == null ? 1 : request.seed();
