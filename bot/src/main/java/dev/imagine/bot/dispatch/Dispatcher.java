@@ -189,6 +189,9 @@ public final class Dispatcher {
         } finally {
             lock.unlock();
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Job {} queued at {} for {}: {}", id, position, user, printable(spec.request().prompt()));
+        }
         deliver(job, new JobEvent.Queued(position));
         return new SubmitResult.Accepted(id, position);
     }
@@ -494,6 +497,16 @@ public final class Dispatcher {
             Thread.currentThread().interrupt();
         }
         return !thread.isAlive();
+    }
+
+    /** A prompt fit for a log line: control characters (newlines, escapes) replaced, cut to 200 characters. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+        for (int i = 0; i < text.length() && out.length() < 200; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+        }
+        return text.length() > 200 ? out + "..." : out.toString();
     }
 
     static String human(Duration duration) {
