@@ -8,15 +8,15 @@ import java.util.Optional;
 
 /** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
 enum Flag {
-    SEED(List.of("seed"), "the seed: the same seed and settings make the same picture"),
+    SEED(List.of("seed"), "the same seed and settings make the same picture"),
     ASPECT(List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
-    NEGATIVE(List.of("no", "negative"), "what to leave out (the negative prompt); --no \"\" for nothing"),
+    NEGATIVE(List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
     STEPS(List.of("steps"), "denoising steps: more is slower and often finer"),
     GUIDANCE(List.of("cfg", "guidance"), "how closely to follow the prompt (CFG scale)"),
     SAMPLER(List.of("sampler"), "the sampler"),
     STRENGTH(List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
     COUNT(List.of("count", "n"), "how many pictures"),
-    SIZE(List.of("size"), "width x height in pixels"),
+    SIZE(List.of("size"), "the size in pixels"),
     SUBSEED(List.of("subseed"), "the variation seed"),
     SUBSEED_STRENGTH(List.of("subseed-strength", "vary"), "how much of the variation seed to mix in"),
     UPSCALE(List.of("upscale"), "enlarge by this factor and refine (hires fix)"),
