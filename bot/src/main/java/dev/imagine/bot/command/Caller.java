@@ -1,0 +1,32 @@
+package dev.imagine.bot.command;
+
+import dev.imagine.bot.dispatch.ReplyTarget;
+import dev.imagine.bot.dispatch.Requester;
+import java.util.Objects;
+
+/**
+ * Who is asking and where, as the adapter saw it. The stored user is looked up by the requester's platform and user
+ * id ({@code storage.users().find(platform, userId)}), the same key the dispatcher's journal records jobs under.
+ *
+ * @param requester the user; their platform must match the target's
+ * @param target the chat the command came from, where answers and the job's events go
+ * @param manager whether the user may manage that chat (Discord: Manage Messages; Telegram: group admin), which
+ *     lets them delete or cancel others' pictures and change the chat's settings; false in direct messages
+ */
+public record Caller(Requester requester, ReplyTarget target, boolean manager) {
+
+    /** Validates. */
+    public Caller {
+        Objects.requireNonNull(requester, "requester");
+        Objects.requireNonNull(target, "target");
+        if (!requester.platform().equals(target.platform())) {
+            throw new IllegalArgumentException("the requester is on " + requester.platform() + " but the target on "
+                    + target.platform());
+        }
+    }
+
+    /** The platform, such as {@code discord} or {@code telegram}. */
+    public String platform() {
+        return requester.platform();
+    }
+}

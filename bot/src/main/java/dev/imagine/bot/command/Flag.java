@@ -1,0 +1,112 @@
+package dev.imagine.bot.command;
+
+import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.SamplerKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
+enum Flag {
+    SEED(List.of("seed"), "the same seed and settings make the same picture"),
+    ASPECT(List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
+    NEGATIVE(List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
+    STEPS(List.of("steps"), "denoising steps: more is slower and often finer"),
+    GUIDANCE(List.of("cfg", "guidance"), "how closely to follow the prompt (CFG scale)"),
+    SAMPLER(List.of("sampler"), "the sampler"),
+    STRENGTH(List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
+    COUNT(List.of("count", "n"), "how many pictures"),
+    SIZE(List.of("size"), "the size in pixels"),
+    SUBSEED(List.of("subseed"), "the variation seed"),
+    SUBSEED_STRENGTH(List.of("subseed-strength", "vary"), "how much of the variation seed to mix in"),
+    UPSCALE(List.of("upscale"), "enlarge by this factor and refine (hires fix)"),
+    HIRES_STRENGTH(List.of("hires-strength"), "how much the refinement after --upscale changes");
+
+    private final List<String> names;
+    private final String purpose;
+
+    Flag(List<String> names, String purpose) {
+        this.names = names;
+        this.purpose = purpose;
+    }
+
+    /** The main name, without dashes. */
+    String primary() {
+        return names.get(0);
+    }
+
+    /** Main name first, then aliases, without dashes. */
+    List<String> names() {
+        return names;
+    }
+
+    /** What the flag does, for /help. */
+    String purpose() {
+        return purpose;
+    }
+
+    /** What values the flag takes, under the engine's limits (a server may allow less; see {@link #allowed(CommandLimits)}). */
+    String allowed() {
+        return allowed(GenerationRequest.MAX_SIDE, GenerationRequest.MAX_COUNT);
+    }
+
+    /** What values the flag takes on a server with these limits. */
+    String allowed(CommandLimits limits) {
+        return allowed(limits.maxSide(), limits.maxCount());
+    }
+
+    private String allowed(int maxSide, int maxCount) {
+        switch (this) {
+            case SEED:
+            case SUBSEED:
+                return "a whole number from 0 to " + GenerationRequest.MAX_SEED;
+            case ASPECT:
+                return "width:height such as 16:9, from 1:" + AspectRatio.MAX_RATIO + " to " + AspectRatio.MAX_RATIO
+                        + ":1";
+            case NEGATIVE:
+                return "the things to leave out, such as text, blurry";
+            case STEPS:
+                return "a whole number from 1 to " + GenerationRequest.MAX_STEPS;
+            case GUIDANCE:
+                return "a number from 0 to " + Texts.number(GenerationRequest.MAX_GUIDANCE);
+            case SAMPLER:
+                return "one of " + SamplerKind.names();
+            case COUNT:
+                return "a whole number from 1 to " + maxCount;
+            case SIZE:
+                return "width x height such as 768x512, each a multiple of 8 from " + GenerationRequest.MIN_SIDE
+                        + " to " + maxSide;
+            case UPSCALE:
+                return "a number from " + Texts.number(GenerationRequest.MIN_UPSCALE) + " to "
+                        + Texts.number(GenerationRequest.MAX_UPSCALE);
+            case STRENGTH:
+            case SUBSEED_STRENGTH:
+            case HIRES_STRENGTH:
+                return "a number from 0 to 1";
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** The flag with this name or alias (lower case, without dashes). */
+    static Optional<Flag> find(String name) {
+        for (Flag flag : values()) {
+            if (flag.names.contains(name)) {
+                return Optional.of(flag);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every name and alias, main names first. */
+    static List<String> allNames() {
+        List<String> all = new ArrayList<>();
+        for (Flag flag : values()) {
+            all.add(flag.primary());
+        }
+        for (Flag flag : values()) {
+            all.addAll(flag.names.subList(1, flag.names.size()));
+        }
+        return all;
+    }
+}

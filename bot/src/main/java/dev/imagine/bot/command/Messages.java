@@ -1,0 +1,361 @@
+package dev.imagine.bot.command;
+
+import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.engine.GeneratedImage;
+import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.SamplerKind;
+import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationDefaults;
+import dev.imagine.storage.GenerationParameters;
+import dev.imagine.storage.GenerationStatus;
+import dev.imagine.storage.StoredImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Every text users see, as plain text: adapters may add their platform's markup. The status texts and the result
+ * caption are for the adapters' {@link dev.imagine.bot.dispatch.JobSink}s; the command answers come inside
+ * {@link Reply}s. Stateless and thread-safe.
+ */
+public final class Messages {
+    /** Telegram's limit on a photo caption, in characters. */
+    public static final int TELEGRAM_CAPTION_LIMIT = 1024;
+    /** Discord's limit on a message, in characters. */
+    public static final int DISCORD_MESSAGE_LIMIT = 2000;
+    /** The smallest {@code maxLength} a caption accepts: the parameters line always fits in it. */
+    public static final int MIN_CAPTION_LENGTH = 256;
+
+    static final int HISTORY_PROMPT_CHARS = 60;
+    static final String NOT_MY_BUTTON = "This button is not mine or no longer valid.";
+    private static final String DOT = " \u00b7 ";
+    private static final int NOTE_CHARS = 300;
+    private static final int MIN_PART = 24;
+
+    private Messages() {
+    }
+
+    /**
+     * A job waits: {@code position} jobs run before it (0: it is next), {@code queueLength} wait in all (the
+     * dispatcher's {@code queueLength()}).
+     */
+    public static String queued(int position, int queueLength) {
+        return "Queued: " + ahead(position, queueLength) + ".";
+    }
+
+    private static String ahead(int position, int queueLength) {
+        return position <= 0 ? "yours is next"
+                : Texts.plural(position, "job") + " ahead of yours (" + queueLength + " waiting)";
+    }
+
+    /** The engine took the job. */
+    public static String started() {
+        return "Generating\u2026";
+    }
+
+    /** A step finished: {@code Generating: 40% (step 8 of 20)}. */
+    public static String progress(int step, int totalSteps) {
+        int percent = totalSteps <= 0 ? 100 : (int) (100L * step / totalSteps);
+        return "Generating: " + percent + "% (step " + step + " of " + totalSteps + ")";
+    }
+
+    /** The job failed; {@code message} is the dispatcher's sentence for the user. */
+    public static String failed(String message) {
+        return "Failed. " + Texts.sentence(message);
+    }
+
+    /** The job was cancelled; {@code reason} is the dispatcher's sentence (who cancelled, or the time limit). */
+    public static String cancelled(String reason) {
+        return "Cancelled. " + Texts.sentence(reason);
+    }
+
+    /**
+     * The status text for any event: queued, started, progress, failed, cancelled; {@code Done.} for a finished
+     * job, whose pictures go out with {@link #caption}.
+     *
+     * @param queueLength jobs waiting in all, for the queued text
+     */
+    public static String status(JobEvent event, int queueLength) {
+        if (event instanceof JobEvent.Queued queued) {
+            return queued(queued.position(), queueLength);
+        }
+        if (event instanceof JobEvent.Started) {
+            return started();
+        }
+        if (event instanceof JobEvent.Progress progress) {
+            return progress(progress.step(), progress.totalSteps());
+        }
+        if (event instanceof JobEvent.Failed failed) {
+            return failed(failed.message());
+        }
+        if (event instanceof JobEvent.Cancelled cancelled) {
+            return cancelled(cancelled.reason());
+        }
+        return "Done.";
+    }
+
+    /**
+     * The caption of a finished generation's pictures: the prompt, the negative prompt, then one line of numbers
+     * (seeds, sampler, steps, CFG, size, img2img strength, variation, upscale, time taken, generation id), then the
+     * words CLIP's 75-token limit cut, if any. To fit {@code maxLength} the prompt is cut with an ellipsis (and the
+     * negative prompt and the note first); the numbers never are.
+     *
+     * @param maxLength at least {@value #MIN_CAPTION_LENGTH}; {@value #TELEGRAM_CAPTION_LIMIT} for Telegram,
+     *     {@value #DISCORD_MESSAGE_LIMIT} for Discord
+     */
+    public static String caption(long generationId, GenerationResult result, int maxLength) {
+        if (maxLength < MIN_CAPTION_LENGTH) {
+            throw new IllegalArgumentException("a caption needs at least " + MIN_CAPTION_LENGTH + " characters, got "
+                    + maxLength);
+        }
+        GenerationRequest request = result.request();
+        String numbers = numbers(generationId, result);
+        int budget = maxLength - numbers.length() - 1;
+        String prompt = Texts.cut(request.prompt(), budget);
+        budget -= prompt.length();
+        StringBuilder caption = new StringBuilder(prompt);
+        if (!request.negativePrompt().isEmpty() && budget > MIN_PART) {
+            String negative = Texts.cut("Negative: " + request.negativePrompt(), budget - 1);
+            caption.append('\n').append(negative);
+            budget -= negative.length() + 1;
+        }
+        caption.append('\n').append(numbers);
+        Optional<String> note = truncation(result);
+        if (note.isPresent() && budget > MIN_PART) {
+            caption.append('\n').append(Texts.cut(note.get(), budget - 1));
+        }
+        return caption.toString();
+    }
+
+    private static String numbers(long generationId, GenerationResult result) {
+        GenerationRequest r = result.request();
+        List<String> parts = new ArrayList<>();
+        List<GeneratedImage> images = result.images();
+        if (images.size() > 1) {
+            parts.add("Seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed());
+        } else if (!images.isEmpty()) {
+            parts.add("Seed " + images.get(0).seed());
+        } else if (r.seed() != null) {
+            parts.add("Seed " + r.seed());
+        }
+        if (r.sampler() != null) {
+            parts.add(r.sampler().displayName());
+        }
+        if (r.steps() != null) {
+            parts.add(Texts.plural(r.steps(), "step"));
+        }
+        if (r.guidance() != null) {
+            parts.add("CFG " + Texts.number(r.guidance()));
+        }
+        if (r.width() != null && r.height() != null) {
+            parts.add(r.outputWidth() + "x" + r.outputHeight());
+        }
+        if (r.isImageToImage() && r.strength() != null) {
+            parts.add("strength " + Texts.number(r.strength()));
+        }
+        if (r.hasVariation() && r.subseed() != null) {
+            parts.add("variation seed " + r.subseed() + " at " + Texts.number(r.subseedStrength()));
+        }
+        if (r.upscale() != null) {
+            parts.add("upscaled " + Texts.number(r.upscale()) + "x");
+        }
+        parts.add(Texts.duration(result.timings().total()));
+        parts.add("#" + generationId);
+        return String.join(DOT, parts);
+    }
+
+    /**
+     * The words CLIP's 75-token limit cut from the prompt (and negative prompt), which the engine did not use; empty
+     * when nothing was cut. At most a few hundred characters.
+     */
+    public static Optional<String> truncation(GenerationResult result) {
+        List<String> lines = new ArrayList<>();
+        if (!result.truncatedPrompt().isBlank()) {
+            lines.add("Past the 75-token limit, so not used: " + Texts.cut(result.truncatedPrompt().strip(), NOTE_CHARS));
+        }
+        if (!result.truncatedNegativePrompt().isBlank()) {
+            lines.add("Not used from the negative prompt: "
+                    + Texts.cut(result.truncatedNegativePrompt().strip(), NOTE_CHARS));
+        }
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", lines));
+    }
+
+    /** The answer to an accepted job. */
+    static String accepted(long generationId, int position, int queueLength) {
+        return "Queued as #" + generationId + ": " + ahead(position, queueLength) + ".";
+    }
+
+    /** A user's recent generations, newest first: id, seed or status, prompt cut to about 60 characters. */
+    static String history(List<Generation> generations) {
+        if (generations.isEmpty()) {
+            return "You have no pictures yet. Try /imagine a red fox in the snow.";
+        }
+        StringBuilder text = new StringBuilder("Your last " + (generations.size() == 1 ? "picture"
+                : generations.size() + " pictures") + ", newest first:");
+        for (Generation g : generations) {
+            text.append("\n#").append(g.id()).append(DOT).append(seedOrStatus(g)).append(DOT)
+                    .append(Texts.cut(Texts.normalizeSpace(g.parameters().prompt()), HISTORY_PROMPT_CHARS));
+        }
+        return text.toString();
+    }
+
+    private static String seedOrStatus(Generation g) {
+        if (g.status() != GenerationStatus.DONE) {
+            return g.status().id();
+        }
+        List<StoredImage> images = g.images();
+        if (images.size() > 1) {
+            return "seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed();
+        }
+        if (images.size() == 1) {
+            return "seed " + images.get(0).seed();
+        }
+        return g.parameters().seed() == null ? "done" : "seed " + g.parameters().seed();
+    }
+
+    /**
+     * Every parameter of a generation: a header (id, status, images and their seeds), then the prompt, the negative
+     * prompt and the settings in AUTOMATIC1111's {@code parameters} style. Prompts are cut so the whole fits
+     * Discord's 2000 characters; the picture's PNG holds them in full.
+     */
+    static String parameters(Generation g) {
+        GenerationParameters p = g.parameters();
+        StringBuilder header = new StringBuilder("Generation #" + g.id() + ": " + g.status().id());
+        if (g.status() == GenerationStatus.DONE && !g.images().isEmpty()) {
+            header.append(", ").append(Texts.plural(g.images().size(), "image")).append(" (")
+                    .append(g.images().stream().map(i -> Long.toString(i.seed())).collect(Collectors.joining(", ")))
+                    .append(")");
+        }
+        if (g.status() == GenerationStatus.FAILED && g.error() != null) {
+            header.append(": ").append(Texts.cut(g.error(), 200));
+        }
+        if (g.parentId() != null) {
+            header.append(", from #").append(g.parentId());
+        }
+        List<String> fields = new ArrayList<>();
+        if (p.steps() != null) {
+            fields.add("Steps: " + p.steps());
+        }
+        if (p.sampler() != null) {
+            fields.add("Sampler: " + samplerName(p.sampler()));
+        }
+        if (p.guidance() != null) {
+            fields.add("CFG scale: " + Texts.number(p.guidance()));
+        }
+        fields.add("Seed: " + (p.seed() == null ? "random" : p.seed()));
+        if (p.width() != null && p.height() != null) {
+            fields.add("Size: " + p.width() + "x" + p.height());
+        }
+        if (p.count() > 1) {
+            fields.add("Batch size: " + p.count());
+        }
+        if (p.subseedStrength() != null && p.subseedStrength() > 0) {
+            fields.add("Variation seed: " + (p.subseed() == null ? "random" : p.subseed()));
+            fields.add("Variation seed strength: " + Texts.number(p.subseedStrength()));
+        }
+        fields.add("Model: " + g.model().name());
+        if (g.model().fingerprint() != null) {
+            fields.add("Model fingerprint: " + g.model().fingerprint());
+        }
+        if (p.strength() != null) {
+            fields.add("Denoising strength: " + Texts.number(p.strength()));
+        }
+        if (p.upscale() != null) {
+            fields.add("Hires upscale: " + Texts.number(p.upscale()));
+            if (p.hiresStrength() != null) {
+                fields.add("Hires denoising strength: " + Texts.number(p.hiresStrength()));
+            }
+        }
+        String settings = String.join(", ", fields);
+        int budget = DISCORD_MESSAGE_LIMIT - header.length() - settings.length() - 3;
+        String negativeLabel = "Negative prompt: ";
+        String prompt = Texts.cut(p.prompt(), p.negativePrompt().isEmpty() ? budget
+                : Math.max(budget / 2, budget - negativeLabel.length() - p.negativePrompt().length() - 1));
+        StringBuilder text = new StringBuilder(header).append('\n').append(prompt);
+        if (!p.negativePrompt().isEmpty()) {
+            int left = budget - prompt.length() - 1;
+            text.append('\n').append(Texts.cut(negativeLabel + p.negativePrompt(), left));
+        }
+        return text.append('\n').append(settings).toString();
+    }
+
+    private static String samplerName(String id) {
+        try {
+            return SamplerKind.parse(id).displayName();
+        } catch (IllegalArgumentException e) {
+            return id;
+        }
+    }
+
+    /**
+     * A user's jobs and the queue's length.
+     *
+     * @param jobs the user's jobs as {id, jobs ahead of it}, running first
+     */
+    static String queue(List<long[]> jobs, int queueLength) {
+        String total = queueLength == 0 ? "Nothing is waiting." : Texts.plural(queueLength, "job") + " waiting in all.";
+        if (jobs.isEmpty()) {
+            return "You have nothing queued or running. " + total;
+        }
+        StringBuilder text = new StringBuilder("Your jobs:");
+        for (long[] job : jobs) {
+            text.append("\n#").append(job[0]).append(": ")
+                    .append(job[1] <= 0 ? "nothing ahead of it" : Texts.plural(job[1], "job") + " ahead of it");
+        }
+        return text.append('\n').append(total).toString();
+    }
+
+    /** Stored defaults: a user's and the chat's. */
+    static String settings(GenerationDefaults user, GenerationDefaults chat) {
+        return "Your settings: " + describe(user) + "\nThis chat's defaults: " + describe(chat)
+                + "\nChange yours with /settings sampler euler-a steps 30 size 768x512 negative \"text, watermark\"; "
+                + "clear one with /settings steps default, all with /settings reset.";
+    }
+
+    private static String describe(GenerationDefaults d) {
+        if (d.isEmpty()) {
+            return "none (the model's defaults).";
+        }
+        List<String> parts = new ArrayList<>();
+        if (d.sampler() != null) {
+            parts.add("sampler " + d.sampler());
+        }
+        if (d.steps() != null) {
+            parts.add(Texts.plural(d.steps(), "step"));
+        }
+        if (d.width() != null || d.height() != null) {
+            parts.add("size " + (d.width() == null ? "default" : d.width()) + "x"
+                    + (d.height() == null ? "default" : d.height()));
+        }
+        if (d.negativePrompt() != null) {
+            parts.add(d.negativePrompt().isEmpty() ? "no negative prompt"
+                    : "negative prompt \"" + Texts.cut(d.negativePrompt(), 200) + "\"");
+        }
+        return String.join(", ", parts) + ".";
+    }
+
+    /** Every command and flag with what it allows on this server. Fits Discord's 2000 characters. */
+    static String help(CommandLimits limits) {
+        StringBuilder text = new StringBuilder("Commands:\n")
+                .append("/imagine <prompt> [flags]: make pictures; send a picture with the prompt as its caption to "
+                        + "start from it. In a private chat any text is a prompt.\n")
+                .append("/history: your last 10 pictures\n")
+                .append("/rerun <id> [seed]: run one again (the same seed makes the same picture)\n")
+                .append("/seed <id>: every parameter of one\n")
+                .append("/queue: where your jobs are\n")
+                .append("/cancel [id]: cancel your jobs\n")
+                .append("/settings [sampler|steps|size|negative value ...] or /settings reset: your defaults\n")
+                .append("Flags, after the prompt (a red fox --ar 16:9 --no text, blurry):");
+        for (Flag flag : Flag.values()) {
+            text.append("\n--").append(flag.primary());
+            for (String alias : flag.names().subList(1, flag.names().size())) {
+                text.append(" or --").append(alias);
+            }
+            text.append(": ").append(flag.purpose()).append("; ").append(flag.allowed(limits));
+        }
+        return text.append("\nButtons: Re-roll (new seed), Rerun (same seed), Vary, Upscale (2x), PNG (the original "
+                + "file), Delete, Cancel.").toString();
+    }
+}

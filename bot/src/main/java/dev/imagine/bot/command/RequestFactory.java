@@ -1,0 +1,292 @@
+package dev.imagine.bot.command;
+
+import dev.imagine.bot.dispatch.JobSpec;
+import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.ImageInput;
+import dev.imagine.engine.SamplerKind;
+import dev.imagine.storage.GenerationDefaults;
+import dev.imagine.storage.GenerationKind;
+import dev.imagine.storage.GenerationParameters;
+import dev.imagine.storage.RerunSpec;
+import dev.imagine.storage.StoredImage;
+import java.awt.image.BufferedImage;
+
+/**
+ * Builds validated jobs: new ones from a parsed prompt, typed options and stored settings, and derived ones (re-roll,
+ * rerun, variation, upscale) from a stored generation. Every refusal is a {@link CommandException} with a sentence
+ * for the user; the engine's own checks ({@link GenerationRequest}'s builder) are turned into such sentences too.
+ */
+final class RequestFactory {
+    /** Variation strength of the Vary button. */
+    static final double VARY_STRENGTH = 0.25;
+    /** Factor of the Upscale button. */
+    static final double UPSCALE_FACTOR = 2.0;
+    /** Hires strength of the Upscale button. */
+    static final double UPSCALE_STRENGTH = 0.35;
+
+    private final CommandLimits limits;
+
+    RequestFactory(CommandLimits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * A new job. Each value comes from the first of: the typed options, the prompt's flags, the user's settings, the
+     * chat's settings; what none gives stays {@code null} for the engine to fill from the model. The size is taken
+     * as a whole from the typed options if they set any of width, height and aspect ratio, else from the flags, else
+     * from the settings (the settings' size is not used for img2img, whose size follows the picture's). An aspect
+     * ratio keeps the area of the settings' size, else of the model's default size, unless one side is given too.
+     *
+     * @param image the picture for img2img, or {@code null}
+     */
+    JobSpec create(ParsedPrompt parsed, PromptOptions typed, GenerationDefaults user, GenerationDefaults channel,
+            InitImage image) {
+        PromptOptions flags = parsed.options();
+        boolean img2img = image != null;
+        GenerationDefaults stored = user.width() != null || user.height() != null ? user : channel;
+        Integer width;
+        Integer height;
+        PromptOptions sizeGiven = typed.setsSize() ? typed : flags.setsSize() ? flags : null;
+        if (sizeGiven == null) {
+            width = img2img ? null : stored.width();
+            height = img2img ? null : stored.height();
+        } else if (sizeGiven.aspect() != null) {
+            Sizes.Size size;
+            if (sizeGiven.width() != null && sizeGiven.height() != null) {
+                throw new CommandException("Give either a size or an aspect ratio, not both.");
+            } else if (sizeGiven.width() != null) {
+                size = Sizes.withSide(sizeGiven.aspect(), sizeGiven.width(), true, limits.maxSide());
+            } else if (sizeGiven.height() != null) {
+                size = Sizes.withSide(sizeGiven.aspect(), sizeGiven.height(), false, limits.maxSide());
+            } else {
+                int baseWidth = stored.width() != null ? stored.width() : limits.defaultWidth();
+                int baseHeight = stored.height() != null ? stored.height() : limits.defaultHeight();
+                size = Sizes.forAspect(sizeGiven.aspect(), baseWidth, baseHeight, limits.maxSide());
+            }
+            width = size.width();
+            height = size.height();
+        } else {
+            width = sizeGiven.width() != null ? sizeGiven.width() : img2img ? null : stored.width();
+            height = sizeGiven.height() != null ? sizeGiven.height() : img2img ? null : stored.height();
+        }
+        BufferedImage picture = img2img ? decode(image) : null;
+        GenerationRequest.Builder builder = GenerationRequest.builder(parsed.prompt())
+                .negativePrompt(first(typed.negativePrompt(), flags.negativePrompt(), user.negativePrompt(),
+                        channel.negativePrompt()))
+                .seed(first(typed.seed(), flags.seed()))
+                .sampler(first(typed.sampler(), flags.sampler(), sampler(user), sampler(channel)))
+                .steps(first(typed.steps(), flags.steps(), user.steps(), channel.steps()))
+                .guidance(first(typed.guidance(), flags.guidance()))
+                .width(width)
+                .height(height)
+                .count(first(typed.count(), flags.count(), 1))
+                .initImage(picture)
+                .strength(first(typed.strength(), flags.strength()))
+                .subseed(first(typed.subseed(), flags.subseed()))
+                .subseedStrength(first(typed.subseedStrength(), flags.subseedStrength()))
+                .upscale(first(typed.upscale(), flags.upscale()))
+                .hiresStrength(first(typed.hiresStrength(), flags.hiresStrength()));
+        return finish(builder, img2img ? JobSpec.Kind.IMG2IMG : JobSpec.Kind.TXT2IMG, null,
+                img2img ? image.bytes() : null);
+    }
+
+    /** Runs a stored generation again: with {@code seed}, or its own seed when {@code null}. */
+    JobSpec rerun(RerunSpec spec, Long seed) {
+        GenerationParameters p = spec.parameters();
+        return finish(stored(spec).seed(seed != null ? seed : p.seed()), kind(spec), spec.generationId(),
+                spec.initImage());
+    }
+
+    /**
+     * The same parameters with a new random seed; for a variation, the same seed and a new random variation seed
+     * (another variation of the same picture).
+     */
+    JobSpec reroll(RerunSpec spec) {
+        GenerationParameters p = spec.parameters();
+        GenerationRequest.Builder builder = stored(spec);
+        boolean variation = p.subseedStrength() != null && p.subseedStrength() > 0;
+        builder = variation ? builder.subseed(null) : builder.seed((Long) null);
+        return finish(builder, kind(spec), spec.generationId(), spec.initImage());
+    }
+
+    /** A variation of one picture: its seed, one image, a random variation seed at {@value #VARY_STRENGTH}. */
+    JobSpec vary(RerunSpec spec, StoredImage image) {
+        GenerationRequest.Builder builder = stored(spec).seed(image.seed()).count(1).subseed(null)
+                .subseedStrength(VARY_STRENGTH);
+        return finish(builder, derivedKind(spec, JobSpec.Kind.VARIATION), spec.generationId(), spec.initImage());
+    }
+
+    /**
+     * One picture enlarged: its seed (and its variation seed), one image, the hires pass at
+     * {@value #UPSCALE_FACTOR} times any earlier factor and strength {@value #UPSCALE_STRENGTH}.
+     */
+    JobSpec upscale(RerunSpec spec, StoredImage image) {
+        GenerationParameters p = spec.parameters();
+        double earlier = p.upscale() == null ? 1 : p.upscale();
+        double factor = earlier * UPSCALE_FACTOR;
+        if (factor > GenerationRequest.MAX_UPSCALE) {
+            throw new CommandException("This picture is already upscaled " + Texts.number(earlier) + "x; it cannot be "
+                    + "enlarged further.");
+        }
+        int width = p.width() != null ? p.width() : limits.defaultWidth();
+        int height = p.height() != null ? p.height() : limits.defaultHeight();
+        int outWidth = upscaled(width, factor);
+        int outHeight = upscaled(height, factor);
+        if (outWidth > limits.maxSide() || outHeight > limits.maxSide()) {
+            throw new CommandException("Upscaling " + width + "x" + height + " by " + Texts.number(factor) + " would make "
+                    + outWidth + "x" + outHeight + ", over this server's maximum of " + limits.maxSide()
+                    + " pixels per side.");
+        }
+        GenerationRequest.Builder builder = stored(spec).seed(image.seed()).count(1)
+                .upscale(factor).hiresStrength(UPSCALE_STRENGTH);
+        if (p.subseed() != null && p.subseedStrength() != null && p.subseedStrength() > 0) {
+            builder.subseed(p.subseed() + image.index());
+        }
+        return finish(builder, derivedKind(spec, JobSpec.Kind.UPSCALE), spec.generationId(), spec.initImage());
+    }
+
+    /** The side after an upscale, as the engine computes it: rounded, then snapped down to a multiple of 8. */
+    private static int upscaled(int side, double factor) {
+        int scaled = (int) Math.round(side * factor);
+        return scaled - scaled % 8;
+    }
+
+    /**
+     * Decodes a user's picture after checking its declared and actual size against the limit; the engine then reads
+     * width and height from the header and refuses too many pixels before decoding them.
+     */
+    BufferedImage decode(InitImage image) {
+        long size = Math.max(image.declaredSize(), image.bytes().length);
+        if (size > limits.maxImageBytes()) {
+            throw new CommandException(tooLarge(size));
+        }
+        return decode(image.bytes());
+    }
+
+    /** The refusal for a file of {@code bytes} bytes, or {@code null} when it is within the limit. */
+    String refuseSize(long bytes) {
+        return bytes > limits.maxImageBytes() ? tooLarge(bytes) : null;
+    }
+
+    private String tooLarge(long bytes) {
+        String size = Texts.bytes(bytes);
+        String limit = Texts.bytes(limits.maxImageBytes());
+        if (size.equals(limit)) {
+            size = Texts.plural(bytes, "byte");
+            limit = Texts.plural(limits.maxImageBytes(), "byte");
+        }
+        return "The picture is " + size + "; the limit is " + limit + ". Send a smaller one.";
+    }
+
+    private BufferedImage decode(byte[] bytes) {
+        try {
+            return ImageInput.decode(bytes, limits.maxImageBytes(), limits.maxImagePixels());
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(Texts.sentence(e.getMessage()));
+        }
+    }
+
+    private GenerationRequest.Builder stored(RerunSpec spec) {
+        GenerationParameters p = spec.parameters();
+        SamplerKind sampler;
+        try {
+            sampler = p.sampler() == null ? null : SamplerKind.parse(p.sampler());
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("Generation #" + spec.generationId() + " used the sampler " + p.sampler()
+                    + ", which this bot no longer has.");
+        }
+        BufferedImage picture = null;
+        if (spec.initImage() != null) {
+            try {
+                picture = ImageInput.decode(spec.initImage(), Long.MAX_VALUE, limits.maxImagePixels());
+            } catch (IllegalArgumentException e) {
+                throw new CommandException("The picture generation #" + spec.generationId() + " started from cannot "
+                        + "be read any more: " + Texts.sentence(e.getMessage()));
+            }
+        }
+        return GenerationRequest.builder(p.prompt())
+                .negativePrompt(p.negativePrompt())
+                .sampler(sampler)
+                .steps(p.steps())
+                .guidance(p.guidance())
+                .width(p.width())
+                .height(p.height())
+                .count(p.count())
+                .seed(p.seed())
+                .initImage(picture)
+                .strength(p.strength())
+                .subseed(p.subseed())
+                .subseedStrength(p.subseedStrength())
+                .upscale(p.upscale())
+                .hiresStrength(p.hiresStrength());
+    }
+
+    private static JobSpec.Kind kind(RerunSpec spec) {
+        return JobSpec.Kind.valueOf(spec.kind().name());
+    }
+
+    /** A variation or upscale of an img2img generation stays img2img: it needs the picture it started from. */
+    private static JobSpec.Kind derivedKind(RerunSpec spec, JobSpec.Kind kind) {
+        return spec.kind() == GenerationKind.IMG2IMG || spec.initImage() != null ? JobSpec.Kind.IMG2IMG : kind;
+    }
+
+    /** Builds the request and checks this server's limits, which may be tighter than the engine's. */
+    private JobSpec finish(GenerationRequest.Builder builder, JobSpec.Kind kind, Long parentId, byte[] initImage) {
+        GenerationRequest request;
+        try {
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(Texts.sentence(e.getMessage()));
+        }
+        if (request.count() > limits.maxCount()) {
+            throw new CommandException("You asked for " + request.count() + " images; this server makes at most "
+                    + limits.maxCount() + " at a time.");
+        }
+        checkSide("Width", request.width());
+        checkSide("Height", request.height());
+        if (request.upscale() != null) {
+            Integer width = request.width() != null ? request.width() : request.isImageToImage() ? null
+                    : limits.defaultWidth();
+            Integer height = request.height() != null ? request.height() : request.isImageToImage() ? null
+                    : limits.defaultHeight();
+            if (width != null && height != null) {
+                int outWidth = upscaled(width, request.upscale());
+                int outHeight = upscaled(height, request.upscale());
+                if (outWidth > limits.maxSide() || outHeight > limits.maxSide()) {
+                    throw new CommandException("Upscaling " + width + "x" + height + " by "
+                            + Texts.number(request.upscale()) + " would make " + outWidth + "x" + outHeight
+                            + ", over this server's maximum of " + limits.maxSide() + " pixels per side.");
+                }
+            }
+        }
+        return new JobSpec(request, initImage, kind, parentId);
+    }
+
+    private void checkSide(String name, Integer side) {
+        if (side != null && side > limits.maxSide()) {
+            throw new CommandException(name + " " + side + " is over this server's maximum of " + limits.maxSide()
+                    + " pixels per side.");
+        }
+    }
+
+    private static SamplerKind sampler(GenerationDefaults defaults) {
+        if (defaults.sampler() == null) {
+            return null;
+        }
+        try {
+            return SamplerKind.parse(defaults.sampler());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+}
