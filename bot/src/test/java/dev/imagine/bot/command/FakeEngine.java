@@ -30,9 +30,14 @@ final class FakeEngine implements ImageEngine {
     final List<GenerationRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong nextSeed = new AtomicLong(FIRST_RANDOM_SEED);
 
+    /** A made-up model description, as the service's journal records it with each job. */
+    static final ModelInfo MODEL = new ModelInfo("fake", java.nio.file.Path.of("fake"), "FakePipeline",
+            dev.imagine.engine.ModelFamily.SD1, "epsilon", 768, "int32", "", false, 0, true,
+            dev.imagine.engine.SamplerKind.EULER, 4, 7.5, 512, 512, "0000000000000000", "test");
+
     @Override
     public ModelInfo model() {
-        throw new UnsupportedOperationException("not needed by the command core");
+        return MODEL;
     }
 
     @Override
