@@ -142,21 +142,7 @@ final class DiffusionPipeline {
     }
 
     private EngineException translate(InferenceException e, GenerationRequest job) {
-        String images = job.count() + " image" + (job.count() == 1 ? "" : "s");
-        switch (e.kind()) {
-            case OUT_OF_MEMORY:
-                return new EngineException(EngineException.Reason.OUT_OF_MEMORY, (engine.onGpu() ? "GPU" : "Host")
-                        + " out of memory at " + job.outputWidth() + "x" + job.outputHeight() + " with " + images
-                        + "; try a smaller size or fewer images", e);
-            case UNSUPPORTED_OPERATOR:
-                return new EngineException(EngineException.Reason.UNSUPPORTED_MODEL, engine.onGpu() ? e.getMessage()
-                        : "this model cannot run on the CPU, probably because it is a float16 (fp16) export: use an "
-                                + "fp32 export or run on a CUDA GPU (device cuda). " + e.getMessage(), e);
-            case INVALID_MODEL:
-                return new EngineException(EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
-            default:
-                return new EngineException(EngineException.Reason.FAILED, "the engine failed: " + e.getMessage(), e);
-        }
+        return EngineErrors.running(e.kind(), e.getMessage(), job, engine.onGpu(), e);
     }
 
     /** One request: the base pass and, with an upscale, the hires pass; progress counts both. */

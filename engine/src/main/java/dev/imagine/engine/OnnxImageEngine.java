@@ -86,10 +86,14 @@ final class OnnxImageEngine implements ImageEngine {
                     vaeDecoder, options.maxSide());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
+            if (unet.halfPrecision() && !sessions.onGpu()) {
+                LOG.warn("Model {} is a float16 export running on the CPU: ONNX Runtime converts its float16 operations "
+                        + "to float32 one by one, which is slow; an fp32 export, or a CUDA GPU, is faster.", folder.name());
+            }
             return engine;
         } catch (InferenceException e) {
             closeAll(opened);
-            throw translateLoad(e, dir, sessions.onGpu());
+            throw EngineErrors.loading(e.kind(), e.getMessage(), dir, sessions.onGpu(), e);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -118,21 +122,6 @@ final class OnnxImageEngine implements ImageEngine {
             throw new EngineException(EngineException.Reason.INVALID_MODEL, "the text encoder of " + dir + " gives " + fromText
                     + " values per token but its UNet expects " + fromUnet
                     + "; the text_encoder and unet folders come from different models");
-        }
-    }
-
-    private static EngineException translateLoad(InferenceException e, java.nio.file.Path dir, boolean gpu) {
-        switch (e.kind()) {
-            case OUT_OF_MEMORY:
-                return new EngineException(EngineException.Reason.OUT_OF_MEMORY, (gpu ? "GPU" : "host")
-                        + " out of memory while loading " + dir + "; free memory, use an fp16 export"
-                        + (gpu ? " or set a smaller engine.cuda.memory-limit" : ""), e);
-            case UNSUPPORTED_OPERATOR:
-                return new EngineException(EngineException.Reason.UNSUPPORTED_MODEL, (gpu ? "" : "this model "
-                        + "cannot run on the CPU, probably because it is a float16 (fp16) export: use an fp32 export "
-                        + "or run on a CUDA GPU (device cuda). ") + e.getMessage(), e);
-            default:
-                return new EngineException(EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
         }
     }
 

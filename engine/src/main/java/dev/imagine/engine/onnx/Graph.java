@@ -152,6 +152,11 @@ public final class Graph implements AutoCloseable {
     }
 
     private static String firstLine(String message) {
+        // OrtException prefixes "Error code - ORT_X - message: ", which tells a user nothing.
+        int prefix = message.startsWith("Error code - ") ? message.indexOf(" - message: ") : -1;
+        if (prefix >= 0) {
+            message = message.substring(prefix + " - message: ".length());
+        }
         int newline = message.indexOf('\n');
         String line = newline < 0 ? message : message.substring(0, newline);
         return line.length() > 400 ? line.substring(0, 400) + "..." : line;

@@ -53,6 +53,15 @@ final class OnnxGraph {
         return initializer(name, DataType.FLOAT, dims, bytes);
     }
 
+    /** Adds a float16 initializer (values rounded from float32) and returns its name. */
+    String halves(String name, long[] dims, float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            bytes.putShort(ai.onnxruntime.platform.Fp16Conversions.floatToFp16(value));
+        }
+        return initializer(name, DataType.FLOAT16, dims, bytes);
+    }
+
     /** Adds a float32 scalar initializer and returns its name. */
     String scalar(String name, float value) {
         return floats(name, new long[0], new float[] {value});
