@@ -1,7 +1,5 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.Environment;
-import dev.imagine.bot.models.ModelStore;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
@@ -31,10 +29,8 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     private ImagineCommand parent;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|NAME",
-            description = "Stable Diffusion ONNX folder, or the name of a model pulled into the models directory "
-                    + "($IMAGINE_MODELS_DIR, else ./models).")
-    String model;
+    @CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps per run (default: the model's, 25 for SD 1.x).")
     Integer steps;
@@ -61,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--runs must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
+        try (ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             int steps = this.steps != null ? this.steps : engine.model().defaultSteps();
             GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
                     .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
@@ -99,7 +95,4 @@ final class BenchCommand implements Callable<Integer> {
         return nanos / 1e6;
     }
 
-    private Path modelFolder() {
-        return ModelStore.fromEnvironment(parent == null ? Environment.system() : parent.environment()).resolve(model);
-    }
 }

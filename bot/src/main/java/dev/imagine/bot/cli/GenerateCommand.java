@@ -1,7 +1,5 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.Environment;
-import dev.imagine.bot.models.ModelStore;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -36,10 +34,8 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     private ImagineCommand parent;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|NAME",
-            description = "Stable Diffusion ONNX folder, or the name of a model pulled into the models directory "
-                    + "($IMAGINE_MODELS_DIR, else ./models).")
-    String model;
+    @CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
     String prompt;
@@ -110,7 +106,7 @@ final class GenerateCommand implements Callable<Integer> {
         byte[] initBytes = readInitImage();
         GenerationRequest request = buildRequest(initBytes);
         try (Storage storage = this.storage.openOrCreate();
-                ImageEngine engine = ImageEngine.open(modelFolder(), engineOptions.toOptions())) {
+                ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             ProgressListener progress = !noProgress && System.console() != null
                     ? new ProgressBar(stderr) : ProgressListener.NONE;
             GenerationResult result = Recorder.generate(storage, engine, request, initBytes, null, progress, stderr)
@@ -202,7 +198,4 @@ final class GenerateCommand implements Callable<Integer> {
         return files;
     }
 
-    private Path modelFolder() {
-        return ModelStore.fromEnvironment(parent == null ? Environment.system() : parent.environment()).resolve(model);
-    }
 }

@@ -1,7 +1,5 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.Environment;
-import dev.imagine.bot.models.ModelStore;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.ModelInfo;
 import java.io.PrintWriter;
@@ -31,7 +29,7 @@ final class ModelsInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = ModelStore.fromEnvironment(parent == null ? Environment.system() : parent.environment()).resolve(model);
+        Path dir = ModelOption.resolve(parent == null ? null : parent.environment(), model);
         try (ImageEngine engine = ImageEngine.open(dir, engineOptions.toOptions())) {
             ModelInfo info = engine.model();
             row(out, "name", info.name());
