@@ -2,7 +2,7 @@ package dev.imagine.bot.cli;
 
 import dev.imagine.bot.models.ByteSizes;
 import dev.imagine.bot.models.LocalModel;
-import dev.imagine.bot.models.ModelFamily;
+import dev.imagine.engine.ModelFamily;
 import dev.imagine.bot.models.ModelStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -42,8 +42,8 @@ final class ModelsListCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "FAMILY", "PRECISION", "SIZE", "SOURCE"});
         for (LocalModel model : list) {
-            String family = model.family() == ModelFamily.UNKNOWN && model.hiddenSize() > 0
-                    ? "unknown (width " + model.hiddenSize() + ")" : model.family().label();
+            String family = model.family().map(ModelFamily::displayName).orElse(model.hiddenSize() > 0
+                    ? "unknown (width " + model.hiddenSize() + ")" : "unknown");
             String source = model.origin().orElse("-") + (model.unfinished() ? " (unfinished: pull again)" : "");
             rows.add(new String[] {model.name(), family, model.precision().map(p -> p.id()).orElse("?"),
                     ByteSizes.format(model.sizeBytes()), source});

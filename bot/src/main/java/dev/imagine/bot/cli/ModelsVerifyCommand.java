@@ -1,6 +1,5 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.ModelFamily;
 import dev.imagine.bot.models.VerifyReport;
 import dev.imagine.engine.ModelInfo;
 import java.io.PrintWriter;
@@ -54,9 +53,8 @@ final class ModelsVerifyCommand implements Callable<Integer> {
     }
 
     private static String describe(ModelInfo info) {
-        ModelFamily family = ModelFamily.ofHiddenSize(info.hiddenSize());
         return String.format("%s, %s (width %d), %s, %s, default %s with %d steps", info.pipelineClass(),
-                family.label(), info.hiddenSize(), info.halfPrecision() ? "fp16" : "fp32",
+                info.family().displayName(), info.hiddenSize(), info.halfPrecision() ? "fp16" : "fp32",
                 info.imageToImage() ? "text and image to image" : "text to image", info.defaultSampler().id(),
                 info.defaultSteps());
     }

@@ -1,5 +1,6 @@
 package dev.imagine.bot.models;
 
+import dev.imagine.engine.ModelFamily;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,7 +9,8 @@ import java.util.Optional;
  *
  * @param name the folder's name, usable as {@code --model NAME}
  * @param folder the folder
- * @param family SD 1.x or 2.x, from the UNet's {@code encoder_hidden_states} width
+ * @param family SD 1.x or 2.x as far as the UNet's {@code encoder_hidden_states} width tells (768 or 1024; other
+ *     families share those widths: {@code imagine models info} opens the model and tells them apart), or empty
  * @param hiddenSize that width, or 0 when the UNet could not be read
  * @param precision the element type of the UNet's {@code sample} input, when known
  * @param sizeBytes bytes of all files in the folder
@@ -16,6 +18,6 @@ import java.util.Optional;
  * @param unfinished whether a pull left {@code .part} files (run it again to finish)
  * @param problem why the UNet could not be read, when it could not
  */
-public record LocalModel(String name, Path folder, ModelFamily family, int hiddenSize, Optional<Precision> precision,
+public record LocalModel(String name, Path folder, Optional<ModelFamily> family, int hiddenSize, Optional<Precision> precision,
         long sizeBytes, Optional<String> origin, boolean unfinished, Optional<String> problem) {
 }

@@ -1,5 +1,6 @@
 package dev.imagine.bot.models;
 
+import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
@@ -134,7 +135,7 @@ public final class ModelStore {
         } else {
             problem = Optional.of("no unet/model.onnx");
         }
-        return new LocalModel(folder.getFileName().toString(), folder, ModelFamily.ofHiddenSize(hidden), hidden,
+        return new LocalModel(folder.getFileName().toString(), folder, familyOfWidth(hidden), hidden,
                 precision, size, Manifest.read(folder).origin(), unfinished, problem);
     }
 
@@ -188,5 +189,11 @@ public final class ModelStore {
             problems.add("the engine cannot open it: " + e.getMessage());
         }
         return new VerifyReport(model, folder, manifest.origin(), checked, info, problems, notes);
+    }
+
+    /** SD 1.x for 768-wide text embeddings, SD 2.x for 1024, else empty. */
+    static Optional<ModelFamily> familyOfWidth(int hiddenSize) {
+        return hiddenSize == 768 ? Optional.of(ModelFamily.SD1)
+                : hiddenSize == 1024 ? Optional.of(ModelFamily.SD2) : Optional.empty();
     }
 }

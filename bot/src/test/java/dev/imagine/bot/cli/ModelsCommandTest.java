@@ -102,7 +102,7 @@ class ModelsCommandTest {
                 "mine  unknown (width 32)  fp32       " + size + "  owner/tiny");
 
         assertThat(run("models", "verify", "mine")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("engine: OnnxStableDiffusionPipeline, unknown (width 32), fp32")
+        assertThat(out.toString()).contains("engine: OnnxStableDiffusionPipeline, Stable Diffusion 1.x (width 32), fp32")
                 .contains("mine is fine: 10 files match the pull record of owner/tiny");
 
         assertThat(run("generate", "--model", "mine", "--prompt", "a red fox", "--seed", "1", "--steps", "1",

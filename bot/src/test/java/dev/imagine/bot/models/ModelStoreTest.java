@@ -1,5 +1,6 @@
 package dev.imagine.bot.models;
 
+import dev.imagine.engine.ModelFamily;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,14 +78,14 @@ class ModelStoreTest {
 
         assertThat(list).extracting(LocalModel::name).containsExactly("demo", "tiny");
         LocalModel demo = list.get(0);
-        assertThat(demo.family()).isEqualTo(ModelFamily.SD_1);
+        assertThat(demo.family()).contains(ModelFamily.SD1);
         assertThat(demo.hiddenSize()).isEqualTo(768);
         assertThat(demo.precision()).contains(Precision.FP32);
         assertThat(demo.sizeBytes()).isEqualTo(du(models.resolve("demo")));
         assertThat(demo.origin()).isEmpty();
         assertThat(demo.unfinished()).isFalse();
         LocalModel pulled = list.get(1);
-        assertThat(pulled.family()).isEqualTo(ModelFamily.UNKNOWN);
+        assertThat(pulled.family()).isEmpty();
         assertThat(pulled.hiddenSize()).isEqualTo(32);
         assertThat(pulled.origin()).contains("owner/tiny");
         assertThat(pulled.unfinished()).isTrue();
