@@ -22,6 +22,19 @@ abstract class BaseSampler implements Sampler {
         return timesteps[checkCall(call)];
     }
 
+    /** 1: samplers on the alpha schedule start from plain standard normal noise. */
+    @Override
+    public float initNoiseSigma() {
+        return 1f;
+    }
+
+    /** 1: samplers on the alpha schedule give the UNet the latent unscaled. */
+    @Override
+    public float inputScale(int call) {
+        checkCall(call);
+        return 1f;
+    }
+
     /** {@code call}, or {@link IndexOutOfBoundsException} unless {@code 0 <= call < calls()}. */
     final int checkCall(int call) {
         return Objects.checkIndex(call, timesteps.length);

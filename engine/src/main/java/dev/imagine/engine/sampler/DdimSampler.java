@@ -47,17 +47,6 @@ final class DdimSampler extends BaseSampler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float inputScale(int call) {
-        checkCall(call);
-        return 1f;
-    }
-
-    @Override
     void advance(int call, float[] modelOutput, float[] sample, NoiseSource noise) {
         float a = sqrtAlpha[call];
         float b = sqrtBeta[call];

@@ -91,17 +91,6 @@ final class DpmSolverSampler extends BaseSampler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float inputScale(int call) {
-        checkCall(call);
-        return 1f;
-    }
-
-    @Override
     void advance(int call, float[] modelOutput, float[] sample, NoiseSource noise) {
         if (x0 == null) {
             x0 = new float[sample.length];

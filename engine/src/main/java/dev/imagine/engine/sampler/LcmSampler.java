@@ -54,17 +54,6 @@ final class LcmSampler extends BaseSampler {
         noiseAlpha = n > 0 ? schedule.alphaCumprod(run[0]) : 1f;
     }
 
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float inputScale(int call) {
-        checkCall(call);
-        return 1f;
-    }
-
     /** {@code c_skip} of {@code call}. */
     float cSkip(int call) {
         return cSkip[checkCall(call)];

@@ -54,17 +54,6 @@ final class PlmsSampler extends BaseSampler {
     }
 
     @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float inputScale(int call) {
-        checkCall(call);
-        return 1f;
-    }
-
-    @Override
     void advance(int counter, float[] modelOutput, float[] sample, NoiseSource noise) {
         if (counter != 1) {
             newest = (newest + 1) & 3;
