@@ -105,7 +105,8 @@ class ModelsCommandTest {
         assertThat(out.toString()).contains("engine: OnnxStableDiffusionPipeline, Stable Diffusion 1.x (width 32), fp32")
                 .contains("mine is fine: 10 files match the pull record of owner/tiny");
 
-        assertThat(run("generate", "--model", "mine", "--prompt", "a red fox", "--seed", "1", "--steps", "1",
+        assertThat(run("generate", "--data", dir.resolve("data").toString(), "--model", "mine", "--prompt", "a red fox",
+                "--seed", "1", "--steps", "1",
                 "--width", "64", "--height", "64", "--out", dir.resolve("fox.png").toString())).as(err.toString()).isZero();
         assertThat(dir.resolve("fox.png")).exists();
 
@@ -159,7 +160,8 @@ class ModelsCommandTest {
         assertThat(run("models", "verify", "ghost")).isEqualTo(2);
         assertThat(err.toString()).contains("error: no model 'ghost'");
 
-        assertThat(run("generate", "--model", "ghost", "--prompt", "x")).isEqualTo(2);
+        assertThat(run("generate", "--data", dir.resolve("data").toString(), "--model", "ghost", "--prompt", "x"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("error: no model 'ghost': it is not a folder here nor a model in " + models);
     }
 
