@@ -57,14 +57,27 @@ final class FakeBotApi implements AutoCloseable {
      * @param files its uploaded files by field name
      * @param status the HTTP status answered
      * @param path the request path (it holds the token)
+     * @param result the {@code result} answered, or {@code null} for an error
      */
-    record Call(String method, Map<String, String> fields, Map<String, Upload> files, int status, String path) {
+    record Call(String method, Map<String, String> fields, Map<String, Upload> files, int status, String path,
+            JsonNode result) {
         String field(String name) {
             return fields.get(name);
         }
 
         boolean ok() {
             return status == 200;
+        }
+
+        /** The {@code message_id} of the message the call sent or edited. */
+        int messageId() {
+            return result.path("message_id").asInt();
+        }
+
+        /** The {@code message_id} this call replies to, or 0. */
+        int repliesTo() {
+            String parameters = fields.get("reply_parameters");
+            return parameters == null ? 0 : readTree(parameters).path("message_id").asInt();
         }
 
         /** The file a field names ({@code attach://part}, as TelegramBots sends uploads), or {@code null}. */
@@ -121,6 +134,7 @@ final class FakeBotApi implements AutoCloseable {
     private final Map<String, String> pathsById = new HashMap<>();
     private final Map<String, byte[]> filesByPath = new HashMap<>();
     private final Map<Long, List<TgUser>> admins = new HashMap<>();
+    private final Map<Long, Integer> messageOfUpdate = new HashMap<>();
     private final Duration hold;
     private long nextUpdateId = 1;
     private long confirmed;
@@ -216,6 +230,16 @@ final class FakeBotApi implements AutoCloseable {
             query.put("data", data);
         }
         return push("callback_query", query);
+    }
+
+    /** The {@code message_id} of the user's message an update carried. */
+    int messageIdOf(long updateId) {
+        lock.lock();
+        try {
+            return messageOfUpdate.get(updateId);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The id of the last button press made, for matching its answer. */
@@ -348,6 +372,9 @@ final class FakeBotApi implements AutoCloseable {
             long id = nextUpdateId++;
             ObjectNode update = JSON.createObjectNode();
             update.put("update_id", id);
+            if (payload.has("message_id")) {
+                messageOfUpdate.put(id, payload.get("message_id").asInt());
+            }
             update.set(kind, payload);
             updates.add(update);
             changed.signalAll();
@@ -429,7 +456,7 @@ final class FakeBotApi implements AutoCloseable {
             String apiPrefix = "/bot" + TOKEN + "/";
             if (!path.startsWith(apiPrefix)) {
                 String method = path.substring(path.lastIndexOf('/') + 1);
-                record(new Call(method, Map.of(), Map.of(), 401, path));
+                record(new Call(method, Map.of(), Map.of(), 401, path, null));
                 respond(exchange, 401, error(401, "Unauthorized", null));
                 return;
             }
@@ -440,12 +467,13 @@ final class FakeBotApi implements AutoCloseable {
                     fields, files);
             Failure failure = takeFailure(method);
             if (failure != null) {
-                record(new Call(method, fields, files, failure.code(), path));
+                record(new Call(method, fields, files, failure.code(), path, null));
                 respond(exchange, failure.code(), error(failure.code(), failure.description(), failure.retryAfter()));
                 return;
             }
             Answer answer = answer(method, fields, files);
-            record(new Call(method, fields, files, answer.status(), path));
+            record(new Call(method, fields, files, answer.status(), path,
+                    answer.status() == 200 ? answer.body().get("result") : null));
             respond(exchange, answer.status(), answer.body());
         } catch (RuntimeException e) {
             e.printStackTrace();
@@ -542,7 +570,7 @@ final class FakeBotApi implements AutoCloseable {
 
     private Answer sendFile(String method, Map<String, String> fields, Map<String, Upload> files) {
         String field = method.equals("sendPhoto") ? "photo" : "document";
-        Upload upload = new Call(method, fields, files, 0, "").upload(field);
+        Upload upload = new Call(method, fields, files, 0, "", null).upload(field);
         if (upload == null || upload.bytes().length == 0) {
             return new Answer(400, error(400, "Bad Request: there is no " + field + " in the request", null));
         }
@@ -642,7 +670,7 @@ final class FakeBotApi implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        record(new Call("file", Map.of("file_path", filePath), Map.of(), bytes == null ? 404 : 200, path));
+        record(new Call("file", Map.of("file_path", filePath), Map.of(), bytes == null ? 404 : 200, path, null));
         if (bytes == null) {
             exchange.sendResponseHeaders(404, -1);
             return;
