@@ -274,6 +274,23 @@ class TelegramAdapterTest {
     }
 
     @Test
+    void anImageSentAsAFileWithACaptionIsImageToImageToo() throws IOException {
+        boot(LIMITS, false);
+        byte[] picture = png(48, 32);
+
+        handled(api.sendDocument(ALICE.id(), ALICE, "watercolour --strength 0.5", picture, "image/png",
+                picture.length));
+
+        assertThat(api.calls("sendMessage")).singleElement()
+                .satisfies(call -> assertThat(call.field("text")).startsWith("Queued as #1:"));
+        Call download = await("file", call -> true);
+        assertThat(download.path()).isEqualTo("/file/bot" + FakeBotApi.TOKEN + "/documents/file_file-1.bin");
+        Generation queued = storage.generations().find(1).orElseThrow();
+        assertThat(queued.kind()).isEqualTo(GenerationKind.IMG2IMG);
+        assertThat(queued.parameters().strength()).isEqualTo(0.5);
+    }
+
+    @Test
     void a429IsWaitedOutForItsRetryAfterAndTheMessageSentAgain() {
         boot(LIMITS, false);
         api.failNext("sendMessage", 429, "Too Many Requests: retry after 7", 7);

@@ -34,7 +34,7 @@ class TelegramCommandContractTest extends CommandContract {
 
     /** Plays the contract's users in {@link #GROUP}; {@code MODERATOR} is one of its administrators. */
     static final class TelegramDriver implements PlatformDriver {
-        private final FakeBotApi api = new FakeBotApi();
+        private final FakeBotApi api = new FakeBotApi(Duration.ofMillis(50));
         private final TelegramAdapter adapter;
         private int seen;
 
