@@ -744,7 +744,7 @@ final class FakeBotApi implements AutoCloseable {
             return;
         }
         if (contentType.startsWith("application/json")) {
-            readTree(new String(body, StandardCharsets.UTF_8)).fields().forEachRemaining(entry ->
+            readTree(new String(body, StandardCharsets.UTF_8)).properties().forEach(entry ->
                     fields.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().asText()
                             : entry.getValue().toString()));
         } else if (contentType.startsWith("multipart/form-data")) {
