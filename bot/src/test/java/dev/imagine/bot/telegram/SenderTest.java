@@ -1,0 +1,52 @@
+package dev.imagine.bot.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The sender's thread paces calls by fake time, so a burst past the limits finishes without any real waiting. */
+class SenderTest {
+    private final FakePacer time = new FakePacer();
+    private final Sender sender = new Sender(time, new Redactor(FakeBotApi.TOKEN));
+
+    @Test
+    void aBurstToAGroupIsSpreadOverFakeTimeInOrder() {
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        List<Long> at = new CopyOnWriteArrayList<>();
+        long start = time.nanoTime();
+        for (int i = 1; i <= 25; i++) {
+            int n = i;
+            sender.offer(FloodControl.Outgoing.message(-100, 1, () -> {
+                sent.add(n);
+                at.add(time.nanoTime() - start);
+            }));
+        }
+
+        sender.start();
+
+        assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(sent).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 25).boxed().toList());
+        // 20 at once, then one every 3 s (20 per minute): the 25th goes 5 x 3 s = 15 s in.
+        assertThat(at.get(19)).isZero();
+        assertThat(at.get(24)).isBetween(Duration.ofMillis(14_990).toNanos(), Duration.ofMillis(15_010).toNanos());
+        sender.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFailingCallDoesNotStopTheOnesAfterIt() {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        sender.offer(FloodControl.Outgoing.message(1, 1, () -> {
+            throw new IllegalStateException("boom at https://x/bot" + FakeBotApi.TOKEN + "/sendMessage");
+        }));
+        sender.offer(FloodControl.Outgoing.message(1, 1, () -> sent.add("next")));
+
+        sender.start();
+
+        assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(sent).containsExactly("next");
+        sender.close(Duration.ofSeconds(1));
+    }
+}
