@@ -14,6 +14,7 @@ public final class Adapters {
     /** A new map of every adapter factory of this build. */
     public static Map<Platform, Function<ImagineConfig, ChatAdapter>> available() {
         Map<Platform, Function<ImagineConfig, ChatAdapter>> factories = new EnumMap<>(Platform.class);
+        factories.put(Platform.DISCORD, config -> new dev.imagine.bot.discord.DiscordAdapter(config.discord()));
         return factories;
     }
 }
