@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
@@ -103,6 +104,7 @@ public final class DiscordAdapter implements ChatAdapter {
         JobMessages messages = new JobMessages(dispatcher, clock, options, activity, workers, new Channels());
         interactions = new Interactions(core, messages, options, clock, activity, workers, this::uploadLimit);
         CountDownLatch connected = new CountDownLatch(1);
+        AtomicBoolean ready = new AtomicBoolean();
         try {
             jda = JDABuilder.createLight(token.reveal(), EnumSet.noneOf(GatewayIntent.class))
                     .setRestConfig(new RestConfig().setBaseUrl(apiBase))
@@ -112,6 +114,7 @@ public final class DiscordAdapter implements ChatAdapter {
                     .addEventListeners(interactions, new ListenerAdapter() {
                         @Override
                         public void onReady(ReadyEvent event) {
+                            ready.set(true);
                             connected.countDown();
                         }
 
@@ -121,8 +124,7 @@ public final class DiscordAdapter implements ChatAdapter {
                         }
                     })
                     .build();
-            if (!connected.await(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    || jda.getStatus() != JDA.Status.CONNECTED) {
+            if (!connected.await(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS) || !ready.get()) {
                 throw new IllegalStateException("Discord's gateway did not become ready within "
                         + options.readyTimeout().toSeconds() + " s (status " + jda.getStatus() + ")");
             }
