@@ -54,13 +54,18 @@ final class Attachments {
     /**
      * Downloads the attachment, at most {@code maxBytes} + 1 bytes of it.
      *
-     * @throws Refused when the download fails or takes longer than {@code timeout}
+     * @throws Refused when the file is larger than {@code maxBytes} (whatever size Discord declared), or the download
+     *     fails or takes longer than {@code timeout}
      */
     static InitImage download(Message.Attachment attachment, long maxBytes, Duration timeout)
             throws Refused, InterruptedException {
         CompletableFuture<InputStream> download = attachment.getProxy().download();
         try (InputStream in = download.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new Refused("Your picture is larger than the limit of " + Uploads.size(maxBytes)
+                        + "; send a smaller one.");
+            }
             return new InitImage(bytes, attachment.getSize());
         } catch (TimeoutException e) {
             download.cancel(true);
