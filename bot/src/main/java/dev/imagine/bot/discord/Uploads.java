@@ -88,9 +88,16 @@ final class Uploads {
         if (pictures.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of((uploads.size() == 1 ? "The picture was" : "Picture " + String.join(", ", pictures)
-                + (pictures.size() == 1 ? " was" : " were")) + " made smaller (JPEG) to fit the upload limit here ("
-                + size(limit) + ").");
+        String which;
+        if (uploads.size() == 1) {
+            which = "The picture was";
+        } else if (pictures.size() == 1) {
+            which = "Picture " + pictures.get(0) + " was";
+        } else {
+            which = "Pictures " + String.join(", ", pictures.subList(0, pictures.size() - 1)) + " and "
+                    + pictures.get(pictures.size() - 1) + " were";
+        }
+        return Optional.of(which + " made smaller (JPEG) to fit the upload limit here (" + size(limit) + ").");
     }
 
     /** A byte count for people: {@code 8 MB}, {@code 512 KB}. */

@@ -27,7 +27,6 @@ final class FakeGateway extends WebSocketServer {
     private final Supplier<ObjectNode> guild;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile WebSocket session;
-    private volatile CountDownLatch identified = new CountDownLatch(1);
     private int sequence;
 
     FakeGateway(String token, Supplier<ObjectNode> ready, Supplier<ObjectNode> guild) {
@@ -90,7 +89,6 @@ final class FakeGateway extends WebSocketServer {
             send(conn, "READY", ready.get());
             send(conn, "GUILD_CREATE", guild.get());
         }
-        identified.countDown();
     }
 
     /** Sends an event to the last identified session. */
@@ -113,7 +111,6 @@ final class FakeGateway extends WebSocketServer {
         synchronized (this) {
             if (conn == session) {
                 session = null;
-                identified = new CountDownLatch(1);
             }
         }
     }
