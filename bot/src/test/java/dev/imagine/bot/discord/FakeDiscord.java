@@ -333,6 +333,27 @@ final class FakeDiscord implements AutoCloseable {
         return taken;
     }
 
+    /**
+     * Waits until a message change that passes {@code test} is among those not yet taken, for bots whose engine runs
+     * on its own thread.
+     *
+     * @throws AssertionError when none comes within {@code timeout}
+     */
+    synchronized Visible awaitVisible(Predicate<Visible> test, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Visible> found = visible.stream().filter(test).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no such message within " + timeout + "; seen: " + visible);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** The ids of attachments the bot downloaded from the CDN. */
     synchronized List<String> downloads() {
         return List.copyOf(downloads);
@@ -696,6 +717,7 @@ final class FakeDiscord implements AutoCloseable {
         visible.add(new Visible(op, message.id, message.channelId, message.content,
                 componentIds(message.components, true), List.copyOf(message.attachments), message.flags == 64,
                 message.replyTo, message.interactionToken != null));
+        notifyAll();
     }
 
     private Msg latest(Predicate<Msg> test) {
