@@ -61,8 +61,9 @@ public final class DiscordAdapter implements ChatAdapter {
     private final DiscordOptions options;
     private final Activity activity = new Activity();
     private volatile JDA jda;
-    private ExecutorService workers;
-    private Interactions interactions;
+    private volatile ExecutorService workers;
+    private volatile Interactions interactions;
+    private volatile JobMessages messages;
 
     /** An adapter for the configured bot; {@link #start} connects it. */
     public DiscordAdapter(DiscordSettings settings) {
@@ -101,7 +102,7 @@ public final class DiscordAdapter implements ChatAdapter {
         String apiBase = settings.apiUrl() + "/v" + JDAInfo.DISCORD_REST_VERSION + "/";
         GatewayLookup gateway = GatewayLookup.find(apiBase, token, options.readyTimeout());
         workers = Executors.newFixedThreadPool(options.workers(), threads());
-        JobMessages messages = new JobMessages(dispatcher, clock, options, activity, workers, new Channels());
+        messages = new JobMessages(dispatcher, clock, options, activity, workers, new Channels());
         interactions = new Interactions(core, messages, options, clock, activity, workers, this::uploadLimit);
         CountDownLatch connected = new CountDownLatch(1);
         AtomicBoolean ready = new AtomicBoolean();
@@ -124,9 +125,12 @@ public final class DiscordAdapter implements ChatAdapter {
                         }
                     })
                     .build();
-            if (!connected.await(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS) || !ready.get()) {
-                throw new IllegalStateException("Discord's gateway did not become ready within "
-                        + options.readyTimeout().toSeconds() + " s (status " + jda.getStatus() + ")");
+            boolean ended = connected.await(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!ready.get()) {
+                throw new IllegalStateException(ended
+                        ? "Discord's gateway closed the session before it was ready (status " + jda.getStatus() + ")"
+                        : "Discord's gateway did not become ready within " + options.readyTimeout().toSeconds()
+                                + " s (status " + jda.getStatus() + ")");
             }
             registerCommands(core.limits());
         } catch (InvalidTokenException e) {
@@ -228,10 +232,16 @@ public final class DiscordAdapter implements ChatAdapter {
         return activity.awaitIdle(timeout);
     }
 
-    /** Lets messages on their way go out (a few seconds at most), then disconnects and stops the threads. */
+    /**
+     * Lets messages on their way go out (a few seconds at most), then disconnects and stops the threads. Job events
+     * that arrive from now on are dropped; results not yet delivered are delivered again after the restart.
+     */
     @Override
     public void close() {
         stopIntake();
+        if (messages != null) {
+            messages.close();
+        }
         try {
             if (!activity.awaitIdle(CLOSE_GRACE)) {
                 LOG.info("Discord: closing with messages still on their way; results are delivered after the restart");

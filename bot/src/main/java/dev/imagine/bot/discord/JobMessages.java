@@ -70,6 +70,7 @@ final class JobMessages implements JobSink {
     private final Channels channels;
     private final Map<Long, LiveJob> jobs = new HashMap<>();
     private int submissions;
+    private volatile boolean closed;
 
     JobMessages(Dispatcher dispatcher, Clock clock, DiscordOptions options, Activity activity, Executor executor,
             Channels channels) {
@@ -83,6 +84,10 @@ final class JobMessages implements JobSink {
 
     @Override
     public void deliver(Job job, JobEvent event) {
+        if (closed) {
+            LOG.debug("Event {} of job {} arrived after the Discord adapter closed; dropped", event, job.id());
+            return;
+        }
         String status = event.isFinal() ? null : Messages.status(event, dispatcher.queueLength());
         LiveJob live;
         boolean toChannel;
@@ -134,6 +139,11 @@ final class JobMessages implements JobSink {
             live = jobs.computeIfAbsent(generationId, LiveJob::new);
         }
         live.bindHook(hook, expiresAt, queuedText);
+    }
+
+    /** Drops later events: a final one is delivered again after the restart, as it is not confirmed. */
+    void close() {
+        closed = true;
     }
 
     private synchronized void forget(long generationId) {
@@ -292,8 +302,11 @@ final class JobMessages implements JobSink {
                 return hook.editOriginal(edit).submit()
                         .thenAcceptAsync(message -> rememberStatus(message.getId()), executor)
                         .exceptionally(failure -> {
-                            refused(failure);
-                            LOG.debug("Editing the status of job {} failed: {}", id, failure.toString());
+                            if (Failures.isExpiredInteraction(failure)) {
+                                refuseHook(failure);
+                            } else {
+                                LOG.debug("Editing the status of job {} failed: {}", id, failure.toString());
+                            }
                             return null;
                         });
             }
@@ -320,10 +333,16 @@ final class JobMessages implements JobSink {
             dispatcher.setStatusMessage(id, messageId);
         }
 
-        private synchronized void refused(Throwable failure) {
-            if (Failures.isExpiredInteraction(failure)) {
+        /** The interaction's token no longer works: later messages go to the channel. Logged once. */
+        private void refuseHook(Throwable failure) {
+            synchronized (this) {
+                if (hookRefused) {
+                    return;
+                }
                 hookRefused = true;
             }
+            LOG.info("The interaction of job {} no longer takes edits ({}); its messages go to its channel", id,
+                    Failures.cause(failure).toString());
         }
 
         private CompletableFuture<?> sendFinal(JobEvent event) {
@@ -340,11 +359,7 @@ final class JobMessages implements JobSink {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    synchronized (this) {
-                        hookRefused = true;
-                    }
-                    LOG.info("The interaction of job {} no longer takes edits ({}); posting in its channel",
-                            id, failure.toString());
+                    refuseHook(failure);
                     return postFinal(current, message);
                 }).thenCompose(next -> next);
             } else {

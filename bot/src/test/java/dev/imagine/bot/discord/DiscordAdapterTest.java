@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.models.LogCapture;
 import dev.imagine.config.DiscordSettings;
 import dev.imagine.config.Secret;
 import dev.imagine.engine.GenerationRequest;
@@ -383,8 +384,12 @@ class DiscordAdapterTest {
         imagine(ALICE, false, "a fox --seed 3");
         String status = last(fake.takeVisible()).messageId();
 
-        fake.expireTokens();
-        runJobs(1);
+        String log;
+        try (LogCapture logs = new LogCapture()) {
+            fake.expireTokens();
+            runJobs(1);
+            log = logs.text();
+        }
 
         FakeDiscord.Visible result = fake.takeVisible().stream().filter(v -> v.op().equals("create")).findFirst()
                 .orElseThrow();
@@ -392,6 +397,7 @@ class DiscordAdapterTest {
         assertThat(result.content()).startsWith("<@1001> a fox");
         assertThat(result.files()).hasSize(1);
         assertThat(bot.storage.generations().undelivered(Duration.ofDays(1))).isEmpty();
+        assertThat(log).contains("no longer takes edits").doesNotContain(FakeDiscord.TOKEN);
     }
 
     @Test
@@ -468,8 +474,11 @@ class DiscordAdapterTest {
         DiscordAdapter adapter = new DiscordAdapter(new DiscordSettings(Optional.of(Secret.of(wrong)),
                 fake.apiUrl(), List.of()), TestBot.options());
 
-        assertThatThrownBy(() -> adapter.start(null, null, clock)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("refused the bot token").message().doesNotContain(wrong);
-        adapter.close();
+        try (LogCapture logs = new LogCapture()) {
+            assertThatThrownBy(() -> adapter.start(null, null, clock)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refused the bot token").message().doesNotContain(wrong);
+            adapter.close();
+            assertThat(logs.text()).doesNotContain(wrong);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.imagine.bot.discord;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.imagine.bot.command.CommandContract;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.dispatch.Dispatcher;
 import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 
 /**
@@ -15,6 +18,11 @@ class DiscordCommandContractTest extends CommandContract {
 
     @AutoClose
     final FakeDiscord fake = FakeDiscord.start();
+
+    @AfterEach
+    void everyInteractionWasAcknowledgedWithinThreeSeconds() {
+        assertThat(fake.lateAcknowledgements()).isEmpty();
+    }
 
     @Override
     protected PlatformDriver connect(CommandCore core, Dispatcher dispatcher) {
