@@ -293,7 +293,7 @@ final class JobMessages implements JobSink {
                 viaHook = hookUsable();
                 messageId = statusMessageId;
             }
-            if (view == null || current == null) {
+            if (view == null || (!viaHook && current == null)) {
                 return CompletableFuture.completedFuture(null);
             }
             List<ActionRow> rows = view.cancellable() ? ButtonRows.status(id) : List.of();
