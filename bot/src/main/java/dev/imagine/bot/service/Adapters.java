@@ -15,6 +15,7 @@ public final class Adapters {
     public static Map<Platform, Function<ImagineConfig, ChatAdapter>> available() {
         Map<Platform, Function<ImagineConfig, ChatAdapter>> factories = new EnumMap<>(Platform.class);
         factories.put(Platform.TELEGRAM, dev.imagine.bot.telegram.TelegramAdapter::create);
+        factories.put(Platform.DISCORD, config -> new dev.imagine.bot.discord.DiscordAdapter(config.discord()));
         return factories;
     }
 }
