@@ -35,7 +35,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImagineConfig settings = load();
-        ImagineService service = ImagineService.start(settings, Adapters.available(), Clock.systemUTC());
+        ImagineService service;
+        try {
+            service = ImagineService.start(settings, Adapters.available(), Clock.systemUTC());
+        } catch (IllegalStateException | dev.imagine.engine.EngineException e) {
+            // A refused token, an unreachable platform, a missing model: things the operator fixes.
+            throw new UserException(e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close(Duration.ofSeconds(graceSeconds));
