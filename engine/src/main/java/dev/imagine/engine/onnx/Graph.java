@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -107,6 +108,18 @@ public final class Graph implements AutoCloseable {
         long start = System.nanoTime();
         try {
             return session.run(feeds);
+        } catch (OrtException e) {
+            throw translate(e, "running " + part, gpu);
+        } finally {
+            account(System.nanoTime() - start);
+        }
+    }
+
+    /** Runs the graph for the named outputs only; the caller closes the result. */
+    OrtSession.Result run(Map<String, ? extends OnnxTensorLike> feeds, Set<String> wanted) throws InferenceException {
+        long start = System.nanoTime();
+        try {
+            return session.run(feeds, wanted);
         } catch (OrtException e) {
             throw translate(e, "running " + part, gpu);
         } finally {

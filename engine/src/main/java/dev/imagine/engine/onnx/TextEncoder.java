@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The CLIP text encoder: token ids in, per-token hidden states out. Adapts to int32 or int64 ids and to a batch
@@ -22,6 +24,8 @@ public final class TextEncoder implements AutoCloseable {
     private final int sequenceLength;
     private final int fixedBatch;
     private final int declaredHidden;
+    private final TensorType outputType;
+    private final AtomicReference<Buffers> spare = new AtomicReference<>();
 
     private TextEncoder(Graph graph) throws InferenceException {
         this.graph = graph;
@@ -45,6 +49,7 @@ public final class TextEncoder implements AutoCloseable {
         }
         this.output = out.name();
         this.declaredHidden = out.rank() == 3 && out.dim(2) > 0 ? (int) out.dim(2) : -1;
+        this.outputType = out.type();
     }
 
     /** Opens {@code text_encoder/model.onnx}; the caller owns the result. */
@@ -91,38 +96,106 @@ public final class TextEncoder implements AutoCloseable {
         }
         int chunk = fixedBatch > 0 ? fixedBatch : prompts.size();
         List<float[]> states = new ArrayList<>(prompts.size());
-        for (int start = 0; start < prompts.size(); start += chunk) {
-            try (HostTensor input = HostTensor.allocate(graph.environment(), ids.type(),
-                    new long[] {chunk, sequenceLength})) {
+        Buffers buffers = take(chunk);
+        try {
+            for (int start = 0; start < prompts.size(); start += chunk) {
                 for (int row = 0; row < chunk; row++) {
                     int source = Math.min(start + row, prompts.size() - 1);
-                    input.writeIds(prompts.get(source), row * sequenceLength);
+                    buffers.input.writeIds(prompts.get(source), row * sequenceLength);
                 }
-                try (OrtSession.Result result = graph.run(Map.of(INPUT, input.tensor()))) {
-                    OnnxTensor hidden = Outputs.tensor(result, output, "text_encoder");
-                    long[] shape = Outputs.shape(hidden);
-                    if (shape.length != 3 || shape[0] != chunk || shape[1] != sequenceLength) {
-                        throw new InferenceException(InferenceException.Kind.INVALID_MODEL,
-                                "text_encoder returned shape " + java.util.Arrays.toString(shape)
-                                        + "; expected [" + chunk + ", " + sequenceLength + ", hidden]");
+                if (buffers.output != null) {
+                    // Written straight into a reused tensor; only the hidden states are asked for.
+                    try (OrtSession.Result ignored = graph.run(Map.of(INPUT, buffers.input.tensor()),
+                            Map.of(output, buffers.output.tensor()))) {
+                        int width = sequenceLength * declaredHidden;
+                        for (int row = 0; row < chunk && start + row < prompts.size(); row++) {
+                            float[] one = new float[width];
+                            buffers.output.read(row * width, one, 0, width);
+                            states.add(one);
+                        }
                     }
-                    float[] all = Outputs.floats(hidden, "text_encoder");
-                    int width = (int) (shape[1] * shape[2]);
-                    for (int row = 0; row < chunk && start + row < prompts.size(); row++) {
-                        float[] one = new float[width];
-                        System.arraycopy(all, row * width, one, 0, width);
-                        states.add(one);
+                } else {
+                    try (OrtSession.Result result = graph.run(Map.of(INPUT, buffers.input.tensor()), Set.of(output))) {
+                        readAllocated(result, chunk, start, prompts.size(), states);
                     }
                 }
-            } catch (OrtException e) {
-                throw Graph.translate(e, "preparing text_encoder input", false);
+            }
+        } finally {
+            Buffers previous = spare.getAndSet(buffers);
+            if (previous != null) {
+                previous.close();
             }
         }
         return states;
     }
 
+    private void readAllocated(OrtSession.Result result, int chunk, int start, int total, List<float[]> states)
+            throws InferenceException {
+        OnnxTensor hidden = Outputs.tensor(result, output, "text_encoder");
+        long[] shape = Outputs.shape(hidden);
+        if (shape.length != 3 || shape[0] != chunk || shape[1] != sequenceLength) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "text_encoder returned shape "
+                    + java.util.Arrays.toString(shape) + "; expected [" + chunk + ", " + sequenceLength + ", hidden]");
+        }
+        float[] all = Outputs.floats(hidden, "text_encoder");
+        int width = (int) (shape[1] * shape[2]);
+        for (int row = 0; row < chunk && start + row < total; row++) {
+            float[] one = new float[width];
+            System.arraycopy(all, row * width, one, 0, width);
+            states.add(one);
+        }
+    }
+
+    /** The reused tensors for a batch of {@code chunk} prompts (fresh ones when another call holds them). */
+    private Buffers take(int chunk) throws InferenceException {
+        Buffers buffers = spare.getAndSet(null);
+        if (buffers != null && buffers.chunk == chunk) {
+            return buffers;
+        }
+        if (buffers != null) {
+            buffers.close();
+        }
+        HostTensor input = null;
+        try {
+            input = HostTensor.allocate(graph.environment(), ids.type(), new long[] {chunk, sequenceLength});
+            HostTensor out = declaredHidden > 0 ? HostTensor.allocate(graph.environment(), outputType,
+                    new long[] {chunk, sequenceLength, declaredHidden}) : null;
+            return new Buffers(chunk, input, out);
+        } catch (OrtException e) {
+            if (input != null) {
+                input.close();
+            }
+            throw Graph.translate(e, "allocating text_encoder tensors", false);
+        }
+    }
+
+    /** One batch size's input ids and, when the width is known, its output. */
+    private static final class Buffers implements AutoCloseable {
+        final int chunk;
+        final HostTensor input;
+        final HostTensor output;
+
+        Buffers(int chunk, HostTensor input, HostTensor output) {
+            this.chunk = chunk;
+            this.input = input;
+            this.output = output;
+        }
+
+        @Override
+        public void close() {
+            input.close();
+            if (output != null) {
+                output.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
+        Buffers kept = spare.getAndSet(null);
+        if (kept != null) {
+            kept.close();
+        }
         graph.close();
     }
 }
