@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Bot API server on 127.0.0.1 for the real TelegramBots client: getMe, deleteWebhook, getUpdates (a long poll that
@@ -476,7 +477,8 @@ final class FakeBotApi implements AutoCloseable {
                     answer.status() == 200 ? answer.body().get("result") : null));
             respond(exchange, answer.status(), answer.body());
         } catch (RuntimeException e) {
-            e.printStackTrace();
+            LoggerFactory.getLogger(FakeBotApi.class).error("The fake Bot API failed on {}", exchange.getRequestURI()
+                    .getPath().replaceAll("/bot[^/]+/", "/bot<token>/"), e);
             throw e;
         }
     }
