@@ -1,5 +1,6 @@
 package dev.imagine.bot.discord;
 
+import dev.imagine.bot.fake.Multipart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

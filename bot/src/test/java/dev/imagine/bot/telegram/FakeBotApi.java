@@ -27,6 +27,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
+import dev.imagine.bot.fake.Multipart;
 
 /**
  * A Bot API server on 127.0.0.1 for the real TelegramBots client: getMe, deleteWebhook, getUpdates (a long poll that
@@ -750,56 +751,19 @@ final class FakeBotApi implements AutoCloseable {
                     fields.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().asText()
                             : entry.getValue().toString()));
         } else if (contentType.startsWith("multipart/form-data")) {
-            String boundary = contentType.substring(contentType.indexOf("boundary=") + "boundary=".length())
-                    .replace("\"", "");
-            multipart(body, boundary, fields, files);
+            multipart(contentType, body, fields, files);
         }
     }
 
-    private static void multipart(byte[] body, String boundary, Map<String, String> fields,
+    private static void multipart(String contentType, byte[] body, Map<String, String> fields,
             Map<String, Upload> files) {
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        int at = indexOf(body, delimiter, 0);
-        while (at >= 0) {
-            int start = at + delimiter.length;
-            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
-                return;
+        for (Multipart.Part part : Multipart.parse(contentType, body)) {
+            if (part.fileName() != null) {
+                files.put(part.name(), new Upload(part.fileName(), part.bytes()));
+            } else {
+                fields.put(part.name(), part.text());
             }
-            start += 2; // CRLF after the delimiter
-            int next = indexOf(body, delimiter, start);
-            if (next < 0) {
-                return;
-            }
-            int headerEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), start);
-            String headers = new String(body, start, headerEnd - start, StandardCharsets.UTF_8);
-            byte[] content = java.util.Arrays.copyOfRange(body, headerEnd + 4, next - 2);
-            String name = attribute(headers, "name");
-            String fileName = attribute(headers, "filename");
-            if (fileName != null) {
-                files.put(name, new Upload(fileName, content));
-            } else if (name != null) {
-                fields.put(name, new String(content, StandardCharsets.UTF_8));
-            }
-            at = next;
         }
-    }
-
-    private static String attribute(String headers, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[; ]" + name + "=\"([^\"]*)\"").matcher(headers);
-        return m.find() ? m.group(1) : null;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = from; i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     static JsonNode readTree(String json) {

@@ -1,4 +1,4 @@
-package dev.imagine.bot.discord;
+package dev.imagine.bot.fake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads a {@code multipart/form-data} body, as JDA sends messages with files. */
-final class Multipart {
+/** Reads a {@code multipart/form-data} body, as JDA and TelegramBots send files to the fake servers. */
+public final class Multipart {
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
     private static final Pattern NAME = Pattern.compile("(?<!file)name=\"([^\"]*)\"");
     private static final Pattern FILE_NAME = Pattern.compile("filename=\"([^\"]*)\"");
@@ -24,13 +24,15 @@ final class Multipart {
      * @param fileName the file's name, or null
      * @param bytes the content
      */
-    record Part(String name, String fileName, byte[] bytes) {
-        String text() {
+    public record Part(String name, String fileName, byte[] bytes) {
+        /** The content as UTF-8 text. */
+        public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 
-    static List<Part> parse(String contentType, byte[] body) {
+    /** The parts of a body whose {@code Content-Type} names its boundary. */
+    public static List<Part> parse(String contentType, byte[] body) {
         Matcher m = BOUNDARY.matcher(contentType);
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || !m.find()) {
             throw new IllegalArgumentException("not multipart: " + contentType);
