@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.imagine.bot.fake.FakeClock;
 
 /**
  * What every chat adapter must do, whatever its platform, checked through a small adapter-neutral

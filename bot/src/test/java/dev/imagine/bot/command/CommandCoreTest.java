@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.imagine.bot.fake.FakeClock;
 
 /** The core's command routing, rights and refusals, over a real storage and dispatcher with a fake engine. */
 class CommandCoreTest {

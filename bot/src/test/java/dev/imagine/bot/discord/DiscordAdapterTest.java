@@ -29,10 +29,11 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.imagine.bot.fake.FakeClock;
 
 /**
  * The Discord adapter end to end: the real JDA client against {@link FakeDiscord} on 127.0.0.1, over the real
- * dispatcher, journal and storage, with a fast engine. Time is a {@link MutableClock}; the tests wait on the fake's
+ * dispatcher, journal and storage, with a fast engine. Time is a {@link FakeClock}; the tests wait on the fake's
  * acknowledgements and the adapter's idleness, never on sleeps.
  */
 class DiscordAdapterTest {
@@ -45,7 +46,7 @@ class DiscordAdapterTest {
     Path folder;
 
     private final FakeDiscord fake = FakeDiscord.start();
-    private final MutableClock clock = new MutableClock();
+    private final FakeClock clock = new FakeClock();
     private StepEngine engine = new StepEngine();
     private TestBot bot;
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.imagine.bot.fake.FakeClock;
 
 /** The dispatcher's limits, fairness, cancellation, time limit and failure isolation, on a fake clock and engine. */
 class DispatcherTest {

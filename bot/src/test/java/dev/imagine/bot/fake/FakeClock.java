@@ -1,4 +1,4 @@
-package dev.imagine.bot.dispatch;
+package dev.imagine.bot.fake;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class FakeClock extends Clock {
+/** A clock that stands still until a test moves it; shared by the bot's tests. */
+public final class FakeClock extends Clock {
     private volatile Instant now = Instant.parse("2026-11-25T12:00:00Z");
 
-    void advance(Duration duration) {
+    /** Moves the clock forward. */
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
