@@ -4,26 +4,97 @@ import dev.imagine.engine.image.PngCodec;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
- * One picture of a result.
- *
- * @param index position in the request, from 0
- * @param seed the seed that reproduces this image alone ({@code request seed + index})
- * @param image the pixels, 8-bit RGB
- * @param parameters the AUTOMATIC1111-style {@code parameters} text stored in the PNG
+ * One picture of a result: its pixels and its PNG file, encoded once and shared by everything that stores, uploads
+ * or writes it. The engine starts the encoding on its own encoder thread as soon as the picture is decoded, so the
+ * engine's thread never waits for it; {@link #png()} returns the bytes when they are ready. Thread-safe.
  */
-public record GeneratedImage(int index, long seed, BufferedImage image, String parameters) {
-
+public final class GeneratedImage {
     /** PNG text chunk key AUTOMATIC1111 and other tools read generation parameters from. */
     public static final String PARAMETERS_KEY = "parameters";
 
+    private final int index;
+    private final long seed;
+    private final String parameters;
+    private BufferedImage image;
+    private byte[] png;
+
     /**
-     * Encodes the image as PNG with its {@code parameters} text chunk. The same image gives the same bytes.
+     * A picture whose PNG is encoded when first asked for.
+     *
+     * @param index position in the request, from 0
+     * @param seed the seed that reproduces this image alone ({@code request seed + index})
+     * @param image the pixels, 8-bit RGB
+     * @param parameters the AUTOMATIC1111-style {@code parameters} text stored in the PNG
      */
-    public byte[] png() {
-        Map<String, String> text = new LinkedHashMap<>();
-        text.put(PARAMETERS_KEY, parameters);
-        return PngCodec.encodePng(image, text);
+    public GeneratedImage(int index, long seed, BufferedImage image, String parameters) {
+        this.index = index;
+        this.seed = seed;
+        this.image = Objects.requireNonNull(image, "image");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+    }
+
+    private GeneratedImage(int index, long seed, byte[] png, String parameters) {
+        this.index = index;
+        this.seed = seed;
+        this.png = png.clone();
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+    }
+
+    /**
+     * A picture from a PNG file made earlier (a stored result): {@link #png()} returns these bytes as they are and
+     * {@link #image()} decodes them when first asked for.
+     */
+    public static GeneratedImage fromPng(int index, long seed, byte[] png, String parameters) {
+        return new GeneratedImage(index, seed, png, parameters);
+    }
+
+    /** Position in the request, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** The seed that reproduces this image alone ({@code request seed + index}). */
+    public long seed() {
+        return seed;
+    }
+
+    /** The AUTOMATIC1111-style {@code parameters} text stored in the PNG. */
+    public String parameters() {
+        return parameters;
+    }
+
+    /** The pixels, 8-bit RGB. */
+    public synchronized BufferedImage image() {
+        if (image == null) {
+            image = ImageInput.decode(png, png.length + 1L, Long.MAX_VALUE);
+        }
+        return image;
+    }
+
+    /**
+     * The PNG file with its {@code parameters} text chunk, encoded once (the same image gives the same bytes). The
+     * array is shared: do not change it.
+     */
+    public synchronized byte[] png() {
+        if (png == null) {
+            Map<String, String> text = new LinkedHashMap<>();
+            text.put(PARAMETERS_KEY, parameters);
+            png = PngCodec.encodePng(image, text);
+        }
+        return png;
+    }
+
+    /** Starts encoding the PNG on {@code encoder}, so a later {@link #png()} finds it ready or waits for it. */
+    void encodeOn(Executor encoder) {
+        encoder.execute(this::png);
+    }
+
+    @Override
+    public String toString() {
+        return "GeneratedImage[index=" + index + ", seed=" + seed + "]";
     }
 }

@@ -7,6 +7,13 @@ import java.awt.image.BufferedImage;
  * runs it; the {@link GenerationResult} carries the request with every field filled in, which reruns the job
  * exactly. An invalid request cannot be built: every limit below is checked with a message a chat user can act on.
  *
+ * <p><b>The one description of a generation's parameters.</b> Chat options, saved user and chat defaults, stored
+ * generations and reruns all carry these components by name through {@link RequestValues}; nothing copies them field
+ * by field. Adding a parameter is: a component here (with its check in the constructor and a typed setter on the
+ * {@link Builder}), its use in the engine, and, for users to type it, one entry in the bot's flag list. A parameter
+ * whose absence in generations stored earlier must mean something other than its default also gets a migration that
+ * writes the old meaning into the stored rows' JSON.
+ *
  * @param prompt what to draw; at most {@value #MAX_PROMPT_CHARS} characters (only the first 75 CLIP tokens are
  *     used; the result reports the words that were cut)
  * @param negativePrompt what to avoid; empty for none
@@ -66,6 +73,8 @@ public record GenerationRequest(
     public static final double MAX_UPSCALE = 4;
     /** Strength of the hires pass when none is given. */
     public static final double DEFAULT_HIRES_STRENGTH = 0.35;
+    /** A request with every parameter at its default (an empty prompt, one image); what an unset value falls back to. */
+    static final GenerationRequest DEFAULTS = builder("").build();
 
     /** Validates every field. */
     public GenerationRequest {
@@ -142,27 +151,12 @@ public record GenerationRequest(
 
     /** A builder for {@code prompt} with every other field at its default. */
     public static Builder builder(String prompt) {
-        return new Builder(prompt);
+        return new Builder(RequestValues.NONE.with("prompt", prompt), null);
     }
 
     /** A builder holding this request's values. */
     public Builder toBuilder() {
-        Builder b = new Builder(prompt);
-        b.negativePrompt = negativePrompt;
-        b.seed = seed;
-        b.sampler = sampler;
-        b.steps = steps;
-        b.guidance = guidance;
-        b.width = width;
-        b.height = height;
-        b.count = count;
-        b.initImage = initImage;
-        b.strength = strength;
-        b.subseed = subseed;
-        b.subseedStrength = subseedStrength;
-        b.upscale = upscale;
-        b.hiresStrength = hiresStrength;
-        return b;
+        return new Builder(RequestValues.of(this), initImage);
     }
 
     /** Whether this is an image-to-image job. */
@@ -190,93 +184,89 @@ public record GenerationRequest(
         return scaled - scaled % 8;
     }
 
-    /** Builds requests; {@link #build()} validates. Not thread-safe. */
+    /**
+     * Builds requests; {@link #build()} validates. Copying and building go through {@link RequestValues}, by record
+     * component, so no value can be dropped on the way; each setter below is a typed shortcut for
+     * {@link #set(String, Object)}. Not thread-safe.
+     */
     public static final class Builder {
-        private String prompt;
-        private String negativePrompt = "";
-        private Long seed;
-        private SamplerKind sampler;
-        private Integer steps;
-        private Double guidance;
-        private Integer width;
-        private Integer height;
-        private int count = 1;
+        private RequestValues values;
         private BufferedImage initImage;
-        private Double strength;
-        private Long subseed;
-        private Double subseedStrength;
-        private Double upscale;
-        private Double hiresStrength;
 
-        private Builder(String prompt) {
-            this.prompt = prompt;
+        private Builder(RequestValues values, BufferedImage initImage) {
+            this.values = values.has("count") ? values : values.with("count", 1);
+            this.initImage = initImage;
+        }
+
+        /**
+         * Sets the parameter {@code name} (a {@link RequestValues#names() record component}); {@code null} unsets it.
+         *
+         * @throws IllegalArgumentException when no parameter has this name or the value is of another type
+         */
+        public Builder set(String name, Object value) {
+            values = values.with(name, value);
+            return this;
+        }
+
+        /** Sets every value {@code more} holds, keeping the others. */
+        public Builder setAll(RequestValues more) {
+            values = more.orElse(values);
+            return this;
         }
 
         /** Sets the prompt. */
         public Builder prompt(String value) {
-            prompt = value;
-            return this;
+            return set("prompt", value);
         }
 
         /** Sets the negative prompt; {@code null} means none. */
         public Builder negativePrompt(String value) {
-            negativePrompt = value;
-            return this;
+            return set("negativePrompt", value);
         }
 
         /** Sets the seed; {@code null} picks one at random. */
         public Builder seed(Long value) {
-            seed = value;
-            return this;
+            return set("seed", value);
         }
 
         /** Sets the seed. */
         public Builder seed(long value) {
-            seed = value;
-            return this;
+            return set("seed", value);
         }
 
         /** Sets the sampler; {@code null} for the model's own. */
         public Builder sampler(SamplerKind value) {
-            sampler = value;
-            return this;
+            return set("sampler", value);
         }
 
         /** Sets the number of denoising steps. */
         public Builder steps(Integer value) {
-            steps = value;
-            return this;
+            return set("steps", value);
         }
 
         /** Sets the guidance scale. */
         public Builder guidance(Double value) {
-            guidance = value;
-            return this;
+            return set("guidance", value);
         }
 
         /** Sets the width in pixels. */
         public Builder width(Integer value) {
-            width = value;
-            return this;
+            return set("width", value);
         }
 
         /** Sets the height in pixels. */
         public Builder height(Integer value) {
-            height = value;
-            return this;
+            return set("height", value);
         }
 
         /** Sets width and height. */
         public Builder size(int w, int h) {
-            width = w;
-            height = h;
-            return this;
+            return width(w).height(h);
         }
 
         /** Sets the number of images. */
         public Builder count(int value) {
-            count = value;
-            return this;
+            return set("count", value);
         }
 
         /** Sets the image to start from (img2img); {@code null} for text-to-image. */
@@ -287,38 +277,32 @@ public record GenerationRequest(
 
         /** Sets the img2img strength. */
         public Builder strength(Double value) {
-            strength = value;
-            return this;
+            return set("strength", value);
         }
 
         /** Sets the variation seed; {@code null} picks one when a subseed strength is set. */
         public Builder subseed(Long value) {
-            subseed = value;
-            return this;
+            return set("subseed", value);
         }
 
         /** Sets how much of the variation seed's noise to mix in, 0 to 1. */
         public Builder subseedStrength(Double value) {
-            subseedStrength = value;
-            return this;
+            return set("subseedStrength", value);
         }
 
         /** Sets the hires upscale factor (1.5 to 4); {@code null} for none. */
         public Builder upscale(Double value) {
-            upscale = value;
-            return this;
+            return set("upscale", value);
         }
 
         /** Sets the hires pass strength. */
         public Builder hiresStrength(Double value) {
-            hiresStrength = value;
-            return this;
+            return set("hiresStrength", value);
         }
 
         /** Validates and builds. */
         public GenerationRequest build() {
-            return new GenerationRequest(prompt, negativePrompt, seed, sampler, steps, guidance, width, height, count,
-                    initImage, strength, subseed, subseedStrength, upscale, hiresStrength);
+            return values.toRequest(initImage);
         }
     }
 }

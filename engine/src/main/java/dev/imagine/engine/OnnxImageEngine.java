@@ -15,6 +15,8 @@ import dev.imagine.engine.text.ClipTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,12 @@ final class OnnxImageEngine implements ImageEngine {
     private final ModelInfo info;
     private final int maxSide;
     private final DiffusionPipeline pipeline;
+    /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
+    private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "imagine-png-encoder");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
             NoiseScheduleConfig schedule, TextEncoder textEncoder, Unet unet, VaeDecoder vaeDecoder, int maxSide) {
@@ -243,7 +251,9 @@ final class OnnxImageEngine implements ImageEngine {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener,
             CancellationToken cancellation) {
-        return pipeline.generate(request, listener, cancellation);
+        GenerationResult result = pipeline.generate(request, listener, cancellation);
+        result.images().forEach(image -> image.encodeOn(pngEncoder));
+        return result;
     }
 
     @Override
@@ -256,5 +266,6 @@ final class OnnxImageEngine implements ImageEngine {
             }
         }
         closeAll(parts);
+        pngEncoder.shutdown();
     }
 }

@@ -29,10 +29,9 @@ public final class GenerationRepository {
     public static final int MAX_ERROR_CHARS = 1000;
 
     private static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
-            + "model_path, prompt, negative_prompt, sampler, steps, guidance, width, height, image_count, seed, "
-            + "subseed, subseed_strength, strength, init_image_sha256, guild_id, channel_id, request_message_id, "
+            + "model_path, parameters, init_image_sha256, guild_id, channel_id, request_message_id, "
             + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path, "
-            + "upscale, hires_strength, attempts";
+            + "attempts";
     private static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
 
     private final Database database;
@@ -63,15 +62,14 @@ public final class GenerationRepository {
             throw new IllegalArgumentException("the init image is empty");
         }
         String initSha = initImage == null ? null : ImageFiles.sha256(initImage);
+        String json = request.parameters().toJson();
         return database.write(c -> {
             String platform = platformOf(c, request.userId());
             String initPath = initImage == null ? null : files.store(initSha, initImage);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (user_id, platform, kind, "
-                    + "parent_id, model_name, model_fingerprint, model_path, prompt, negative_prompt, sampler, steps, "
-                    + "guidance, width, height, image_count, seed, subseed, subseed_strength, strength, upscale, "
-                    + "hires_strength, init_image_sha256, init_image_path, guild_id, channel_id, request_message_id, "
-                    + "reply_message_id, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + "parent_id, model_name, model_fingerprint, model_path, parameters, init_image_sha256, "
+                    + "init_image_path, guild_id, channel_id, request_message_id, reply_message_id, status, queued_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 insert.setLong(1, request.userId());
                 insert.setString(2, platform);
                 insert.setString(3, request.kind().id());
@@ -79,7 +77,8 @@ public final class GenerationRepository {
                 insert.setString(5, request.model().name());
                 insert.setString(6, request.model().fingerprint());
                 insert.setString(7, request.model().path());
-                int next = setParameters(insert, 8, request.parameters());
+                insert.setString(8, json);
+                int next = 9;
                 insert.setString(next++, initSha);
                 insert.setString(next++, initPath);
                 ReplyTarget target = request.replyTarget();
@@ -165,6 +164,7 @@ public final class GenerationRepository {
             throw new IllegalArgumentException("engine time must not be negative, got " + engineMillis);
         }
         List<String> hashes = images.stream().map(image -> ImageFiles.sha256(image.png())).toList();
+        String json = resolved.toJson();
         database.write(c -> {
             GenerationStatus status = statusOf(c, id);
             if (status != GenerationStatus.RUNNING) {
@@ -174,11 +174,10 @@ public final class GenerationRepository {
             for (int i = 0; i < images.size(); i++) {
                 paths.add(files.store(hashes.get(i), images.get(i).png()));
             }
-            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET prompt = ?, "
-                    + "negative_prompt = ?, sampler = ?, steps = ?, guidance = ?, width = ?, height = ?, "
-                    + "image_count = ?, seed = ?, subseed = ?, subseed_strength = ?, strength = ?, upscale = ?, "
-                    + "hires_strength = ?, status = ?, finished_at = ?, engine_millis = ? WHERE id = ?")) {
-                int next = setParameters(update, 1, resolved);
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET parameters = ?, "
+                    + "status = ?, finished_at = ?, engine_millis = ? WHERE id = ?")) {
+                update.setString(1, json);
+                int next = 2;
                 update.setString(next++, GenerationStatus.DONE.id());
                 Rows.setInstant(update, next++, clock.instant());
                 update.setLong(next++, engineMillis);
@@ -353,7 +352,7 @@ public final class GenerationRepository {
                         return Optional.empty();
                     }
                     Generation g = generation(rows, List.of());
-                    String initPath = rows.getString(32);
+                    String initPath = rows.getString(21);
                     byte[] init = initPath == null ? null : files.read(initPath, g.initImageSha256());
                     return Optional.of(new RerunSpec(g.id(), g.kind(), g.model(), g.parameters(), init));
                 }
@@ -371,38 +370,14 @@ public final class GenerationRepository {
         return database.read(c -> files.read(image.path(), image.sha256()));
     }
 
-    private static int setParameters(PreparedStatement statement, int first, GenerationParameters p)
-            throws SQLException {
-        int i = first;
-        statement.setString(i++, p.prompt());
-        statement.setString(i++, p.negativePrompt());
-        statement.setString(i++, p.sampler());
-        Rows.setInt(statement, i++, p.steps());
-        Rows.setDouble(statement, i++, p.guidance());
-        Rows.setInt(statement, i++, p.width());
-        Rows.setInt(statement, i++, p.height());
-        statement.setInt(i++, p.count());
-        Rows.setLong(statement, i++, p.seed());
-        Rows.setLong(statement, i++, p.subseed());
-        Rows.setDouble(statement, i++, p.subseedStrength());
-        Rows.setDouble(statement, i++, p.strength());
-        Rows.setDouble(statement, i++, p.upscale());
-        Rows.setDouble(statement, i++, p.hiresStrength());
-        return i;
-    }
-
     private static Generation generation(ResultSet rows, List<StoredImage> images) throws SQLException {
-        GenerationParameters parameters = new GenerationParameters(rows.getString(9), rows.getString(10),
-                rows.getString(11), Rows.getInt(rows, 12), Rows.getDouble(rows, 13), Rows.getInt(rows, 14),
-                Rows.getInt(rows, 15), rows.getInt(16), Rows.getLong(rows, 17), Rows.getLong(rows, 18),
-                Rows.getDouble(rows, 19), Rows.getDouble(rows, 20), Rows.getDouble(rows, 33), Rows.getDouble(rows, 34));
         return new Generation(rows.getLong(1), rows.getLong(2), rows.getString(3),
                 GenerationKind.fromId(rows.getString(4)), Rows.getLong(rows, 5),
-                new ModelRef(rows.getString(6), rows.getString(7), rows.getString(8)), parameters,
-                rows.getString(21),
-                new ReplyTarget(rows.getString(22), rows.getString(23), rows.getString(24), rows.getString(25)),
-                GenerationStatus.fromId(rows.getString(26)), rows.getString(27), Rows.getInstant(rows, 28),
-                Rows.getInstant(rows, 29), Rows.getInstant(rows, 30), Rows.getLong(rows, 31), rows.getInt(35), images);
+                new ModelRef(rows.getString(6), rows.getString(7), rows.getString(8)),
+                GenerationParameters.fromJson(rows.getString(9)), rows.getString(10),
+                new ReplyTarget(rows.getString(11), rows.getString(12), rows.getString(13), rows.getString(14)),
+                GenerationStatus.fromId(rows.getString(15)), rows.getString(16), Rows.getInstant(rows, 17),
+                Rows.getInstant(rows, 18), Rows.getInstant(rows, 19), Rows.getLong(rows, 20), rows.getInt(22), images);
     }
 
     /** Runs a generation query, then loads the images of all its rows with one more query. */

@@ -10,10 +10,12 @@ package dev.imagine.storage;
  * @param nsfw whether a safety check flagged it
  */
 public record NewImage(int index, long seed, byte[] png, boolean nsfw) {
+    /** Most images one generation stores. */
+    public static final int MAX_IMAGES = 64;
 
     /** Validates the fields. */
     public NewImage {
-        Checks.range("the image index", index, 0, GenerationParameters.MAX_COUNT - 1);
+        Checks.range("the image index", index, 0, MAX_IMAGES - 1);
         Checks.range("the image seed", seed, 0L, Long.MAX_VALUE);
         if (png == null || png.length == 0) {
             throw new IllegalArgumentException("the image bytes are empty");

@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 /**
- * Per-user and per-channel defaults for new requests. Putting {@link GenerationDefaults#NONE} removes them.
+ * Per-user and per-channel defaults for new requests. Putting {@link GenerationParameters#NONE} removes them.
  * Thread-safe; owned by its {@link Storage}.
  */
 public final class SettingsRepository {
-    private static final String VALUES = "sampler, steps, width, height, negative_prompt";
+    private static final String VALUES = "parameters";
 
     private final Database database;
     private final Clock clock;
@@ -21,8 +21,8 @@ public final class SettingsRepository {
         this.clock = clock;
     }
 
-    /** A user's defaults; {@link GenerationDefaults#NONE} when none are set. */
-    public GenerationDefaults user(long userId) {
+    /** A user's defaults; {@link GenerationParameters#NONE} when none are set. */
+    public GenerationParameters user(long userId) {
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT " + VALUES + " FROM user_settings WHERE user_id = ?")) {
@@ -37,7 +37,7 @@ public final class SettingsRepository {
      *
      * @throws IllegalArgumentException when the user does not exist
      */
-    public void putUser(long userId, GenerationDefaults defaults) {
+    public void putUser(long userId, GenerationParameters defaults) {
         Checks.required("the defaults", defaults);
         database.write(c -> {
             try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM users WHERE id = ?")) {
@@ -54,10 +54,10 @@ public final class SettingsRepository {
             }
             if (!defaults.isEmpty()) {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO user_settings (user_id, " + VALUES
-                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        + ", updated_at) VALUES (?, ?, ?)")) {
                     insert.setLong(1, userId);
-                    setValues(insert, 2, defaults);
-                    Rows.setInstant(insert, 7, clock.instant());
+                    insert.setString(2, defaults.toJson());
+                    Rows.setInstant(insert, 3, clock.instant());
                     insert.executeUpdate();
                 }
             }
@@ -65,8 +65,8 @@ public final class SettingsRepository {
         });
     }
 
-    /** A channel's defaults; {@link GenerationDefaults#NONE} when none are set. */
-    public GenerationDefaults channel(String platform, String channelId) {
+    /** A channel's defaults; {@link GenerationParameters#NONE} when none are set. */
+    public GenerationParameters channel(String platform, String channelId) {
         checkChannel(platform, channelId);
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement(
@@ -79,18 +79,18 @@ public final class SettingsRepository {
     }
 
     /** Replaces a channel's defaults. */
-    public void putChannel(String platform, String channelId, GenerationDefaults defaults) {
+    public void putChannel(String platform, String channelId, GenerationParameters defaults) {
         checkChannel(platform, channelId);
         Checks.required("the defaults", defaults);
         database.write(c -> {
             deleteChannel(c, platform, channelId);
             if (!defaults.isEmpty()) {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO channel_settings (platform, "
-                        + "channel_id, " + VALUES + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "channel_id, " + VALUES + ", updated_at) VALUES (?, ?, ?, ?)")) {
                     insert.setString(1, platform);
                     insert.setString(2, channelId);
-                    setValues(insert, 3, defaults);
-                    Rows.setInstant(insert, 8, clock.instant());
+                    insert.setString(3, defaults.toJson());
+                    Rows.setInstant(insert, 4, clock.instant());
                     insert.executeUpdate();
                 }
             }
@@ -112,21 +112,12 @@ public final class SettingsRepository {
         Checks.id("the channel id", Checks.required("the channel id", channelId), 64);
     }
 
-    private static void setValues(PreparedStatement statement, int first, GenerationDefaults d) throws SQLException {
-        statement.setString(first, d.sampler());
-        Rows.setInt(statement, first + 1, d.steps());
-        Rows.setInt(statement, first + 2, d.width());
-        Rows.setInt(statement, first + 3, d.height());
-        statement.setString(first + 4, d.negativePrompt());
-    }
-
-    private static GenerationDefaults one(PreparedStatement select) throws SQLException {
+    private static GenerationParameters one(PreparedStatement select) throws SQLException {
         try (ResultSet rows = select.executeQuery()) {
             if (!rows.next()) {
-                return GenerationDefaults.NONE;
+                return GenerationParameters.NONE;
             }
-            return new GenerationDefaults(rows.getString(1), Rows.getInt(rows, 2), Rows.getInt(rows, 3),
-                    Rows.getInt(rows, 4), rows.getString(5));
+            return GenerationParameters.fromJson(rows.getString(1));
         }
     }
 }

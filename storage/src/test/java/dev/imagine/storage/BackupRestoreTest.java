@@ -31,7 +31,7 @@ class BackupRestoreTest {
             storage.generations().markRunning(done);
             storage.generations().markDone(done, TestData.resolved("before the backup", 9, 1),
                     List.of(new NewImage(0, 9, png, false)), 5);
-            storage.settings().putUser(user, new GenerationDefaults("euler", 25, null, null, null));
+            storage.settings().putUser(user, GenerationParameters.of("sampler", "euler", "steps", 25));
             Files.createDirectories(backup.getParent());
             Files.write(backup, new byte[] {1, 2, 3});
 
@@ -51,12 +51,12 @@ class BackupRestoreTest {
         Files.copy(live.resolve(image), restored.resolve(image));
 
         try (Storage storage = Storage.open(restored)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("4");
+            assertThat(storage.info().schemaVersion()).isEqualTo("5");
             Generation g = storage.generations().find(done).orElseThrow();
             assertThat(g.status()).isEqualTo(GenerationStatus.DONE);
             assertThat(storage.generations().imageBytes(g.images().get(0))).isEqualTo(png);
             assertThat(storage.generations().find(afterBackup)).as("written after the backup").isEmpty();
-            assertThat(storage.settings().user(g.userId()).steps()).isEqualTo(25);
+            assertThat(storage.settings().user(g.userId()).get("steps")).isEqualTo(25L);
             long next = storage.generations().record(TestData.txt2img(g.userId(), "on the restored copy"), null);
             assertThat(storage.generations().find(next)).isPresent();
         }

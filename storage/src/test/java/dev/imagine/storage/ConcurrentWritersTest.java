@@ -73,7 +73,7 @@ class ConcurrentWritersTest {
             for (int t = 0; t < THREADS; t++) {
                 long user = storage.users().find("discord", "user-" + t).orElseThrow().id();
                 assertThat(storage.generations().history(user, null, 100)).hasSize(PER_THREAD)
-                        .allMatch(g -> g.parameters().prompt().startsWith("thread "));
+                        .allMatch(g -> ((String) g.parameters().get("prompt")).startsWith("thread "));
             }
         }
     }

@@ -46,8 +46,8 @@ class GenerationRepositoryTest {
     @Test
     void aRecordedRequestIsQueuedWithWhatWasAsked() {
         ReplyTarget target = new ReplyTarget("guild-1", "channel-2", "message-3", null);
-        GenerationParameters asked = GenerationParameters.builder("a red fox").negativePrompt("blurry").steps(30)
-                .count(2).build();
+        GenerationParameters asked = GenerationParameters.of("prompt", "a red fox", "negativePrompt", "blurry",
+                "steps", 30, "count", 2);
         long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL, asked,
                 target), null);
 
@@ -56,7 +56,7 @@ class GenerationRepositoryTest {
         assertThat(g.platform()).isEqualTo("discord");
         assertThat(g.userId()).isEqualTo(user);
         assertThat(g.parameters()).isEqualTo(asked);
-        assertThat(g.parameters().seed()).isNull();
+        assertThat(g.parameters().get("seed")).isNull();
         assertThat(g.model()).isEqualTo(TestData.MODEL);
         assertThat(g.replyTarget()).isEqualTo(target);
         assertThat(g.queuedAt()).isEqualTo(START);
@@ -86,13 +86,11 @@ class GenerationRepositoryTest {
 
     @Test
     void hiresAndVariationParametersRoundTrip() {
-        GenerationParameters asked = GenerationParameters.builder("a castle").seed(5L).subseed(9L, 0.25)
-                .upscale(2.0, 0.35).build();
+        GenerationParameters asked = GenerationParameters.of("prompt", "a castle", "seed", 5L, "subseed", 9L,
+                "subseedStrength", 0.25, "upscale", 2.0, "hiresStrength", 0.35);
         long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL, asked,
                 null), null);
         assertThat(generations.find(id).orElseThrow().parameters()).isEqualTo(asked);
-        assertThatThrownBy(() -> GenerationParameters.builder("x").upscale(null, 0.3).build())
-                .hasMessage("a hires strength needs an upscale factor");
     }
 
     @Test
@@ -198,12 +196,12 @@ class GenerationRepositoryTest {
     @Test
     void img2imgKeepsTheInitImageBytesForAnExactRerun() throws Exception {
         byte[] init = TestData.jpeg("a photo of a cat");
-        GenerationParameters asked = GenerationParameters.builder("a tiger").strength(0.6).build();
+        GenerationParameters asked = GenerationParameters.of("prompt", "a tiger", "strength", 0.6);
         long id = generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null, TestData.MODEL, asked,
                 null), init);
         generations.markRunning(id);
-        GenerationParameters resolved = asked.toBuilder().sampler("pndm").steps(50).guidance(7.5).width(64)
-                .height(64).seed(7L).build();
+        GenerationParameters resolved = GenerationParameters.of("prompt", "a tiger", "strength", 0.6,
+                "sampler", "pndm", "steps", 50, "guidance", 7.5, "width", 64, "height", 64, "seed", 7L);
         generations.markDone(id, resolved, List.of(new NewImage(0, 7, TestData.png(7), false)), 10);
 
         RerunSpec spec = generations.rerunSpec(id).orElseThrow();
@@ -226,7 +224,7 @@ class GenerationRepositoryTest {
     @Test
     void aMissingOrAlteredFileIsReportedNeverServed() throws Exception {
         long id = generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null, TestData.MODEL,
-                GenerationParameters.builder("x").build(), null), TestData.jpeg("init"));
+                GenerationParameters.of("prompt", "x"), null), TestData.jpeg("init"));
         generations.markRunning(id);
         generations.markDone(id, TestData.resolved("x", 1, 2), List.of(new NewImage(0, 1, TestData.png(1), false),
                 new NewImage(1, 2, TestData.png(2), false)), 1);
@@ -279,14 +277,14 @@ class GenerationRepositoryTest {
     void derivedGenerationsPointAtTheirParent() {
         long parent = generations.record(TestData.txt2img(user, "x"), null);
         long child = generations.record(new NewGeneration(user, GenerationKind.VARIATION, parent, TestData.MODEL,
-                GenerationParameters.builder("x").seed(3L).subseed(9L, 0.2).build(), null), null);
+                GenerationParameters.of("prompt", "x", "seed", 3L, "subseed", 9L, "subseedStrength", 0.2), null), null);
         Generation g = generations.find(child).orElseThrow();
         assertThat(g.parentId()).isEqualTo(parent);
         assertThat(g.kind()).isEqualTo(GenerationKind.VARIATION);
-        assertThat(g.parameters().subseed()).isEqualTo(9L);
-        assertThat(g.parameters().subseedStrength()).isEqualTo(0.2);
+        assertThat(g.parameters().get("subseed")).isEqualTo(9L);
+        assertThat(g.parameters().get("subseedStrength")).isEqualTo(0.2);
         assertThatThrownBy(() -> generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, 12345L,
-                TestData.MODEL, GenerationParameters.builder("x").build(), null), null))
+                TestData.MODEL, GenerationParameters.of("prompt", "x"), null), null))
                 .hasMessage("there is no generation 12345 to derive from");
         assertThatThrownBy(() -> generations.record(TestData.txt2img(98765, "x"), null))
                 .hasMessage("there is no user 98765");
@@ -295,7 +293,7 @@ class GenerationRepositoryTest {
     @Test
     void theReplyMessageIsRememberedForLaterEdits() {
         long id = generations.record(new NewGeneration(user, GenerationKind.TXT2IMG, null, TestData.MODEL,
-                GenerationParameters.builder("x").build(), new ReplyTarget("g", "c", "m", null)), null);
+                GenerationParameters.of("prompt", "x"), new ReplyTarget("g", "c", "m", null)), null);
         assertThat(generations.setReplyMessage(id, "reply-9")).isTrue();
         assertThat(generations.find(id).orElseThrow().replyTarget())
                 .isEqualTo(new ReplyTarget("g", "c", "m", "reply-9"));
@@ -341,19 +339,20 @@ class GenerationRepositoryTest {
     @Test
     void settingsPerUserAndPerChannel() {
         SettingsRepository settings = storage.settings();
-        assertThat(settings.user(user)).isEqualTo(GenerationDefaults.NONE);
-        GenerationDefaults mine = new GenerationDefaults("euler-a", 30, 512, 768, "blurry");
+        assertThat(settings.user(user)).isEqualTo(GenerationParameters.NONE);
+        GenerationParameters mine = GenerationParameters.of("sampler", "euler-a", "steps", 30L, "width", 512L,
+                "height", 768L, "negativePrompt", "blurry");
         settings.putUser(user, mine);
         assertThat(settings.user(user)).isEqualTo(mine);
-        GenerationDefaults channel = new GenerationDefaults(null, 20, null, null, null);
+        GenerationParameters channel = GenerationParameters.of("steps", 20L);
         settings.putChannel("discord", "c-1", channel);
         assertThat(settings.channel("discord", "c-1")).isEqualTo(channel);
-        assertThat(settings.channel("telegram", "c-1")).isEqualTo(GenerationDefaults.NONE);
-        settings.putUser(user, GenerationDefaults.NONE);
-        assertThat(settings.user(user)).isEqualTo(GenerationDefaults.NONE);
+        assertThat(settings.channel("telegram", "c-1")).isEqualTo(GenerationParameters.NONE);
+        settings.putUser(user, GenerationParameters.NONE);
+        assertThat(settings.user(user)).isEqualTo(GenerationParameters.NONE);
         assertThatThrownBy(() -> settings.putUser(4242, mine)).hasMessage("there is no user 4242");
-        assertThatThrownBy(() -> new GenerationDefaults(null, 0, null, null, null))
-                .hasMessage("steps must be between 1 and 1000, got 0");
+        assertThatThrownBy(() -> GenerationParameters.of("steps", List.of(1)))
+                .hasMessage("parameter steps must be a text, a number or a boolean, got another kind of value");
     }
 
     @Test
@@ -378,19 +377,19 @@ class GenerationRepositoryTest {
 
     @Test
     void recordsRefuseValuesNoRowShouldHold() {
-        assertThatThrownBy(() -> GenerationParameters.builder(null).build()).hasMessage("a prompt is required");
-        assertThatThrownBy(() -> GenerationParameters.builder("x").count(0).build())
-                .hasMessage("count must be between 1 and 64, got 0");
-        assertThatThrownBy(() -> GenerationParameters.builder("x").guidance(Double.NaN).build())
-                .hasMessage("guidance must be between 0.0 and 100.0, got NaN");
-        assertThatThrownBy(() -> GenerationParameters.builder("x").sampler("Euler a").build())
-                .hasMessageContaining("the sampler must be a lower-case name");
+        assertThatThrownBy(() -> GenerationParameters.of("prompt", null)).hasMessage(
+                "parameter prompt must be a text, a number or a boolean, got nothing");
+        assertThatThrownBy(() -> GenerationParameters.of("guidance", Double.NaN))
+                .hasMessage("parameter guidance must be a finite number, got NaN");
+        assertThatThrownBy(() -> GenerationParameters.of("", 1))
+                .hasMessageContaining("a parameter name must be a non-blank single line");
         assertThatThrownBy(() -> new NewGeneration(user, GenerationKind.UPSCALE, null, TestData.MODEL,
-                GenerationParameters.builder("x").build(), null))
+                GenerationParameters.of("prompt", "x"), null))
                 .hasMessage("a upscale needs the generation it starts from");
         assertThatThrownBy(() -> new ReplyTarget(null, "line\nbreak", null, null))
                 .hasMessageContaining("the channel id must be a non-blank single line");
         assertThatThrownBy(() -> new ModelRef(" ", null, null)).hasMessageContaining("the model name");
-        assertThat(GenerationParameters.builder("x").negativePrompt(null).build().negativePrompt()).isEmpty();
+        assertThat(GenerationParameters.of("seed", 5, "guidance", 7.5f).values())
+                .containsExactly(java.util.Map.entry("seed", 5L), java.util.Map.entry("guidance", 7.5));
     }
 }

@@ -41,7 +41,7 @@ class MigrationTest {
     void anEmptyFolderGetsTheWholeSchema() throws SQLException {
         Path data = dir.resolve("new/data");
         try (Storage storage = Storage.open(data)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("4");
+            assertThat(storage.info().schemaVersion()).isEqualTo("5");
             assertThat(storage.counts().generations()).isZero();
         }
         assertThat(data.resolve(Storage.DATABASE_FILE)).isRegularFile();
@@ -64,14 +64,45 @@ class MigrationTest {
         }
 
         try (Storage storage = Storage.open(dir)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("4");
+            assertThat(storage.info().schemaVersion()).isEqualTo("5");
             User user = storage.users().find("discord", "77").orElseThrow();
             Generation old = storage.generations().history(user.id(), null, 10).get(0);
-            assertThat(old.parameters().prompt()).isEqualTo("an old fox");
-            assertThat(old.parameters().seed()).isEqualTo(5);
+            assertThat(old.parameters().get("prompt")).isEqualTo("an old fox");
+            assertThat(old.parameters().get("seed")).isEqualTo(5L);
             assertThat(old.status()).isEqualTo(GenerationStatus.FAILED);
-            storage.settings().putUser(user.id(), new GenerationDefaults("ddim", null, null, null, null));
-            assertThat(storage.settings().user(user.id()).sampler()).isEqualTo("ddim");
+            storage.settings().putUser(user.id(), GenerationParameters.of("sampler", "ddim"));
+            assertThat(storage.settings().user(user.id()).get("sampler")).isEqualTo("ddim");
+        }
+    }
+
+    @Test
+    void everyParameterColumnOfVersionFourMovesIntoTheJsonUnderItsRequestName() throws SQLException {
+        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("4")
+                .loggers("slf4j").load().migrate();
+        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
+                    + "VALUES ('telegram', '5', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
+            s.executeUpdate("INSERT INTO generations (user_id, platform, kind, prompt, negative_prompt, model_name, "
+                    + "sampler, steps, guidance, width, height, image_count, seed, subseed, subseed_strength, "
+                    + "strength, upscale, hires_strength, status, queued_at) SELECT id, 'telegram', 'txt2img', "
+                    + "'a fox', 'blurry', 'sd15', 'euler-a', 30, 7.5, 512, 768, 2, 4294967295, 7, 0.25, NULL, 2.0, "
+                    + "0.35, 'queued', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:06+00' FROM users");
+            s.executeUpdate("INSERT INTO user_settings (user_id, sampler, steps, negative_prompt, updated_at) "
+                    + "SELECT id, 'ddim', 40, '', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:06+00' FROM users");
+            s.executeUpdate("INSERT INTO channel_settings (platform, channel_id, width, height, updated_at) "
+                    + "VALUES ('telegram', '-100', 640, 448, TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:06+00')");
+        }
+        try (Storage storage = Storage.open(dir)) {
+            User user = storage.users().find("telegram", "5").orElseThrow();
+            Generation old = storage.generations().history(user.id(), null, 10).get(0);
+            assertThat(old.parameters()).isEqualTo(GenerationParameters.of("prompt", "a fox", "negativePrompt", "blurry",
+                    "seed", 4294967295L, "sampler", "euler-a", "steps", 30, "guidance", 7.5, "width", 512,
+                    "height", 768, "count", 2, "subseed", 7, "subseedStrength", 0.25, "upscale", 2.0,
+                    "hiresStrength", 0.35));
+            assertThat(storage.settings().user(user.id())).isEqualTo(GenerationParameters.of("negativePrompt", "",
+                    "sampler", "ddim", "steps", 40));
+            assertThat(storage.settings().channel("telegram", "-100"))
+                    .isEqualTo(GenerationParameters.of("width", 640, "height", 448));
         }
     }
 
@@ -83,11 +114,11 @@ class MigrationTest {
             id = storage.generations().record(TestData.txt2img(user, "kept"), null);
         }
         try (Storage storage = Storage.open(dir)) {
-            assertThat(storage.generations().find(id).orElseThrow().parameters().prompt()).isEqualTo("kept");
+            assertThat(storage.generations().find(id).orElseThrow().parameters().get("prompt")).isEqualTo("kept");
             try (Connection c = Database.dataSource(dir).getConnection()) {
                 assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-                        .containsExactly("1", "2", "3", "4");
+                        .containsExactly("1", "2", "3", "4", "5");
             }
         }
     }

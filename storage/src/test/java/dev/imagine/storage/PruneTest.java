@@ -31,7 +31,7 @@ class PruneTest {
     private static long done(GenerationRepository generations, NewGeneration request, byte[] init, byte[] png) {
         long id = generations.record(request, init);
         generations.markRunning(id);
-        generations.markDone(id, TestData.resolved(request.parameters().prompt(), 1, 1),
+        generations.markDone(id, TestData.resolved((String) request.parameters().get("prompt"), 1, 1),
                 List.of(new NewImage(0, 1, png, false)), 1);
         return id;
     }
@@ -46,7 +46,7 @@ class PruneTest {
             byte[] init = TestData.jpeg("init");
 
             long oldImg2img = done(generations, new NewGeneration(user, GenerationKind.IMG2IMG, null, TestData.MODEL,
-                    GenerationParameters.builder("old img2img").build(), null), init, oldOnly);
+                    GenerationParameters.of("prompt", "old img2img"), null), init, oldOnly);
             long oldShared = done(generations, TestData.txt2img(user, "old shared"), null, shared);
             long oldFailed = generations.record(TestData.txt2img(user, "old failed"), null);
             generations.markFailed(oldFailed, "no");
@@ -56,7 +56,7 @@ class PruneTest {
             clock.advance(Duration.ofDays(40));
             long recentShared = done(generations, TestData.txt2img(user, "recent shared"), null, shared);
             long child = generations.record(new NewGeneration(user, GenerationKind.VARIATION, oldShared, TestData.MODEL,
-                    GenerationParameters.builder("child").build(), null), null);
+                    GenerationParameters.of("prompt", "child"), null), null);
             Generation recent = generations.find(recentShared).orElseThrow();
             String sharedPath = recent.images().get(0).path();
 

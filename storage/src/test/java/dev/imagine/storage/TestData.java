@@ -36,12 +36,12 @@ final class TestData {
 
     static NewGeneration txt2img(long userId, String prompt) {
         return new NewGeneration(userId, GenerationKind.TXT2IMG, null, MODEL,
-                GenerationParameters.builder(prompt).build(), null);
+                GenerationParameters.of("prompt", prompt), null);
     }
 
     static GenerationParameters resolved(String prompt, long seed, int count) {
-        return GenerationParameters.builder(prompt).sampler("euler").steps(20).guidance(7.5).width(512).height(512)
-                .count(count).seed(seed).build();
+        return GenerationParameters.of("prompt", prompt, "seed", seed, "sampler", "euler", "steps", 20,
+                "guidance", 7.5, "width", 512, "height", 512, "count", count);
     }
 
     /** A clock tests move by hand. */

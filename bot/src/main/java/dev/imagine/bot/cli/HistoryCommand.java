@@ -8,10 +8,11 @@ import dev.imagine.storage.Storage;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code imagine history}: the command line's recent generations, newest first. */
 @Command(name = "history", mixinStandardHelpOptions = true,
@@ -50,13 +51,13 @@ final class HistoryCommand implements Callable<Integer> {
     /** {@code ID  TIME  seed N  SAMPLER  WxH  [STATUS  ]PROMPT}, with {@code -} for values the engine never set. */
     static String line(Generation g) {
         GenerationParameters p = g.parameters();
-        String size = p.width() == null || p.height() == null ? "-" : p.width() + "x" + p.height();
+        String size = p.get("width") == null || p.get("height") == null ? "-" : p.get("width") + "x" + p.get("height");
         String status = g.status() == GenerationStatus.DONE ? "" : g.status().id() + "  ";
-        String prompt = p.prompt().replaceAll("\\s+", " ").strip();
+        String prompt = Objects.toString(p.get("prompt"), "").replaceAll("\\s+", " ").strip();
         if (prompt.length() > PROMPT_CHARS) {
             prompt = prompt.substring(0, PROMPT_CHARS - 3) + "...";
         }
         return String.format("%d  %s  seed %s  %s  %s  %s%s", g.id(), g.queuedAt().truncatedTo(ChronoUnit.SECONDS),
-                p.seed() == null ? "-" : p.seed(), p.sampler() == null ? "-" : p.sampler(), size, status, prompt);
+                Objects.toString(p.get("seed"), "-"), Objects.toString(p.get("sampler"), "-"), size, status, prompt);
     }
 }

@@ -1,6 +1,6 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.service.StoredJobs;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GenerationRequest;

@@ -3,10 +3,11 @@ package dev.imagine.bot.command;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.dispatch.SubmitResult;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.storage.DamagedImageException;
 import dev.imagine.storage.Generation;
-import dev.imagine.storage.GenerationDefaults;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.Storage;
@@ -289,14 +290,15 @@ public final class CommandCore {
                 if (!caller.manager()) {
                     throw new CommandException("Only a manager of this chat can change its defaults.");
                 }
-                GenerationDefaults updated = SettingsCommand.apply(channelSettings(caller),
+                RequestValues updated = SettingsCommand.apply(channelSettings(caller),
                         words.length > 1 ? words[1] : "", limits.maxSide());
-                storage.settings().putChannel(caller.platform(), caller.target().chatId(), updated);
+                storage.settings().putChannel(caller.platform(), caller.target().chatId(),
+                        StoredJobs.parameters(updated));
                 return new Reply.Text("Saved.\n" + Messages.settings(userSettings(caller), updated));
             }
-            GenerationDefaults updated = SettingsCommand.apply(userSettings(caller), args, limits.maxSide());
+            RequestValues updated = SettingsCommand.apply(userSettings(caller), args, limits.maxSide());
             User user = storage.users().ensure(caller.platform(), caller.requester().userId(), displayName(caller));
-            storage.settings().putUser(user.id(), updated);
+            storage.settings().putUser(user.id(), StoredJobs.parameters(updated));
             return new Reply.Text("Saved.\n" + Messages.settings(updated, channelSettings(caller)));
         });
     }
@@ -371,12 +373,16 @@ public final class CommandCore {
         return name.isBlank() ? null : Texts.cut(name, 256);
     }
 
-    private GenerationDefaults userSettings(Caller caller) {
-        return storedUser(caller).map(user -> storage.settings().user(user.id())).orElse(GenerationDefaults.NONE);
+    /** The user's saved defaults (only what /settings can set). */
+    private RequestValues userSettings(Caller caller) {
+        return storedUser(caller).map(user -> StoredJobs.defaults(storage.settings().user(user.id())))
+                .orElse(RequestValues.NONE).only(SettingsCommand.PARAMETERS);
     }
 
-    private GenerationDefaults channelSettings(Caller caller) {
-        return storage.settings().channel(caller.platform(), caller.target().chatId());
+    /** The chat's saved defaults (only what /settings can set). */
+    private RequestValues channelSettings(Caller caller) {
+        return StoredJobs.defaults(storage.settings().channel(caller.platform(), caller.target().chatId()))
+                .only(SettingsCommand.PARAMETERS);
     }
 
     private boolean isOwner(Caller caller, Generation g) {

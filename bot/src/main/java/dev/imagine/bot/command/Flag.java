@@ -8,26 +8,57 @@ import java.util.Optional;
 
 /** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
 enum Flag {
-    SEED(List.of("seed"), "the same seed and settings make the same picture"),
-    ASPECT(List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
-    NEGATIVE(List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
-    STEPS(List.of("steps"), "denoising steps: more is slower and often finer"),
-    GUIDANCE(List.of("cfg", "guidance"), "how closely to follow the prompt (CFG scale)"),
-    SAMPLER(List.of("sampler"), "the sampler"),
-    STRENGTH(List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
-    COUNT(List.of("count", "n"), "how many pictures"),
-    SIZE(List.of("size"), "the size in pixels"),
-    SUBSEED(List.of("subseed"), "the variation seed"),
-    SUBSEED_STRENGTH(List.of("subseed-strength", "vary"), "how much of the variation seed to mix in"),
-    UPSCALE(List.of("upscale"), "enlarge by this factor and refine (hires fix)"),
-    HIRES_STRENGTH(List.of("hires-strength"), "how much the refinement after --upscale changes");
+    SEED("seed", 0, GenerationRequest.MAX_SEED, List.of("seed"), "the same seed and settings make the same picture"),
+    ASPECT(null, 0, 0, List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
+    NEGATIVE("negativePrompt", 0, 0, List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
+    STEPS("steps", 1, GenerationRequest.MAX_STEPS, List.of("steps"), "denoising steps: more is slower and often finer"),
+    GUIDANCE("guidance", 0, GenerationRequest.MAX_GUIDANCE, List.of("cfg", "guidance"),
+            "how closely to follow the prompt (CFG scale)"),
+    SAMPLER("sampler", 0, 0, List.of("sampler"), "the sampler"),
+    STRENGTH("strength", 0, 1, List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
+    COUNT("count", 1, GenerationRequest.MAX_COUNT, List.of("count", "n"), "how many pictures"),
+    SIZE(null, 0, 0, List.of("size"), "the size in pixels"),
+    SUBSEED("subseed", 0, GenerationRequest.MAX_SEED, List.of("subseed"), "the variation seed"),
+    SUBSEED_STRENGTH("subseedStrength", 0, 1, List.of("subseed-strength", "vary"),
+            "how much of the variation seed to mix in"),
+    UPSCALE("upscale", GenerationRequest.MIN_UPSCALE, GenerationRequest.MAX_UPSCALE, List.of("upscale"),
+            "enlarge by this factor and refine (hires fix)"),
+    HIRES_STRENGTH("hiresStrength", 0, 1, List.of("hires-strength"),
+            "how much the refinement after --upscale changes");
 
+    private final String parameter;
+    private final double min;
+    private final double max;
     private final List<String> names;
     private final String purpose;
 
-    Flag(List<String> names, String purpose) {
+    /**
+     * @param parameter the request parameter the flag sets ({@link dev.imagine.engine.RequestValues#names()}), or
+     *     {@code null} for a chat-only flag that the parser reads itself
+     * @param min the smallest value of a numeric parameter
+     * @param max the largest value of a numeric parameter
+     */
+    Flag(String parameter, double min, double max, List<String> names, String purpose) {
+        this.parameter = parameter;
+        this.min = min;
+        this.max = max;
         this.names = names;
         this.purpose = purpose;
+    }
+
+    /** The request parameter this flag sets, or {@code null} for a chat-only flag (size, aspect ratio). */
+    String parameter() {
+        return parameter;
+    }
+
+    /** The smallest value of a numeric parameter. */
+    double min() {
+        return min;
+    }
+
+    /** The largest value of a numeric parameter. */
+    double max() {
+        return max;
     }
 
     /** The main name, without dashes. */

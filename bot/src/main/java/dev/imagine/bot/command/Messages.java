@@ -1,17 +1,18 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
-import dev.imagine.storage.GenerationDefaults;
-import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.StoredImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -196,7 +197,7 @@ public final class Messages {
                 : generations.size() + " pictures") + ", newest first:");
         for (Generation g : generations) {
             text.append("\n#").append(g.id()).append(DOT).append(seedOrStatus(g)).append(DOT)
-                    .append(Texts.cut(Texts.normalizeSpace(g.parameters().prompt()), HISTORY_PROMPT_CHARS));
+                    .append(Texts.cut(Texts.normalizeSpace(Objects.toString(g.parameters().get("prompt"), "")), HISTORY_PROMPT_CHARS));
         }
         return text.toString();
     }
@@ -212,7 +213,7 @@ public final class Messages {
         if (images.size() == 1) {
             return "seed " + images.get(0).seed();
         }
-        return g.parameters().seed() == null ? "done" : "seed " + g.parameters().seed();
+        return g.parameters().get("seed") == null ? "done" : "seed " + g.parameters().get("seed");
     }
 
     /**
@@ -221,7 +222,9 @@ public final class Messages {
      * Discord's 2000 characters; the picture's PNG holds them in full.
      */
     static String parameters(Generation g) {
-        GenerationParameters p = g.parameters();
+        RequestValues p = StoredJobs.defaults(g.parameters());
+        String negative = Objects.toString(p.get("negativePrompt", String.class), "");
+        String prompt0 = Objects.toString(p.get("prompt", String.class), "");
         StringBuilder header = new StringBuilder("Generation #" + g.id() + ": " + g.status().id());
         if (g.status() == GenerationStatus.DONE && !g.images().isEmpty()) {
             header.append(", ").append(Texts.plural(g.images().size(), "image")).append(" (")
@@ -235,58 +238,50 @@ public final class Messages {
             header.append(", from #").append(g.parentId());
         }
         List<String> fields = new ArrayList<>();
-        if (p.steps() != null) {
-            fields.add("Steps: " + p.steps());
+        if (p.get("steps", Integer.class) != null) {
+            fields.add("Steps: " + p.get("steps", Integer.class));
         }
-        if (p.sampler() != null) {
-            fields.add("Sampler: " + samplerName(p.sampler()));
+        if (p.get("sampler", SamplerKind.class) != null) {
+            fields.add("Sampler: " + p.get("sampler", SamplerKind.class).displayName());
         }
-        if (p.guidance() != null) {
-            fields.add("CFG scale: " + Texts.number(p.guidance()));
+        if (p.get("guidance", Double.class) != null) {
+            fields.add("CFG scale: " + Texts.number(p.get("guidance", Double.class)));
         }
-        fields.add("Seed: " + (p.seed() == null ? "random" : p.seed()));
-        if (p.width() != null && p.height() != null) {
-            fields.add("Size: " + p.width() + "x" + p.height());
+        fields.add("Seed: " + (p.get("seed", Long.class) == null ? "random" : p.get("seed", Long.class)));
+        if (p.get("width", Integer.class) != null && p.get("height", Integer.class) != null) {
+            fields.add("Size: " + p.get("width", Integer.class) + "x" + p.get("height", Integer.class));
         }
-        if (p.count() > 1) {
-            fields.add("Batch size: " + p.count());
+        if (p.get("count", Integer.class) != null && p.get("count", Integer.class) > 1) {
+            fields.add("Batch size: " + p.get("count", Integer.class));
         }
-        if (p.subseedStrength() != null && p.subseedStrength() > 0) {
-            fields.add("Variation seed: " + (p.subseed() == null ? "random" : p.subseed()));
-            fields.add("Variation seed strength: " + Texts.number(p.subseedStrength()));
+        if (p.get("subseedStrength", Double.class) != null && p.get("subseedStrength", Double.class) > 0) {
+            fields.add("Variation seed: " + (p.get("subseed", Long.class) == null ? "random" : p.get("subseed", Long.class)));
+            fields.add("Variation seed strength: " + Texts.number(p.get("subseedStrength", Double.class)));
         }
         fields.add("Model: " + g.model().name());
         if (g.model().fingerprint() != null) {
             fields.add("Model fingerprint: " + g.model().fingerprint());
         }
-        if (p.strength() != null) {
-            fields.add("Denoising strength: " + Texts.number(p.strength()));
+        if (p.get("strength", Double.class) != null) {
+            fields.add("Denoising strength: " + Texts.number(p.get("strength", Double.class)));
         }
-        if (p.upscale() != null) {
-            fields.add("Hires upscale: " + Texts.number(p.upscale()));
-            if (p.hiresStrength() != null) {
-                fields.add("Hires denoising strength: " + Texts.number(p.hiresStrength()));
+        if (p.get("upscale", Double.class) != null) {
+            fields.add("Hires upscale: " + Texts.number(p.get("upscale", Double.class)));
+            if (p.get("hiresStrength", Double.class) != null) {
+                fields.add("Hires denoising strength: " + Texts.number(p.get("hiresStrength", Double.class)));
             }
         }
         String settings = String.join(", ", fields);
         int budget = DISCORD_MESSAGE_LIMIT - header.length() - settings.length() - 3;
         String negativeLabel = "Negative prompt: ";
-        String prompt = Texts.cut(p.prompt(), p.negativePrompt().isEmpty() ? budget
-                : Math.max(budget / 2, budget - negativeLabel.length() - p.negativePrompt().length() - 1));
+        String prompt = Texts.cut(prompt0, negative.isEmpty() ? budget
+                : Math.max(budget / 2, budget - negativeLabel.length() - negative.length() - 1));
         StringBuilder text = new StringBuilder(header).append('\n').append(prompt);
-        if (!p.negativePrompt().isEmpty()) {
+        if (!negative.isEmpty()) {
             int left = budget - prompt.length() - 1;
-            text.append('\n').append(Texts.cut(negativeLabel + p.negativePrompt(), left));
+            text.append('\n').append(Texts.cut(negativeLabel + negative, left));
         }
         return text.append('\n').append(settings).toString();
-    }
-
-    private static String samplerName(String id) {
-        try {
-            return SamplerKind.parse(id).displayName();
-        } catch (IllegalArgumentException e) {
-            return id;
-        }
     }
 
     /**
@@ -308,30 +303,33 @@ public final class Messages {
     }
 
     /** Stored defaults: a user's and the chat's. */
-    static String settings(GenerationDefaults user, GenerationDefaults chat) {
+    static String settings(RequestValues user, RequestValues chat) {
         return "Your settings: " + describe(user) + "\nThis chat's defaults: " + describe(chat)
                 + "\nChange yours with /settings sampler euler-a steps 30 size 768x512 negative \"text, watermark\"; "
                 + "clear one with /settings steps default, all with /settings reset.";
     }
 
-    private static String describe(GenerationDefaults d) {
+    private static String describe(RequestValues d) {
         if (d.isEmpty()) {
             return "none (the model's defaults).";
         }
         List<String> parts = new ArrayList<>();
-        if (d.sampler() != null) {
-            parts.add("sampler " + d.sampler());
+        SamplerKind sampler = d.get("sampler", SamplerKind.class);
+        if (sampler != null) {
+            parts.add("sampler " + sampler.id());
         }
-        if (d.steps() != null) {
-            parts.add(Texts.plural(d.steps(), "step"));
+        Integer steps = d.get("steps", Integer.class);
+        if (steps != null) {
+            parts.add(Texts.plural(steps, "step"));
         }
-        if (d.width() != null || d.height() != null) {
-            parts.add("size " + (d.width() == null ? "default" : d.width()) + "x"
-                    + (d.height() == null ? "default" : d.height()));
+        Integer width = d.get("width", Integer.class);
+        Integer height = d.get("height", Integer.class);
+        if (width != null || height != null) {
+            parts.add("size " + (width == null ? "default" : width) + "x" + (height == null ? "default" : height));
         }
-        if (d.negativePrompt() != null) {
-            parts.add(d.negativePrompt().isEmpty() ? "no negative prompt"
-                    : "negative prompt \"" + Texts.cut(d.negativePrompt(), 200) + "\"");
+        String negative = d.get("negativePrompt", String.class);
+        if (negative != null) {
+            parts.add(negative.isEmpty() ? "no negative prompt" : "negative prompt \"" + Texts.cut(negative, 200) + "\"");
         }
         return String.join(", ", parts) + ".";
     }

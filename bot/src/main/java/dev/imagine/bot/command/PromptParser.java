@@ -1,6 +1,7 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -95,50 +96,35 @@ final class PromptParser {
         if (value.isEmpty() && !(quoted && flag == Flag.NEGATIVE)) {
             throw new CommandException("--" + name + " needs a value: " + flag.allowed() + ".");
         }
-        switch (flag) {
-            case SEED:
-                options.seed(whole(flag, name, value, 0, GenerationRequest.MAX_SEED));
-                break;
-            case SUBSEED:
-                options.subseed(whole(flag, name, value, 0, GenerationRequest.MAX_SEED));
-                break;
-            case STEPS:
-                options.steps((int) whole(flag, name, value, 1, GenerationRequest.MAX_STEPS));
-                break;
-            case COUNT:
-                options.count((int) whole(flag, name, value, 1, GenerationRequest.MAX_COUNT));
-                break;
-            case GUIDANCE:
-                options.guidance(decimal(flag, name, value, 0, GenerationRequest.MAX_GUIDANCE));
-                break;
-            case STRENGTH:
-                options.strength(decimal(flag, name, value, 0, 1));
-                break;
-            case SUBSEED_STRENGTH:
-                options.subseedStrength(decimal(flag, name, value, 0, 1));
-                break;
-            case HIRES_STRENGTH:
-                options.hiresStrength(decimal(flag, name, value, 0, 1));
-                break;
-            case UPSCALE:
-                options.upscale(decimal(flag, name, value, GenerationRequest.MIN_UPSCALE,
-                        GenerationRequest.MAX_UPSCALE));
-                break;
-            case NEGATIVE:
-                options.negativePrompt(value);
-                break;
-            case ASPECT:
-                options.aspect(AspectRatio.parse(value).orElseThrow(() -> bad(flag, name, value, "")));
-                break;
-            case SAMPLER:
-                options.sampler(sampler(flag, name, value));
-                break;
-            case SIZE:
-                size(flag, name, value, options);
-                break;
-            default:
-                throw new AssertionError(flag);
+        if (flag == Flag.ASPECT) {
+            options.aspect(AspectRatio.parse(value).orElseThrow(() -> bad(flag, name, value, "")));
+        } else if (flag == Flag.SIZE) {
+            size(flag, name, value, options);
+        } else {
+            options.set(flag.parameter(), parameterValue(flag, name, value));
         }
+    }
+
+    /** A flag's value as its parameter's type, checked against the flag's range. */
+    private static Object parameterValue(Flag flag, String name, String value) {
+        Class<?> type = RequestValues.type(flag.parameter());
+        if (type == Long.class) {
+            return whole(flag, name, value, (long) flag.min(), (long) flag.max());
+        }
+        if (type == Integer.class) {
+            return (int) whole(flag, name, value, (long) flag.min(), (long) flag.max());
+        }
+        if (type == Double.class) {
+            return decimal(flag, name, value, flag.min(), flag.max());
+        }
+        if (type == SamplerKind.class) {
+            return sampler(flag, name, value);
+        }
+        if (type == String.class) {
+            return value;
+        }
+        throw new IllegalStateException("--" + flag.primary() + " sets " + flag.parameter() + ", a "
+                + type.getSimpleName() + ", which flags cannot read yet");
     }
 
     private static long whole(Flag flag, String name, String value, long min, long max) {
@@ -181,7 +167,7 @@ final class PromptParser {
             int width = Integer.parseInt(m.group(1));
             int height = Integer.parseInt(m.group(2));
             if (isSide(width) && isSide(height)) {
-                options.width(width).height(height);
+                options.set("width", width).set("height", height);
                 return;
             }
         }

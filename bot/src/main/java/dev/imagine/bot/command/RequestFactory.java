@@ -1,12 +1,11 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.bot.dispatch.JobSpec;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ImageInput;
-import dev.imagine.engine.SamplerKind;
-import dev.imagine.storage.GenerationDefaults;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.storage.GenerationKind;
-import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.StoredImage;
 import java.awt.image.BufferedImage;
@@ -39,62 +38,58 @@ final class RequestFactory {
      *
      * @param image the picture for img2img, or {@code null}
      */
-    JobSpec create(ParsedPrompt parsed, PromptOptions typed, GenerationDefaults user, GenerationDefaults channel,
+    JobSpec create(ParsedPrompt parsed, PromptOptions typed, RequestValues user, RequestValues channel,
             InitImage image) {
         PromptOptions flags = parsed.options();
         boolean img2img = image != null;
-        GenerationDefaults stored = user.width() != null || user.height() != null ? user : channel;
+        RequestValues stored = user.has("width") || user.has("height") ? user : channel;
+        Integer storedWidth = stored.get("width", Integer.class);
+        Integer storedHeight = stored.get("height", Integer.class);
         Integer width;
         Integer height;
         PromptOptions sizeGiven = typed.setsSize() ? typed : flags.setsSize() ? flags : null;
         if (sizeGiven == null) {
-            width = img2img ? null : stored.width();
-            height = img2img ? null : stored.height();
-        } else if (sizeGiven.aspect() != null) {
-            Sizes.Size size;
-            if (sizeGiven.width() != null && sizeGiven.height() != null) {
-                throw new CommandException("Give either a size or an aspect ratio, not both.");
-            } else if (sizeGiven.width() != null) {
-                size = Sizes.withSide(sizeGiven.aspect(), sizeGiven.width(), true, limits.maxSide());
-            } else if (sizeGiven.height() != null) {
-                size = Sizes.withSide(sizeGiven.aspect(), sizeGiven.height(), false, limits.maxSide());
-            } else {
-                int baseWidth = stored.width() != null ? stored.width() : limits.defaultWidth();
-                int baseHeight = stored.height() != null ? stored.height() : limits.defaultHeight();
-                size = Sizes.forAspect(sizeGiven.aspect(), baseWidth, baseHeight, limits.maxSide());
-            }
-            width = size.width();
-            height = size.height();
+            width = img2img ? null : storedWidth;
+            height = img2img ? null : storedHeight;
         } else {
-            width = sizeGiven.width() != null ? sizeGiven.width() : img2img ? null : stored.width();
-            height = sizeGiven.height() != null ? sizeGiven.height() : img2img ? null : stored.height();
+            Integer givenWidth = sizeGiven.values().get("width", Integer.class);
+            Integer givenHeight = sizeGiven.values().get("height", Integer.class);
+            if (sizeGiven.aspect() != null) {
+                Sizes.Size size;
+                if (givenWidth != null && givenHeight != null) {
+                    throw new CommandException("Give either a size or an aspect ratio, not both.");
+                } else if (givenWidth != null) {
+                    size = Sizes.withSide(sizeGiven.aspect(), givenWidth, true, limits.maxSide());
+                } else if (givenHeight != null) {
+                    size = Sizes.withSide(sizeGiven.aspect(), givenHeight, false, limits.maxSide());
+                } else {
+                    int baseWidth = storedWidth != null ? storedWidth : limits.defaultWidth();
+                    int baseHeight = storedHeight != null ? storedHeight : limits.defaultHeight();
+                    size = Sizes.forAspect(sizeGiven.aspect(), baseWidth, baseHeight, limits.maxSide());
+                }
+                width = size.width();
+                height = size.height();
+            } else {
+                width = givenWidth != null ? givenWidth : img2img ? null : storedWidth;
+                height = givenHeight != null ? givenHeight : img2img ? null : storedHeight;
+            }
         }
+        RequestValues chosen = typed.values().orElse(flags.values()).orElse(user).orElse(channel)
+                .with("width", width).with("height", height);
         BufferedImage picture = img2img ? decode(image) : null;
-        GenerationRequest.Builder builder = GenerationRequest.builder(parsed.prompt())
-                .negativePrompt(first(typed.negativePrompt(), flags.negativePrompt(), user.negativePrompt(),
-                        channel.negativePrompt()))
-                .seed(first(typed.seed(), flags.seed()))
-                .sampler(first(typed.sampler(), flags.sampler(), sampler(user), sampler(channel)))
-                .steps(first(typed.steps(), flags.steps(), user.steps(), channel.steps()))
-                .guidance(first(typed.guidance(), flags.guidance()))
-                .width(width)
-                .height(height)
-                .count(first(typed.count(), flags.count(), 1))
-                .initImage(picture)
-                .strength(first(typed.strength(), flags.strength()))
-                .subseed(first(typed.subseed(), flags.subseed()))
-                .subseedStrength(first(typed.subseedStrength(), flags.subseedStrength()))
-                .upscale(first(typed.upscale(), flags.upscale()))
-                .hiresStrength(first(typed.hiresStrength(), flags.hiresStrength()));
+        GenerationRequest.Builder builder = GenerationRequest.builder(parsed.prompt()).setAll(chosen)
+                .initImage(picture);
         return finish(builder, img2img ? JobSpec.Kind.IMG2IMG : JobSpec.Kind.TXT2IMG, null,
                 img2img ? image.bytes() : null);
     }
 
     /** Runs a stored generation again: with {@code seed}, or its own seed when {@code null}. */
     JobSpec rerun(RerunSpec spec, Long seed) {
-        GenerationParameters p = spec.parameters();
-        return finish(stored(spec).seed(seed != null ? seed : p.seed()), kind(spec), spec.generationId(),
-                spec.initImage());
+        GenerationRequest.Builder builder = stored(spec);
+        if (seed != null) {
+            builder.seed(seed);
+        }
+        return finish(builder, kind(spec), spec.generationId(), spec.initImage());
     }
 
     /**
@@ -102,10 +97,9 @@ final class RequestFactory {
      * (another variation of the same picture).
      */
     JobSpec reroll(RerunSpec spec) {
-        GenerationParameters p = spec.parameters();
         GenerationRequest.Builder builder = stored(spec);
-        boolean variation = p.subseedStrength() != null && p.subseedStrength() > 0;
-        builder = variation ? builder.subseed(null) : builder.seed((Long) null);
+        Double variation = values(spec).get("subseedStrength", Double.class);
+        builder = variation != null && variation > 0 ? builder.subseed(null) : builder.seed((Long) null);
         return finish(builder, kind(spec), spec.generationId(), spec.initImage());
     }
 
@@ -121,15 +115,18 @@ final class RequestFactory {
      * {@value #UPSCALE_FACTOR} times any earlier factor and strength {@value #UPSCALE_STRENGTH}.
      */
     JobSpec upscale(RerunSpec spec, StoredImage image) {
-        GenerationParameters p = spec.parameters();
-        double earlier = p.upscale() == null ? 1 : p.upscale();
+        RequestValues p = values(spec);
+        Double earlierFactor = p.get("upscale", Double.class);
+        double earlier = earlierFactor == null ? 1 : earlierFactor;
         double factor = earlier * UPSCALE_FACTOR;
         if (factor > GenerationRequest.MAX_UPSCALE) {
             throw new CommandException("This picture is already upscaled " + Texts.number(earlier) + "x; it cannot be "
                     + "enlarged further.");
         }
-        int width = p.width() != null ? p.width() : limits.defaultWidth();
-        int height = p.height() != null ? p.height() : limits.defaultHeight();
+        Integer storedWidth = p.get("width", Integer.class);
+        Integer storedHeight = p.get("height", Integer.class);
+        int width = storedWidth != null ? storedWidth : limits.defaultWidth();
+        int height = storedHeight != null ? storedHeight : limits.defaultHeight();
         int outWidth = upscaled(width, factor);
         int outHeight = upscaled(height, factor);
         if (outWidth > limits.maxSide() || outHeight > limits.maxSide()) {
@@ -139,8 +136,10 @@ final class RequestFactory {
         }
         GenerationRequest.Builder builder = stored(spec).seed(image.seed()).count(1)
                 .upscale(factor).hiresStrength(UPSCALE_STRENGTH);
-        if (p.subseed() != null && p.subseedStrength() != null && p.subseedStrength() > 0) {
-            builder.subseed(p.subseed() + image.index());
+        Long subseed = p.get("subseed", Long.class);
+        Double subseedStrength = p.get("subseedStrength", Double.class);
+        if (subseed != null && subseedStrength != null && subseedStrength > 0) {
+            builder.subseed(subseed + image.index());
         }
         return finish(builder, derivedKind(spec, JobSpec.Kind.UPSCALE), spec.generationId(), spec.initImage());
     }
@@ -186,15 +185,18 @@ final class RequestFactory {
         }
     }
 
-    private GenerationRequest.Builder stored(RerunSpec spec) {
-        GenerationParameters p = spec.parameters();
-        SamplerKind sampler;
+    /** A stored generation's values; a value this version no longer reads is refused with a sentence. */
+    private static RequestValues values(RerunSpec spec) {
         try {
-            sampler = p.sampler() == null ? null : SamplerKind.parse(p.sampler());
+            return StoredJobs.values(spec.parameters());
         } catch (IllegalArgumentException e) {
-            throw new CommandException("Generation #" + spec.generationId() + " used the sampler " + p.sampler()
-                    + ", which this bot no longer has.");
+            throw new CommandException("Generation #" + spec.generationId() + " cannot run again here: "
+                    + Texts.sentence(e.getMessage()));
         }
+    }
+
+    private GenerationRequest.Builder stored(RerunSpec spec) {
+        RequestValues values = values(spec);
         BufferedImage picture = null;
         if (spec.initImage() != null) {
             try {
@@ -204,21 +206,7 @@ final class RequestFactory {
                         + "be read any more: " + Texts.sentence(e.getMessage()));
             }
         }
-        return GenerationRequest.builder(p.prompt())
-                .negativePrompt(p.negativePrompt())
-                .sampler(sampler)
-                .steps(p.steps())
-                .guidance(p.guidance())
-                .width(p.width())
-                .height(p.height())
-                .count(p.count())
-                .seed(p.seed())
-                .initImage(picture)
-                .strength(p.strength())
-                .subseed(p.subseed())
-                .subseedStrength(p.subseedStrength())
-                .upscale(p.upscale())
-                .hiresStrength(p.hiresStrength());
+        return GenerationRequest.builder("").setAll(values).initImage(picture);
     }
 
     private static JobSpec.Kind kind(RerunSpec spec) {
@@ -267,26 +255,5 @@ final class RequestFactory {
             throw new CommandException(name + " " + side + " is over this server's maximum of " + limits.maxSide()
                     + " pixels per side.");
         }
-    }
-
-    private static SamplerKind sampler(GenerationDefaults defaults) {
-        if (defaults.sampler() == null) {
-            return null;
-        }
-        try {
-            return SamplerKind.parse(defaults.sampler());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    @SafeVarargs
-    private static <T> T first(T... values) {
-        for (T value : values) {
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
     }
 }

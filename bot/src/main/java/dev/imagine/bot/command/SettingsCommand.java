@@ -1,8 +1,8 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
-import dev.imagine.storage.GenerationDefaults;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 final class SettingsCommand {
     static final List<String> KEYS = List.of("sampler", "steps", "size", "negative");
+    /** The request parameters a user or chat can save: what the keys above set. */
+    static final List<String> PARAMETERS = List.of("sampler", "steps", "width", "height", "negativePrompt");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5}) ?[xX\u00d7*] ?(\\d{1,5})");
     private static final String CLEAR = "default";
 
@@ -40,16 +42,12 @@ final class SettingsCommand {
      *
      * @throws CommandException naming the key, the bad value and what is allowed
      */
-    static GenerationDefaults apply(GenerationDefaults current, String arguments, int maxSide) {
+    static RequestValues apply(RequestValues current, String arguments, int maxSide) {
         List<Word> words = words(arguments);
         if (words.size() == 1 && !words.get(0).quoted() && words.get(0).text().equalsIgnoreCase("reset")) {
-            return GenerationDefaults.NONE;
+            return RequestValues.NONE;
         }
-        String sampler = current.sampler();
-        Integer steps = current.steps();
-        Integer width = current.width();
-        Integer height = current.height();
-        String negative = current.negativePrompt();
+        RequestValues values = current.only(PARAMETERS);
         Set<String> seen = new LinkedHashSet<>();
         int i = 0;
         while (i < words.size()) {
@@ -85,31 +83,30 @@ final class SettingsCommand {
             boolean clear = !quoted && value.equalsIgnoreCase(CLEAR);
             switch (key) {
                 case "sampler":
-                    sampler = clear ? null : sampler(value, maxSide);
+                    values = values.with("sampler", clear ? null : sampler(value, maxSide));
                     break;
                 case "steps":
-                    steps = clear ? null : steps(value, maxSide);
+                    values = values.with("steps", clear ? null : steps(value, maxSide));
                     break;
                 case "size":
                     int[] size = clear ? null : size(value, maxSide);
-                    width = clear ? null : size[0];
-                    height = clear ? null : size[1];
+                    values = values.with("width", clear ? null : size[0]).with("height", clear ? null : size[1]);
                     break;
                 default:
                     if (!clear && value.length() > GenerationRequest.MAX_PROMPT_CHARS) {
                         throw new CommandException("The negative prompt is " + value.length()
                                 + " characters long; the limit is " + GenerationRequest.MAX_PROMPT_CHARS + ".");
                     }
-                    negative = clear ? null : value;
+                    values = values.with("negativePrompt", clear ? null : value);
                     break;
             }
         }
-        return new GenerationDefaults(sampler, steps, width, height, negative);
+        return values;
     }
 
-    private static String sampler(String value, int maxSide) {
+    private static SamplerKind sampler(String value, int maxSide) {
         try {
-            return SamplerKind.parse(value).id();
+            return SamplerKind.parse(value);
         } catch (IllegalArgumentException e) {
             throw bad("sampler", value, maxSide);
         }

@@ -129,18 +129,18 @@ final class SlashCommands {
      */
     static PromptOptions promptOptions(Options options) throws BadOption {
         PromptOptions.Builder typed = PromptOptions.builder();
-        typed.negativePrompt(string(options, "negative"));
-        typed.seed(whole(options, "seed"));
-        typed.steps(integer(options, "steps"));
-        typed.guidance(number(options, "guidance"));
-        typed.width(integer(options, "width"));
-        typed.height(integer(options, "height"));
-        typed.count(integer(options, "count"));
-        typed.strength(number(options, "strength"));
+        typed.set("negativePrompt", string(options, "negative"));
+        typed.set("seed", whole(options, "seed"));
+        typed.set("steps", integer(options, "steps"));
+        typed.set("guidance", number(options, "guidance"));
+        typed.set("width", integer(options, "width"));
+        typed.set("height", integer(options, "height"));
+        typed.set("count", integer(options, "count"));
+        typed.set("strength", number(options, "strength"));
         String sampler = string(options, "sampler");
         if (sampler != null) {
             try {
-                typed.sampler(SamplerKind.parse(sampler));
+                typed.set("sampler", SamplerKind.parse(sampler));
             } catch (IllegalArgumentException e) {
                 throw new BadOption("The sampler must be one of " + Arrays.stream(SamplerKind.values())
                         .map(SamplerKind::id).collect(Collectors.joining(", ")) + ".");

@@ -6,6 +6,7 @@ import dev.imagine.bot.dispatch.JobJournal;
 import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ModelInfo;
 import dev.imagine.storage.Generation;

@@ -1,5 +1,6 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.bot.stored.StoredJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.dispatch.DispatchLimits;
@@ -7,7 +8,7 @@ import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.RateLimit;
 import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
-import dev.imagine.storage.GenerationDefaults;
+import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.imagine.bot.fake.FakeClock;
 
 /** The core's command routing, rights and refusals, over a real storage and dispatcher with a fake engine. */
 class CommandCoreTest {
@@ -141,7 +141,7 @@ class CommandCoreTest {
                 .isEqualTo("Only a manager of this chat can change its defaults.");
         assertThat(core.settings(ADMIN, "channel steps 9 negative watermark").text()).startsWith("Saved.");
         assertThat(storage.settings().channel("test", "group"))
-                .isEqualTo(new GenerationDefaults(null, 9, null, null, "watermark"));
+                .isEqualTo(StoredJobs.parameters(TestValues.defaults(null, 9, null, null, "watermark")));
 
         made(BOB, "fox");
 

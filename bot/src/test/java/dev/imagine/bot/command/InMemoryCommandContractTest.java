@@ -6,6 +6,7 @@ import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,19 +68,15 @@ class InMemoryCommandContractTest extends CommandContract {
         public void imagine(ChatUser user, String prompt, Map<String, String> options) {
             PromptOptions.Builder typed = PromptOptions.builder();
             options.forEach((name, value) -> {
-                switch (name) {
-                    case "seed" -> typed.seed(Long.parseLong(value));
-                    case "steps" -> typed.steps(Integer.parseInt(value));
-                    case "guidance" -> typed.guidance(Double.parseDouble(value));
-                    case "sampler" -> typed.sampler(SamplerKind.parse(value));
-                    case "width" -> typed.width(Integer.parseInt(value));
-                    case "height" -> typed.height(Integer.parseInt(value));
-                    case "aspect" -> typed.aspect(AspectRatio.parse(value).orElseThrow());
-                    case "count" -> typed.count(Integer.parseInt(value));
-                    case "negative" -> typed.negativePrompt(value);
-                    case "strength" -> typed.strength(Double.parseDouble(value));
-                    default -> throw new IllegalArgumentException("no option " + name);
+                if (name.equals("aspect")) {
+                    typed.aspect(AspectRatio.parse(value).orElseThrow());
+                    return;
                 }
+                String parameter = name.equals("negative") ? "negativePrompt" : name;
+                Class<?> type = RequestValues.type(parameter);
+                typed.set(parameter, type == Long.class ? Long.valueOf(value) : type == Integer.class
+                        ? Integer.valueOf(value) : type == Double.class ? Double.valueOf(value)
+                        : type == SamplerKind.class ? SamplerKind.parse(value) : value);
             });
             show(core.imagine(caller(user), prompt, typed.build(), null));
         }

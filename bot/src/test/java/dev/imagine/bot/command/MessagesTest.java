@@ -1,5 +1,7 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.engine.RequestValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +12,6 @@ import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.engine.Timings;
 import dev.imagine.storage.Generation;
-import dev.imagine.storage.GenerationDefaults;
 import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.GenerationStatus;
@@ -129,7 +130,7 @@ class MessagesTest {
     private static Generation generation(long id, GenerationStatus status, String prompt, GenerationParameters p,
             List<StoredImage> images) {
         return new Generation(id, 1, "test", GenerationKind.TXT2IMG, null, new ModelRef("tiny", "abc123", null),
-                p == null ? GenerationParameters.builder(prompt).build() : p, null,
+                p == null ? GenerationParameters.of("prompt", prompt, "count", 1) : p, null,
                 new ReplyTarget(null, "chat", null, null), status, null, Instant.EPOCH, null, null, null, 1, images);
     }
 
@@ -156,9 +157,9 @@ class MessagesTest {
 
     @Test
     void parametersAreWrittenInTheAutomatic1111Style() {
-        GenerationParameters p = GenerationParameters.builder("a fox").negativePrompt("blurry, text")
-                .sampler("euler-a").steps(20).guidance(7.5).width(512).height(768).count(2).seed(42L)
-                .strength(null).build();
+        GenerationParameters p = StoredJobs.parameters(GenerationRequest.builder("a fox")
+                .negativePrompt("blurry, text").sampler(SamplerKind.EULER_ANCESTRAL).steps(20).guidance(7.5)
+                .width(512).height(768).count(2).seed(42L).strength(null).build());
         String text = Messages.parameters(generation(5, GenerationStatus.DONE, null, p,
                 List.of(image(5, 0, 42), image(5, 1, 43))));
 
@@ -170,8 +171,8 @@ class MessagesTest {
 
     @Test
     void parametersFitDiscordsLimitEvenWithHugePrompts() {
-        GenerationParameters p = GenerationParameters.builder("x".repeat(4000)).negativePrompt("y".repeat(4000))
-                .seed(1L).build();
+        GenerationParameters p = StoredJobs.parameters(GenerationRequest.builder("x".repeat(4000))
+                .negativePrompt("y".repeat(4000)).seed(1L).build());
 
         String text = Messages.parameters(generation(5, GenerationStatus.QUEUED, null, p, List.of()));
 
@@ -188,8 +189,8 @@ class MessagesTest {
 
     @Test
     void settingsDescribeBothScopes() {
-        String text = Messages.settings(new GenerationDefaults("euler-a", 30, 768, 512, "text"),
-                GenerationDefaults.NONE);
+        String text = Messages.settings(TestValues.defaults("euler-a", 30, 768, 512, "text"),
+                RequestValues.NONE);
 
         assertThat(text).startsWith("Your settings: sampler euler-a, 30 steps, size 768x512, negative prompt "
                 + "\"text\".\nThis chat's defaults: none (the model's defaults).");

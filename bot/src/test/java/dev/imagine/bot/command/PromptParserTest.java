@@ -18,15 +18,15 @@ class PromptParserTest {
 
         assertThat(parsed.prompt()).isEqualTo("a red fox in the snow");
         PromptOptions o = parsed.options();
-        assertThat(o.seed()).isEqualTo(42L);
+        assertThat(o.value("seed")).isEqualTo(42L);
         assertThat(o.aspect()).isEqualTo(new AspectRatio(16, 9));
-        assertThat(o.negativePrompt()).isEqualTo("text, blurry");
-        assertThat(o.steps()).isEqualTo(30);
-        assertThat(o.guidance()).isEqualTo(7.0);
-        assertThat(o.sampler()).isEqualTo(SamplerKind.EULER_ANCESTRAL);
-        assertThat(o.strength()).isEqualTo(0.6);
-        assertThat(o.count()).isNull();
-        assertThat(o.width()).isNull();
+        assertThat(o.value("negativePrompt")).isEqualTo("text, blurry");
+        assertThat(o.value("steps")).isEqualTo(30);
+        assertThat(o.value("guidance")).isEqualTo(7.0);
+        assertThat(o.value("sampler")).isEqualTo(SamplerKind.EULER_ANCESTRAL);
+        assertThat(o.value("strength")).isEqualTo(0.6);
+        assertThat(o.value("count")).isNull();
+        assertThat(o.value("width")).isNull();
     }
 
     @Test
@@ -34,13 +34,13 @@ class PromptParserTest {
         PromptOptions o = PromptParser.parse("castle --count 3 --size 768x512 --subseed 7 --subseed-strength 0.3 "
                 + "--upscale 1.5 --hires-strength 0.4").options();
 
-        assertThat(o.count()).isEqualTo(3);
-        assertThat(o.width()).isEqualTo(768);
-        assertThat(o.height()).isEqualTo(512);
-        assertThat(o.subseed()).isEqualTo(7L);
-        assertThat(o.subseedStrength()).isEqualTo(0.3);
-        assertThat(o.upscale()).isEqualTo(1.5);
-        assertThat(o.hiresStrength()).isEqualTo(0.4);
+        assertThat(o.value("count")).isEqualTo(3);
+        assertThat(o.value("width")).isEqualTo(768);
+        assertThat(o.value("height")).isEqualTo(512);
+        assertThat(o.value("subseed")).isEqualTo(7L);
+        assertThat(o.value("subseedStrength")).isEqualTo(0.3);
+        assertThat(o.value("upscale")).isEqualTo(1.5);
+        assertThat(o.value("hiresStrength")).isEqualTo(0.4);
     }
 
     @Test
@@ -49,19 +49,19 @@ class PromptParserTest {
                 .options();
 
         assertThat(o.aspect()).isEqualTo(new AspectRatio(2, 3));
-        assertThat(o.guidance()).isEqualTo(7.5);
-        assertThat(o.negativePrompt()).isEqualTo("fog");
-        assertThat(o.count()).isEqualTo(2);
-        assertThat(o.subseedStrength()).isEqualTo(0.1);
+        assertThat(o.value("guidance")).isEqualTo(7.5);
+        assertThat(o.value("negativePrompt")).isEqualTo("fog");
+        assertThat(o.value("count")).isEqualTo(2);
+        assertThat(o.value("subseedStrength")).isEqualTo(0.1);
     }
 
     @Test
     void flagNamesIgnoreCaseAndMayUseEquals() {
         PromptOptions o = PromptParser.parse("castle --SEED 5 --Ar=3:2 --Sampler DDIM").options();
 
-        assertThat(o.seed()).isEqualTo(5L);
+        assertThat(o.value("seed")).isEqualTo(5L);
         assertThat(o.aspect()).isEqualTo(new AspectRatio(3, 2));
-        assertThat(o.sampler()).isEqualTo(SamplerKind.DDIM);
+        assertThat(o.value("sampler")).isEqualTo(SamplerKind.DDIM);
     }
 
     @Test
@@ -71,27 +71,27 @@ class PromptParserTest {
 
         assertThat(parsed.prompt()).isEqualTo("a lighthouse");
         assertThat(parsed.options().aspect()).isEqualTo(new AspectRatio(16, 9));
-        assertThat(parsed.options().negativePrompt()).isEqualTo("people");
+        assertThat(parsed.options().value("negativePrompt")).isEqualTo("people");
     }
 
     @Test
     void quotesGroupAValueThatHoldsDashes() {
         PromptOptions o = PromptParser.parse("poster --no \"text --ar, logos\" --steps 20").options();
 
-        assertThat(o.negativePrompt()).isEqualTo("text --ar, logos");
-        assertThat(o.steps()).isEqualTo(20);
+        assertThat(o.value("negativePrompt")).isEqualTo("text --ar, logos");
+        assertThat(o.value("steps")).isEqualTo(20);
         assertThat(o.aspect()).isNull();
     }
 
     @Test
     void singleAndCurlyQuotesGroupToo() {
-        assertThat(PromptParser.parse("poster --no 'a --b'").options().negativePrompt()).isEqualTo("a --b");
-        assertThat(PromptParser.parse("poster --no \u201ca --b\u201d").options().negativePrompt()).isEqualTo("a --b");
+        assertThat(PromptParser.parse("poster --no 'a --b'").options().value("negativePrompt")).isEqualTo("a --b");
+        assertThat(PromptParser.parse("poster --no \u201ca --b\u201d").options().value("negativePrompt")).isEqualTo("a --b");
     }
 
     @Test
     void anEmptyQuotedNegativeAsksForNone() {
-        assertThat(PromptParser.parse("poster --no \"\"").options().negativePrompt()).isEmpty();
+        assertThat(PromptParser.parse("poster --no \"\"").options().value("negativePrompt")).isEqualTo("");
     }
 
     @Test
@@ -106,7 +106,7 @@ class PromptParserTest {
         ParsedPrompt parsed = PromptParser.parse("  東京の夜景\u00a0\u00a0🌃\n\tネオン   --no  ぼやけ,   文字 ");
 
         assertThat(parsed.prompt()).isEqualTo("東京の夜景 🌃 ネオン");
-        assertThat(parsed.options().negativePrompt()).isEqualTo("ぼやけ, 文字");
+        assertThat(parsed.options().value("negativePrompt")).isEqualTo("ぼやけ, 文字");
     }
 
     @Test
@@ -119,7 +119,7 @@ class PromptParserTest {
 
     @Test
     void decimalsMayUseACommaAsPhonesInSomeCountriesDo() {
-        assertThat(PromptParser.parse("x --cfg 7,5").options().guidance()).isEqualTo(7.5);
+        assertThat(PromptParser.parse("x --cfg 7,5").options().value("guidance")).isEqualTo(7.5);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.engine.RequestValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.SamplerKind;
-import dev.imagine.storage.GenerationDefaults;
 import dev.imagine.storage.GenerationKind;
-import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.ModelRef;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.StoredImage;
@@ -25,16 +25,16 @@ class RequestFactoryTest {
     private static final CommandLimits LIMITS = new CommandLimits(512, 512, 1024, 4, 64 * 1024, 4096L * 4096L);
     private final RequestFactory factory = new RequestFactory(LIMITS);
 
-    private static GenerationDefaults steps(int steps) {
-        return new GenerationDefaults(null, steps, null, null, null);
+    private static RequestValues steps(int steps) {
+        return TestValues.defaults(null, steps, null, null, null);
     }
 
-    private JobSpec create(String prompt, PromptOptions typed, GenerationDefaults user, GenerationDefaults channel) {
+    private JobSpec create(String prompt, PromptOptions typed, RequestValues user, RequestValues channel) {
         return factory.create(PromptParser.parse(prompt), typed, user, channel, null);
     }
 
     private GenerationRequest request(String prompt) {
-        return create(prompt, PromptOptions.NONE, GenerationDefaults.NONE, GenerationDefaults.NONE).request();
+        return create(prompt, PromptOptions.NONE, RequestValues.NONE, RequestValues.NONE).request();
     }
 
     static byte[] png(int width, int height) {
@@ -48,11 +48,11 @@ class RequestFactoryTest {
 
     @Test
     void typedOptionsWinOverFlagsOverUserSettingsOverChannelSettings() {
-        PromptOptions typed = PromptOptions.builder().steps(10).build();
+        PromptOptions typed = PromptOptions.builder().set("steps", 10).build();
         assertThat(create("fox --steps 20", typed, steps(30), steps(40)).request().steps()).isEqualTo(10);
         assertThat(create("fox --steps 20", PromptOptions.NONE, steps(30), steps(40)).request().steps()).isEqualTo(20);
         assertThat(create("fox", PromptOptions.NONE, steps(30), steps(40)).request().steps()).isEqualTo(30);
-        assertThat(create("fox", PromptOptions.NONE, GenerationDefaults.NONE, steps(40)).request().steps())
+        assertThat(create("fox", PromptOptions.NONE, RequestValues.NONE, steps(40)).request().steps())
                 .isEqualTo(40);
         assertThat(request("fox").steps()).isNull();
     }
@@ -73,15 +73,15 @@ class RequestFactoryTest {
 
     @Test
     void settingsGiveSamplerSizeAndNegativeAndAnEmptyQuotedNoClearsTheNegative() {
-        GenerationDefaults channel = new GenerationDefaults("ddim", null, 640, 448, "watermark");
+        RequestValues channel = TestValues.defaults("ddim", null, 640, 448, "watermark");
 
-        GenerationRequest r = create("fox", PromptOptions.NONE, GenerationDefaults.NONE, channel).request();
+        GenerationRequest r = create("fox", PromptOptions.NONE, RequestValues.NONE, channel).request();
         assertThat(r.sampler()).isEqualTo(SamplerKind.DDIM);
         assertThat(r.width()).isEqualTo(640);
         assertThat(r.height()).isEqualTo(448);
         assertThat(r.negativePrompt()).isEqualTo("watermark");
 
-        assertThat(create("fox --no \"\"", PromptOptions.NONE, GenerationDefaults.NONE, channel).request()
+        assertThat(create("fox --no \"\"", PromptOptions.NONE, RequestValues.NONE, channel).request()
                 .negativePrompt()).isEmpty();
     }
 
@@ -91,8 +91,8 @@ class RequestFactoryTest {
         assertThat(plain.width()).isEqualTo(680); // see SizesTest: 682.67 x 384 at 512 x 512
         assertThat(plain.height()).isEqualTo(384);
 
-        GenerationDefaults big = new GenerationDefaults(null, null, 768, 768, null);
-        GenerationRequest r = create("fox --ar 16:9", PromptOptions.NONE, big, GenerationDefaults.NONE).request();
+        RequestValues big = TestValues.defaults(null, null, 768, 768, null);
+        GenerationRequest r = create("fox --ar 16:9", PromptOptions.NONE, big, RequestValues.NONE).request();
         assertThat(r.width()).isEqualTo(1024); // sqrt(768 * 768 * 16 / 9) = 1024
         assertThat(r.height()).isEqualTo(576);
     }
@@ -100,13 +100,13 @@ class RequestFactoryTest {
     @Test
     void typedSizeOptionsReplaceTheFlagsSizeAsAWhole() {
         PromptOptions square = PromptOptions.builder().aspect(new AspectRatio(1, 1)).build();
-        GenerationRequest r = create("fox --size 768x512", square, GenerationDefaults.NONE, GenerationDefaults.NONE)
+        GenerationRequest r = create("fox --size 768x512", square, RequestValues.NONE, RequestValues.NONE)
                 .request();
         assertThat(r.width()).isEqualTo(512);
         assertThat(r.height()).isEqualTo(512);
 
-        PromptOptions width = PromptOptions.builder().width(640).build();
-        GenerationRequest w = create("fox --size 768x512", width, GenerationDefaults.NONE, GenerationDefaults.NONE)
+        PromptOptions width = PromptOptions.builder().set("width", 640).build();
+        GenerationRequest w = create("fox --size 768x512", width, RequestValues.NONE, RequestValues.NONE)
                 .request();
         assertThat(w.width()).isEqualTo(640);
         assertThat(w.height()).isNull();
@@ -114,8 +114,8 @@ class RequestFactoryTest {
 
     @Test
     void anAspectWithOneSideDerivesTheOtherAndWithBothIsRefused() {
-        PromptOptions typed = PromptOptions.builder().width(768).aspect(new AspectRatio(16, 9)).build();
-        GenerationRequest r = create("fox", typed, GenerationDefaults.NONE, GenerationDefaults.NONE).request();
+        PromptOptions typed = PromptOptions.builder().set("width", 768).aspect(new AspectRatio(16, 9)).build();
+        GenerationRequest r = create("fox", typed, RequestValues.NONE, RequestValues.NONE).request();
         assertThat(r.height()).isEqualTo(432); // 768 * 9 / 16
 
         assertThatThrownBy(() -> request("fox --size 768x512 --ar 16:9"))
@@ -150,10 +150,10 @@ class RequestFactoryTest {
     @Test
     void aPictureMakesAnImg2imgJobWithItsBytesAndSettingsSizeIsNotApplied() {
         byte[] bytes = png(96, 64);
-        GenerationDefaults user = new GenerationDefaults(null, null, 768, 768, null);
+        RequestValues user = TestValues.defaults(null, null, 768, 768, null);
 
         JobSpec spec = factory.create(PromptParser.parse("oil painting --strength 0.6"), PromptOptions.NONE, user,
-                GenerationDefaults.NONE, InitImage.of(bytes));
+                RequestValues.NONE, InitImage.of(bytes));
 
         assertThat(spec.kind()).isEqualTo(JobSpec.Kind.IMG2IMG);
         assertThat(spec.initImageBytes()).isEqualTo(bytes);
@@ -185,12 +185,12 @@ class RequestFactoryTest {
                 .hasMessage("The image is 16x16 pixels; the limit is 100 pixels.");
     }
 
-    private static RerunSpec stored(GenerationKind kind, GenerationParameters p, byte[] init) {
-        return new RerunSpec(7, kind, new ModelRef("tiny", null, null), p, init);
+    private static RerunSpec stored(GenerationKind kind, GenerationRequest p, byte[] init) {
+        return new RerunSpec(7, kind, new ModelRef("tiny", null, null), StoredJobs.parameters(p), init);
     }
 
-    private static GenerationParameters.Builder done() {
-        return GenerationParameters.builder("fox").sampler("euler").steps(20).guidance(7.0).width(512).height(512)
+    private static GenerationRequest.Builder done() {
+        return GenerationRequest.builder("fox").sampler(SamplerKind.EULER).steps(20).guidance(7.0).width(512).height(512)
                 .count(2).seed(42L);
     }
 
@@ -219,7 +219,7 @@ class RequestFactoryTest {
 
     @Test
     void rerollingAVariationKeepsTheSeedAndDrawsANewVariationSeed() {
-        RerunSpec spec = stored(GenerationKind.VARIATION, done().count(1).subseed(99L, 0.25).build(), null);
+        RerunSpec spec = stored(GenerationKind.VARIATION, done().count(1).subseed(99L).subseedStrength(0.25).build(), null);
 
         GenerationRequest r = factory.reroll(spec).request();
 
@@ -259,18 +259,18 @@ class RequestFactoryTest {
     @Test
     void upscalingAnUpscaleDoublesTheFactorUpToFour() {
         RequestFactory roomy = new RequestFactory(new CommandLimits(512, 512, 2048, 4, 1024, 4096L * 4096L));
-        GenerationParameters twice = done().width(256).height(256).upscale(2.0, 0.35).build();
+        GenerationRequest twice = done().width(256).height(256).upscale(2.0).hiresStrength(0.35).build();
         assertThat(roomy.upscale(stored(GenerationKind.UPSCALE, twice, null), image(0, 42)).request().upscale())
                 .isEqualTo(4.0);
 
-        GenerationParameters fourTimes = done().width(256).height(256).upscale(4.0, 0.35).build();
+        GenerationRequest fourTimes = done().width(256).height(256).upscale(4.0).hiresStrength(0.35).build();
         assertThatThrownBy(() -> roomy.upscale(stored(GenerationKind.UPSCALE, fourTimes, null), image(0, 42)))
                 .hasMessage("This picture is already upscaled 4x; it cannot be enlarged further.");
     }
 
     @Test
     void upscalingAVariationPictureKeepsItsOwnVariationSeed() {
-        GenerationParameters variation = done().subseed(99L, 0.25).build();
+        GenerationRequest variation = done().subseed(99L).subseedStrength(0.25).build();
 
         GenerationRequest r = factory.upscale(stored(GenerationKind.VARIATION, variation, null), image(1, 43))
                 .request();
@@ -282,7 +282,7 @@ class RequestFactoryTest {
     @Test
     void derivedJobsOfAnImg2imgGenerationStayImg2imgWithItsPicture() {
         byte[] init = png(64, 64);
-        RerunSpec spec = stored(GenerationKind.IMG2IMG, done().strength(0.6).build(), init);
+        RerunSpec spec = stored(GenerationKind.IMG2IMG, done().initImage(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)).strength(0.6).build(), init);
 
         JobSpec vary = factory.vary(spec, image(0, 42));
         JobSpec rerun = factory.rerun(spec, null);

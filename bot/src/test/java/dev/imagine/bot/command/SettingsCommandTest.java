@@ -1,51 +1,51 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.engine.RequestValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imagine.storage.GenerationDefaults;
 import org.junit.jupiter.api.Test;
 
 /** {@code /settings} arguments. */
 class SettingsCommandTest {
-    private static final GenerationDefaults SOME = new GenerationDefaults("ddim", 20, 512, 768, "fog");
+    private static final RequestValues SOME = TestValues.defaults("ddim", 20, 512, 768, "fog");
 
     @Test
     void setsEveryKeyAtOnce() {
-        GenerationDefaults d = SettingsCommand.apply(GenerationDefaults.NONE,
+        RequestValues d = SettingsCommand.apply(RequestValues.NONE,
                 "sampler euler-a steps 30 size 768x512 negative \"text, watermark\"", 1024);
 
-        assertThat(d).isEqualTo(new GenerationDefaults("euler-a", 30, 768, 512, "text, watermark"));
+        assertThat(d).isEqualTo(TestValues.defaults("euler-a", 30, 768, 512, "text, watermark"));
     }
 
     @Test
     void keepsWhatItDoesNotMention() {
         assertThat(SettingsCommand.apply(SOME, "steps 40", 1024))
-                .isEqualTo(new GenerationDefaults("ddim", 40, 512, 768, "fog"));
+                .isEqualTo(TestValues.defaults("ddim", 40, 512, 768, "fog"));
     }
 
     @Test
     void anUnquotedNegativeRunsToTheNextKey() {
-        assertThat(SettingsCommand.apply(GenerationDefaults.NONE, "negative text, watermark steps 25", 1024))
-                .isEqualTo(new GenerationDefaults(null, 25, null, null, "text, watermark"));
+        assertThat(SettingsCommand.apply(RequestValues.NONE, "negative text, watermark steps 25", 1024))
+                .isEqualTo(TestValues.defaults(null, 25, null, null, "text, watermark"));
     }
 
     @Test
     void acceptsFlagStyleKeysAliasesAndSamplerAliases() {
-        assertThat(SettingsCommand.apply(GenerationDefaults.NONE, "--sampler PLMS --no blur", 1024))
-                .isEqualTo(new GenerationDefaults("pndm", null, null, null, "blur"));
+        assertThat(SettingsCommand.apply(RequestValues.NONE, "--sampler PLMS --no blur", 1024))
+                .isEqualTo(TestValues.defaults("pndm", null, null, null, "blur"));
     }
 
     @Test
     void defaultClearsOneKeyAndResetClearsAll() {
         assertThat(SettingsCommand.apply(SOME, "steps default size default", 1024))
-                .isEqualTo(new GenerationDefaults("ddim", null, null, null, "fog"));
-        assertThat(SettingsCommand.apply(SOME, "reset", 1024)).isEqualTo(GenerationDefaults.NONE);
+                .isEqualTo(TestValues.defaults("ddim", null, null, null, "fog"));
+        assertThat(SettingsCommand.apply(SOME, "reset", 1024)).isEqualTo(RequestValues.NONE);
     }
 
     @Test
     void anEmptyQuotedNegativeMeansNone() {
-        assertThat(SettingsCommand.apply(SOME, "negative \"\"", 1024).negativePrompt()).isEmpty();
+        assertThat(SettingsCommand.apply(SOME, "negative \"\"", 1024).get("negativePrompt", String.class)).isEmpty();
     }
 
     @Test

@@ -250,7 +250,7 @@ class TelegramAdapterTest {
             assertThat(reroll.parentId()).isEqualTo(firstId);
             assertThat(reroll.status()).isEqualTo(GenerationStatus.DONE);
             assertThat(reroll.images().get(0).seed()).isNotEqualTo(7);
-            assertThat(reroll.parameters().steps()).isEqualTo(2);
+            assertThat(reroll.parameters().get("steps")).isEqualTo(2L);
         }
     }
 
@@ -269,8 +269,8 @@ class TelegramAdapterTest {
         assertThat(download.path()).isEqualTo("/file/bot" + FakeBotApi.TOKEN + "/photos/file_file-1.bin");
         Generation generation = storage.generations().find(generationOf(photo)).orElseThrow();
         assertThat(generation.kind()).isEqualTo(GenerationKind.IMG2IMG);
-        assertThat(generation.parameters().strength()).isEqualTo(0.6);
-        assertThat(generation.parameters().prompt()).isEqualTo("oil painting");
+        assertThat(generation.parameters().get("strength")).isEqualTo(0.6);
+        assertThat(generation.parameters().get("prompt")).isEqualTo("oil painting");
     }
 
     @Test
@@ -287,7 +287,7 @@ class TelegramAdapterTest {
         assertThat(download.path()).isEqualTo("/file/bot" + FakeBotApi.TOKEN + "/documents/file_file-1.bin");
         Generation queued = storage.generations().find(1).orElseThrow();
         assertThat(queued.kind()).isEqualTo(GenerationKind.IMG2IMG);
-        assertThat(queued.parameters().strength()).isEqualTo(0.5);
+        assertThat(queued.parameters().get("strength")).isEqualTo(0.5);
     }
 
     @Test

@@ -1,11 +1,11 @@
-package dev.imagine.bot.service;
+package dev.imagine.bot.stored;
 
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ModelInfo;
-import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.Timings;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationParameters;
@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps between the engine's requests and results and storage's records: the one place that knows both, so a rerun
- * builds exactly the request that was run.
+ * The one mapping between the engine's requests and results and storage's records. Parameters cross it by name
+ * ({@link RequestValues}), so every parameter of {@link GenerationRequest} is stored and rerun without a line here.
  */
 public final class StoredJobs {
     private StoredJobs() {
@@ -31,21 +31,40 @@ public final class StoredJobs {
         return new ModelRef(info.name(), info.fingerprint(), info.path().toAbsolutePath().toString());
     }
 
-    /** The request's parameters as stored; fields the engine fills in later stay {@code null}. */
+    /** The request's parameters as stored; values the engine fills in later are left out. */
     public static GenerationParameters parameters(GenerationRequest request) {
-        return GenerationParameters.builder(request.prompt())
-                .negativePrompt(request.negativePrompt())
-                .sampler(request.sampler() == null ? null : request.sampler().id())
-                .steps(request.steps())
-                .guidance(request.guidance())
-                .width(request.width())
-                .height(request.height())
-                .count(request.count())
-                .seed(request.seed())
-                .subseed(request.subseed(), request.subseedStrength())
-                .strength(request.strength())
-                .upscale(request.upscale(), request.hiresStrength())
-                .build();
+        return parameters(RequestValues.of(request));
+    }
+
+    /** Values (a request's, or saved defaults) as stored. */
+    public static GenerationParameters parameters(RequestValues values) {
+        return new GenerationParameters(values.toPlain());
+    }
+
+    /**
+     * Stored parameters as the engine's values.
+     *
+     * @throws IllegalArgumentException naming the parameter when a stored value no longer fits (for example a
+     *     sampler this version does not have)
+     */
+    public static RequestValues values(GenerationParameters stored) {
+        return RequestValues.fromPlain(stored.values());
+    }
+
+    /**
+     * Saved defaults as the engine's values, leaving out any value this version no longer reads (a sampler it lost,
+     * a parameter it dropped), so old settings never block new requests.
+     */
+    public static RequestValues defaults(GenerationParameters saved) {
+        RequestValues values = RequestValues.NONE;
+        for (var entry : saved.values().entrySet()) {
+            try {
+                values = RequestValues.fromPlain(java.util.Map.of(entry.getKey(), entry.getValue())).orElse(values);
+            } catch (IllegalArgumentException e) {
+                // a value this version cannot read: no preference
+            }
+        }
+        return values;
     }
 
     /**
@@ -55,23 +74,12 @@ public final class StoredJobs {
      * @param seed another seed, or {@code null} for the stored one
      * @throws IllegalArgumentException when a stored value no longer passes the engine's checks
      */
-    public static GenerationRequest request(GenerationParameters p, byte[] initImage, Long seed) {
-        return GenerationRequest.builder(p.prompt())
-                .negativePrompt(p.negativePrompt())
-                .sampler(p.sampler() == null ? null : SamplerKind.parse(p.sampler()))
-                .steps(p.steps())
-                .guidance(p.guidance())
-                .width(p.width())
-                .height(p.height())
-                .count(p.count())
-                .seed(seed != null ? seed : p.seed())
-                .initImage(initImage == null ? null : ImageInput.decode(initImage))
-                .strength(p.strength())
-                .subseed(p.subseed())
-                .subseedStrength(p.subseedStrength())
-                .upscale(p.upscale())
-                .hiresStrength(p.hiresStrength())
-                .build();
+    public static GenerationRequest request(GenerationParameters stored, byte[] initImage, Long seed) {
+        RequestValues values = values(stored);
+        if (seed != null) {
+            values = values.with("seed", seed);
+        }
+        return values.toRequest(initImage == null ? null : ImageInput.decode(initImage));
     }
 
     /** The engine request that reruns a stored generation, optionally with another seed. */
@@ -79,7 +87,7 @@ public final class StoredJobs {
         return request(spec.parameters(), spec.initImage(), seed);
     }
 
-    /** The result's images as storage takes them (their PNG bytes with the parameters chunk). */
+    /** The result's images as storage takes them: the PNG bytes each image encoded once. */
     public static List<NewImage> images(GenerationResult result) {
         List<NewImage> images = new ArrayList<>();
         for (GeneratedImage image : result.images()) {
@@ -89,16 +97,15 @@ public final class StoredJobs {
     }
 
     /**
-     * A result rebuilt from a done generation's stored images (for delivering it again after a restart). The PNGs
-     * are checked against their hashes; their pixels and parameters text are those that were stored.
+     * A result rebuilt from a done generation's stored images (for delivering it again after a restart): each image
+     * carries the stored PNG bytes as they are, checked against their hashes.
      */
     public static GenerationResult result(Generation generation, GenerationRepository generations) {
         List<GeneratedImage> images = new ArrayList<>();
         for (StoredImage stored : generation.images()) {
             byte[] png = generations.imageBytes(stored);
             String parameters = ImageInput.parameters(png).orElse("");
-            images.add(new GeneratedImage(stored.index(), stored.seed(), ImageInput.decode(png, png.length + 1L,
-                    Long.MAX_VALUE), parameters));
+            images.add(GeneratedImage.fromPng(stored.index(), stored.seed(), png, parameters));
         }
         long millis = generation.engineMillis() == null ? 0 : generation.engineMillis();
         byte[] initImage = generation.initImageSha256() == null ? null
