@@ -8,18 +8,15 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Generations and their images: recorded before they run, marked as they go, read back for history and reruns.
+ * Generations and their images: recorded before they run, marked as they go (this class), read back for history and
+ * reruns ({@link GenerationReads}, behind the read methods at the end).
  * Every method commits durably before it returns (see {@link Storage}). Thread-safe; owned by its {@link Storage}.
  */
 public final class GenerationRepository {
@@ -28,20 +25,17 @@ public final class GenerationRepository {
     /** Longest stored user-facing error; longer ones are cut. */
     public static final int MAX_ERROR_CHARS = 1000;
 
-    private static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
-            + "model_path, parameters, init_image_sha256, guild_id, channel_id, request_message_id, "
-            + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path, "
-            + "attempts";
-    private static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
-
     private final Database database;
     private final ImageFiles files;
     private final Clock clock;
+
+    private final GenerationReads reads;
 
     GenerationRepository(Database database, ImageFiles files, Clock clock) {
         this.database = database;
         this.files = files;
         this.clock = clock;
+        this.reads = new GenerationReads(database, files, clock);
     }
 
     /**
@@ -184,7 +178,7 @@ public final class GenerationRepository {
                 update.setLong(next, id);
                 update.executeUpdate();
             }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO images (" + IMAGE_COLUMNS
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO images (" + GenerationReads.IMAGE_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < images.size(); i++) {
                     NewImage image = images.get(i);
@@ -257,37 +251,6 @@ public final class GenerationRepository {
         });
     }
 
-    /** The generation with this id and its images, if recorded. */
-    public Optional<Generation> find(long id) {
-        return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations WHERE id = ?")) {
-                select.setLong(1, id);
-                List<Generation> found = withImages(c, select);
-                return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
-            }
-        });
-    }
-
-    /**
-     * A page of a user's generations with their images, newest first.
-     *
-     * @param beforeId only generations with smaller ids (the last id of the previous page), or {@code null} for the
-     *     newest
-     * @param limit 1 to {@value #MAX_PAGE}
-     */
-    public List<Generation> history(long userId, Long beforeId, int limit) {
-        Checks.range("the page size", limit, 1, MAX_PAGE);
-        return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
-                    + "WHERE user_id = ? AND id < ? ORDER BY id DESC FETCH FIRST ? ROWS ONLY")) {
-                select.setLong(1, userId);
-                select.setLong(2, beforeId == null ? Long.MAX_VALUE : beforeId);
-                select.setInt(3, limit);
-                return withImages(c, select);
-            }
-        });
-    }
-
     /**
      * Records that a finished generation's result (done, failed or cancelled) reached its reply target. Idempotent.
      */
@@ -303,23 +266,28 @@ public final class GenerationRepository {
         });
     }
 
+    /** The generation with this id and its images, if recorded. */
+    public Optional<Generation> find(long id) {
+        return reads.find(id);
+    }
+
+    /**
+     * A page of a user's generations with their images, newest first.
+     *
+     * @param beforeId only generations with smaller ids (the last id of the previous page), or {@code null} for the
+     *     newest
+     * @param limit 1 to {@value #MAX_PAGE}
+     */
+    public List<Generation> history(long userId, Long beforeId, int limit) {
+        return reads.history(userId, beforeId, limit);
+    }
+
     /**
      * Finished generations (done, failed or cancelled) whose result was never marked delivered, finished within
      * {@code within} of now, oldest first: what a dispatcher delivers again after a crash.
      */
     public List<Generation> undelivered(Duration within) {
-        Checks.required("the period", within);
-        return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
-                    + "WHERE delivered_at IS NULL AND finished_at IS NOT NULL AND finished_at >= ? "
-                    + "AND status IN (?, ?, ?) ORDER BY finished_at, id")) {
-                Rows.setInstant(select, 1, clock.instant().minus(within));
-                select.setString(2, GenerationStatus.DONE.id());
-                select.setString(3, GenerationStatus.FAILED.id());
-                select.setString(4, GenerationStatus.CANCELLED.id());
-                return withImages(c, select);
-            }
-        });
+        return reads.undelivered(within);
     }
 
     /**
@@ -327,14 +295,7 @@ public final class GenerationRepository {
      * answers after a restart. A running one was interrupted by the restart.
      */
     public List<Generation> unfinished() {
-        return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
-                    + "WHERE status IN (?, ?) ORDER BY queued_at, id")) {
-                select.setString(1, GenerationStatus.QUEUED.id());
-                select.setString(2, GenerationStatus.RUNNING.id());
-                return withImages(c, select);
-            }
-        });
+        return reads.unfinished();
     }
 
     /**
@@ -344,20 +305,7 @@ public final class GenerationRepository {
      * @throws DamagedImageException when the init image file is missing or altered
      */
     public Optional<RerunSpec> rerunSpec(long id) {
-        return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations WHERE id = ?")) {
-                select.setLong(1, id);
-                try (ResultSet rows = select.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    Generation g = generation(rows, List.of());
-                    String initPath = rows.getString(21);
-                    byte[] init = initPath == null ? null : files.read(initPath, g.initImageSha256());
-                    return Optional.of(new RerunSpec(g.id(), g.kind(), g.model(), g.parameters(), init));
-                }
-            }
-        });
+        return reads.rerunSpec(id);
     }
 
     /**
@@ -366,56 +314,7 @@ public final class GenerationRepository {
      * @throws DamagedImageException when the file is missing or altered
      */
     public byte[] imageBytes(StoredImage image) {
-        Checks.required("the image", image);
-        return database.read(c -> files.read(image.path(), image.sha256()));
-    }
-
-    private static Generation generation(ResultSet rows, List<StoredImage> images) throws SQLException {
-        return new Generation(rows.getLong(1), rows.getLong(2), rows.getString(3),
-                GenerationKind.fromId(rows.getString(4)), Rows.getLong(rows, 5),
-                new ModelRef(rows.getString(6), rows.getString(7), rows.getString(8)),
-                GenerationParameters.fromJson(rows.getString(9)), rows.getString(10),
-                new ReplyTarget(rows.getString(11), rows.getString(12), rows.getString(13), rows.getString(14)),
-                GenerationStatus.fromId(rows.getString(15)), rows.getString(16), Rows.getInstant(rows, 17),
-                Rows.getInstant(rows, 18), Rows.getInstant(rows, 19), Rows.getLong(rows, 20), rows.getInt(22), images);
-    }
-
-    /** Runs a generation query, then loads the images of all its rows with one more query. */
-    private static List<Generation> withImages(Connection c, PreparedStatement select) throws SQLException {
-        Map<Long, Generation> byId = new LinkedHashMap<>();
-        try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                Generation g = generation(rows, List.of());
-                byId.put(g.id(), g);
-            }
-        }
-        if (byId.isEmpty()) {
-            return List.of();
-        }
-        Map<Long, List<StoredImage>> images = new LinkedHashMap<>();
-        String marks = byId.keySet().stream().map(id -> "?").collect(Collectors.joining(", "));
-        try (PreparedStatement select2 = c.prepareStatement("SELECT " + IMAGE_COLUMNS + " FROM images "
-                + "WHERE generation_id IN (" + marks + ") ORDER BY generation_id, image_index")) {
-            int i = 1;
-            for (long id : byId.keySet()) {
-                select2.setLong(i++, id);
-            }
-            try (ResultSet rows = select2.executeQuery()) {
-                while (rows.next()) {
-                    StoredImage image = new StoredImage(rows.getLong(1), rows.getInt(2), rows.getLong(3),
-                            rows.getString(4), rows.getString(5), rows.getLong(6), rows.getBoolean(7));
-                    images.computeIfAbsent(image.generationId(), k -> new ArrayList<>()).add(image);
-                }
-            }
-        }
-        List<Generation> result = new ArrayList<>(byId.size());
-        for (Generation g : byId.values()) {
-            List<StoredImage> own = images.getOrDefault(g.id(), Collections.emptyList());
-            result.add(own.isEmpty() ? g : new Generation(g.id(), g.userId(), g.platform(), g.kind(), g.parentId(),
-                    g.model(), g.parameters(), g.initImageSha256(), g.replyTarget(), g.status(), g.error(),
-                    g.queuedAt(), g.startedAt(), g.finishedAt(), g.engineMillis(), g.attempts(), own));
-        }
-        return result;
+        return reads.imageBytes(image);
     }
 
     private static String platformOf(Connection c, long userId) throws SQLException {
@@ -454,17 +353,5 @@ public final class GenerationRepository {
         return new IllegalStateException("generation " + id + " is " + status.id() + "; only a "
                 + allowed.stream().map(GenerationStatus::id).collect(Collectors.joining(" or "))
                 + " generation can " + action);
-    }
-
-    static Set<String> referencedFiles(Connection c) throws SQLException {
-        Set<String> paths = new HashSet<>();
-        try (Statement statement = c.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT path FROM images UNION "
-                        + "SELECT init_image_path FROM generations WHERE init_image_path IS NOT NULL")) {
-            while (rows.next()) {
-                paths.add(rows.getString(1));
-            }
-        }
-        return paths;
     }
 }

@@ -165,7 +165,7 @@ public final class Storage implements AutoCloseable {
         });
         // A separate task, so it sees the committed rows; it runs on the storage thread, so no image is being
         // stored while it looks for unreferenced files.
-        long[] deleted = database.read(c -> files.deleteAllBut(GenerationRepository.referencedFiles(c)));
+        long[] deleted = database.read(c -> files.deleteAllBut(GenerationReads.referencedFiles(c)));
         return new PruneResult(rows[0], rows[1], deleted[0], deleted[1]);
     }
 
