@@ -11,20 +11,23 @@ import dev.imagine.engine.onnx.VaeEncoder;
 import dev.imagine.engine.sampler.NoiseScheduleConfig;
 import dev.imagine.engine.sampler.Sampler;
 import dev.imagine.engine.sampler.Samplers;
-import dev.imagine.engine.text.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Stable Diffusion loop, as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline}
- * and {@code LatentConsistencyModelPipeline} run it: encode the prompts, draw each image's initial latents from its
+ * The Stable Diffusion loop, as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline},
+ * {@code LatentConsistencyModelPipeline}, {@code StableDiffusionXLPipeline} and
+ * {@code StableDiffusionXLImg2ImgPipeline} run it: encode the prompts (SDXL: two encoders plus pooled embedding and
+ * size micro-conditioning), draw each image's initial latents from its
  * own seed's generator (mixed with a variation seed's noise when asked), denoise with classifier-free guidance on the
  * batch [uncond..., cond...] (or LCM's guidance embedding), decode each image on its own, and optionally refine an
  * upscaled copy with a second img2img pass (hires fix).
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class DiffusionPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(DiffusionPipeline.class);
     private static final SecureRandom SEEDS = new SecureRandom();
+    static final int SDXL_MIN_SIDE = 512;
 
     private final OnnxImageEngine engine;
 
@@ -50,8 +54,8 @@ final class DiffusionPipeline {
             Timings timings = new Timings(Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
                     Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.stepsDone);
-            return new GenerationResult(job, images, run.cond.droppedText(),
-                    run.uncond == null ? "" : run.uncond.droppedText(), timings, engine.model().device());
+            return new GenerationResult(job, images, run.prompts.droppedCond(), run.prompts.droppedUncond(), timings,
+                    engine.model().device());
         } catch (InferenceException e) {
             throw translate(e, job);
         } catch (OutOfMemoryError e) {
@@ -74,6 +78,10 @@ final class DiffusionPipeline {
             subseed = null;
             subseedStrength = null;
         }
+        if (request.hasMicroConditioning() && !model.family().isSdxl()) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "original size and crop are SDXL "
+                    + "settings; model " + model.name() + " is " + model.family().displayName());
+        }
         Integer width = request.width();
         Integer height = request.height();
         Double strength = null;
@@ -81,7 +89,7 @@ final class DiffusionPipeline {
             BufferedImage init = request.initImage();
             if (width == null && height == null) {
                 PixelSize size = new PixelSize(init.getWidth(), init.getHeight())
-                        .fitWithin(engine.maxSide(), GenerationRequest.MIN_SIDE);
+                        .fitWithin(engine.maxSide(), minSide(model));
                 width = size.width();
                 height = size.height();
             } else if (width == null) {
@@ -113,8 +121,20 @@ final class DiffusionPipeline {
         return SEEDS.nextLong(GenerationRequest.MAX_SEED - count + 2);
     }
 
+    /** The smallest side a model makes: 512 for SDXL (or the server's maximum when lower), else 64. */
+    private int minSide(ModelInfo model) {
+        return model.family().isSdxl() ? Math.min(SDXL_MIN_SIDE, PixelSize.snapDown(engine.maxSide(), 8))
+                : GenerationRequest.MIN_SIDE;
+    }
+
     private void checkSize(GenerationRequest job, ModelInfo model) {
         int max = engine.maxSide();
+        int min = minSide(model);
+        if (job.width() < min || job.height() < min) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
+                    + model.family().displayName() + ", which makes images from " + min + " to " + max
+                    + " pixels per side; got " + job.width() + "x" + job.height());
+        }
         if (job.width() > max || job.height() > max) {
             throw new EngineException(EngineException.Reason.INVALID_REQUEST, job.width() + "x" + job.height()
                     + " is over this server's maximum of " + max + " pixels per side");
@@ -156,8 +176,7 @@ final class DiffusionPipeline {
         private final boolean guided;
         private final float guidance;
         private final float scale;
-        private TokenizedPrompt cond;
-        private TokenizedPrompt uncond;
+        private EncodedPrompts prompts;
         private int unetCalls;
         private int stepsDone;
         private int stepsTotal;
@@ -176,16 +195,21 @@ final class DiffusionPipeline {
 
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
-            cond = engine.tokenizer().encode(job.prompt());
-            uncond = guided ? engine.tokenizer().encode(job.negativePrompt()) : null;
-            List<float[]> states = engine.textEncoder().encode(guided ? List.of(uncond.ids(), cond.ids())
-                    : List.of(cond.ids()));
-            List<float[]> rowStates = new ArrayList<>(guided ? 2 * count : count);
+            prompts = engine.promptEncoder().encode(job.prompt(), job.negativePrompt(), guided);
+            // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
+            List<Conditioning> rows = new ArrayList<>(guided ? 2 * count : count);
             if (guided) {
-                rowStates.addAll(Collections.nCopies(count, states.get(0)));
+                rows.addAll(Collections.nCopies(count, prompts.uncond()));
             }
-            rowStates.addAll(Collections.nCopies(count, states.get(guided ? 1 : 0)));
-            List<float[]> rowConditions = lcm ? Collections.nCopies(count, guidanceEmbedding()) : null;
+            rows.addAll(Collections.nCopies(count, prompts.cond()));
+            List<float[]> rowStates = rows.stream().map(Conditioning::states).toList();
+            Map<String, List<float[]>> rowVectors = new LinkedHashMap<>();
+            if (lcm) {
+                rowVectors.put(Unet.GUIDANCE_EMBEDDING, Collections.nCopies(count, guidanceEmbedding()));
+            }
+            if (engine.unet().takesAddedConditions()) {
+                rowVectors.put(Unet.TEXT_EMBEDS, rows.stream().map(Conditioning::pooled).toList());
+            }
 
             double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
             Pass base = new Pass(job.width(), job.height(), baseStrength);
@@ -194,13 +218,13 @@ final class DiffusionPipeline {
             stepsTotal = base.samplers[0].calls() + (hires == null ? 0 : hires.samplers[0].calls());
 
             List<BufferedImage> inits = job.isImageToImage() ? Collections.nCopies(count, job.initImage()) : null;
-            List<BufferedImage> images = base.run(rowStates, rowConditions, inits);
+            List<BufferedImage> images = base.run(rowStates, rowVectors, inits);
             if (hires != null) {
                 List<BufferedImage> upscaled = new ArrayList<>(count);
                 for (BufferedImage image : images) {
                     upscaled.add(ImageResizer.resizeLanczos(image, job.outputWidth(), job.outputHeight()));
                 }
-                images = hires.run(rowStates, rowConditions, upscaled);
+                images = hires.run(rowStates, rowVectors, upscaled);
             }
             List<GeneratedImage> result = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -260,10 +284,15 @@ final class DiffusionPipeline {
                 }
             }
 
-            List<BufferedImage> run(List<float[]> rowStates, List<float[]> rowConditions, List<BufferedImage> inits)
-                    throws InferenceException {
+            List<BufferedImage> run(List<float[]> rowStates, Map<String, List<float[]>> rowVectors,
+                    List<BufferedImage> inits) throws InferenceException {
                 float[][] latents = inits == null ? initFromNoise() : initFromImages(inits);
-                denoise(rowStates, rowConditions, latents);
+                Map<String, List<float[]>> vectors = rowVectors;
+                if (engine.unet().takesAddedConditions()) {
+                    vectors = new LinkedHashMap<>(rowVectors);
+                    vectors.put(Unet.TIME_IDS, Collections.nCopies(rowStates.size(), timeIds(job, width, height)));
+                }
+                denoise(rowStates, vectors, latents);
                 checkCancelled();
                 return decode(latents);
             }
@@ -330,7 +359,7 @@ final class DiffusionPipeline {
                 return latents;
             }
 
-            private void denoise(List<float[]> rowStates, List<float[]> rowConditions, float[][] latents)
+            private void denoise(List<float[]> rowStates, Map<String, List<float[]>> rowVectors, float[][] latents)
                     throws InferenceException {
                 int calls = samplers[0].calls();
                 if (calls == 0) {
@@ -338,7 +367,7 @@ final class DiffusionPipeline {
                 }
                 int rows = rowStates.size();
                 float[] prediction = new float[latentSize];
-                try (Unet.Batch batch = engine.unet().prepare(rowStates, rowConditions, latentHeight, latentWidth)) {
+                try (Unet.Batch batch = engine.unet().prepare(rowStates, rowVectors, latentHeight, latentWidth)) {
                     // Float32 graphs taking the whole batch at once are fed and read in place; others via arrays.
                     FloatBuffer direct = batch.inputView();
                     float[] modelIn = direct == null ? new float[rows * latentSize] : null;
@@ -405,6 +434,20 @@ final class DiffusionPipeline {
                 LOG.warn("A progress listener failed; generation goes on", e);
             }
         }
+    }
+
+    /**
+     * SDXL's micro-conditioning, as diffusers' {@code _get_add_time_ids}: original size, crop top-left and target
+     * size, each as (height, width) or (top, left): {@code [origH, origW, cropTop, cropLeft, height, width]}. The
+     * original size defaults to the pass's own size and the crop to 0,0; the same row serves the conditional and
+     * unconditional halves (diffusers' {@code negative_add_time_ids = add_time_ids}).
+     */
+    static float[] timeIds(GenerationRequest job, int width, int height) {
+        int originalWidth = job.originalWidth() != null ? job.originalWidth() : width;
+        int originalHeight = job.originalHeight() != null ? job.originalHeight() : height;
+        int cropLeft = job.cropX() != null ? job.cropX() : 0;
+        int cropTop = job.cropY() != null ? job.cropY() : 0;
+        return new float[] {originalHeight, originalWidth, cropTop, cropLeft, height, width};
     }
 
     static Sampler createSampler(SamplerKind kind, NoiseScheduleConfig schedule, int steps, double strength) {

@@ -33,6 +33,13 @@ import java.awt.image.BufferedImage;
  * @param upscale hires fix: after generating, resize by this factor (1.5 to 4, Lanczos) and refine with img2img at
  *     {@code hiresStrength} with the same prompt and seed; {@code null} for none
  * @param hiresStrength img2img strength of the hires pass, 0 to 1; default 0.35
+ * @param originalWidth SDXL micro-conditioning: the width of the "original" picture the model is told it sees, 1 to
+ *     {@value #MAX_ORIGINAL_SIDE}, set together with {@code originalHeight}; {@code null} for the image's own size
+ *     (diffusers' default)
+ * @param originalHeight SDXL micro-conditioning: the original height, with {@code originalWidth}
+ * @param cropX SDXL micro-conditioning: the left edge of the crop the model is told the picture was cut at, 0 to
+ *     {@value #MAX_ORIGINAL_SIDE}, set together with {@code cropY}; {@code null} for 0,0 (diffusers' default)
+ * @param cropY SDXL micro-conditioning: the top edge of the crop, with {@code cropX}
  */
 public record GenerationRequest(
         String prompt,
@@ -49,7 +56,11 @@ public record GenerationRequest(
         Long subseed,
         Double subseedStrength,
         Double upscale,
-        Double hiresStrength) {
+        Double hiresStrength,
+        Integer originalWidth,
+        Integer originalHeight,
+        Integer cropX,
+        Integer cropY) {
 
     /** Longest prompt accepted, in characters. */
     public static final int MAX_PROMPT_CHARS = 4000;
@@ -75,6 +86,8 @@ public record GenerationRequest(
     public static final double DEFAULT_HIRES_STRENGTH = 0.35;
     /** A request with every parameter at its default (an empty prompt, one image); what an unset value falls back to. */
     static final GenerationRequest DEFAULTS = builder("").build();
+    /** Largest SDXL original size side and crop offset. */
+    public static final int MAX_ORIGINAL_SIDE = 8192;
 
     /** Validates every field. */
     public GenerationRequest {
@@ -140,6 +153,26 @@ public record GenerationRequest(
                 throw new IllegalArgumentException("hires strength applies only with upscale");
             }
         }
+        if ((originalWidth == null) != (originalHeight == null)) {
+            throw new IllegalArgumentException("original size needs both a width and a height, as WxH");
+        }
+        if (originalWidth != null && (originalWidth < 1 || originalWidth > MAX_ORIGINAL_SIDE || originalHeight < 1
+                || originalHeight > MAX_ORIGINAL_SIDE)) {
+            throw new IllegalArgumentException("original size sides must be between 1 and " + MAX_ORIGINAL_SIDE
+                    + ", got " + originalWidth + "x" + originalHeight);
+        }
+        if ((cropX == null) != (cropY == null)) {
+            throw new IllegalArgumentException("crop needs both a left (X) and a top (Y) offset, as X,Y");
+        }
+        if (cropX != null && (cropX < 0 || cropX > MAX_ORIGINAL_SIDE || cropY < 0 || cropY > MAX_ORIGINAL_SIDE)) {
+            throw new IllegalArgumentException("crop offsets must be between 0 and " + MAX_ORIGINAL_SIDE + ", got "
+                    + cropX + "," + cropY);
+        }
+    }
+
+    /** Whether the request sets SDXL's micro-conditioning (original size or crop). */
+    public boolean hasMicroConditioning() {
+        return originalWidth != null || cropX != null;
     }
 
     private static void checkSide(String name, Integer value) {
@@ -298,6 +331,16 @@ public record GenerationRequest(
         /** Sets the hires pass strength. */
         public Builder hiresStrength(Double value) {
             return set("hiresStrength", value);
+        }
+
+        /** Sets SDXL's original size (both sides or neither; {@code null} for the image's own size). */
+        public Builder originalSize(Integer w, Integer h) {
+            return set("originalWidth", w).set("originalHeight", h);
+        }
+
+        /** Sets SDXL's crop top-left as left, top (both or neither; {@code null} for 0,0). */
+        public Builder crop(Integer x, Integer y) {
+            return set("cropX", x).set("cropY", y);
         }
 
         /** Validates and builds. */

@@ -14,7 +14,14 @@ public enum ModelFamily {
     /** SD-Turbo style: trailing timesteps, 1 to 4 steps, no guidance. */
     TURBO("SD-Turbo (few-step, trailing timesteps)", 1, 0.0),
     /** Latent Consistency Model: a UNet with a guidance embedding input, 4 steps. */
-    LCM("Latent Consistency Model (LCM)", 4, 8.5);
+    LCM("Latent Consistency Model (LCM)", 4, 8.5),
+    /**
+     * Stable Diffusion XL: two text encoders, a UNet with pooled-text and size conditioning, 1024 px, 30 steps,
+     * guidance 5 (diffusers' {@code StableDiffusionXLPipeline} default).
+     */
+    SDXL("Stable Diffusion XL", 30, 5.0),
+    /** SDXL-Turbo: an SDXL folder with trailing timesteps; 512 px, 1 step, no guidance. */
+    SDXL_TURBO("SDXL-Turbo (few-step, trailing timesteps)", 1, 0.0);
 
     private final String displayName;
     private final int defaultSteps;
@@ -34,6 +41,11 @@ public enum ModelFamily {
     /** Steps used when a request names none. */
     public int defaultSteps() {
         return defaultSteps;
+    }
+
+    /** Whether the family is SDXL-based (two encoders, micro-conditioning, sides from 512). */
+    public boolean isSdxl() {
+        return this == SDXL || this == SDXL_TURBO;
     }
 
     /** Guidance used when a request names none. */

@@ -27,12 +27,14 @@ final class OnnxImageEngine implements ImageEngine {
     static final int DEFAULT_STEPS = 25;
     static final double DEFAULT_GUIDANCE = 7.5;
     static final int DEFAULT_SIDE = 512;
+    static final int SDXL_SIDE = 1024;
 
     private final ModelFolder folder;
     private final SessionFactory sessions;
     private final ClipTokenizer tokenizer;
     private final NoiseScheduleConfig schedule;
     private final TextEncoder textEncoder;
+    private final PromptEncoder promptEncoder;
     private final Unet unet;
     private final VaeDecoder vaeDecoder;
     private final Object encoderLock = new Object();
@@ -48,7 +50,9 @@ final class OnnxImageEngine implements ImageEngine {
     });
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
-            NoiseScheduleConfig schedule, TextEncoder textEncoder, Unet unet, VaeDecoder vaeDecoder, int maxSide) {
+            NoiseScheduleConfig schedule, TextEncoder textEncoder, PromptEncoder promptEncoder, Unet unet,
+            VaeDecoder vaeDecoder, int maxSide) {
+        this.promptEncoder = promptEncoder;
         this.maxSide = maxSide;
         this.folder = folder;
         this.sessions = sessions;
@@ -70,8 +74,12 @@ final class OnnxImageEngine implements ImageEngine {
                     : EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
         }
         ClipTokenizer tokenizer;
+        ClipTokenizer tokenizer2 = null;
         try {
             tokenizer = ClipTokenizer.load(folder.tokenizerDir());
+            if (folder.tokenizer2Dir().isPresent()) {
+                tokenizer2 = ClipTokenizer.loadWithSpecialTokens(folder.tokenizer2Dir().get());
+            }
         } catch (IOException | RuntimeException e) {
             throw new EngineException(EngineException.Reason.INVALID_MODEL,
                     "the tokenizer of " + dir + " cannot be read: " + e.getMessage(), e);
@@ -86,12 +94,36 @@ final class OnnxImageEngine implements ImageEngine {
         SessionFactory sessions = new SessionFactory(settings(options));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TextEncoder textEncoder = track(opened, TextEncoder.open(sessions, folder.textEncoder()));
-            Unet unet = track(opened, Unet.open(sessions, folder.unet()));
+            TextEncoder textEncoder;
+            PromptEncoder promptEncoder;
+            Unet unet;
+            if (folder.sdxl()) {
+                textEncoder = track(opened, TextEncoder.openPenultimate(sessions, folder.textEncoder(), "text_encoder",
+                        null));
+                TextEncoder textEncoder2 = track(opened, TextEncoder.openPenultimate(sessions,
+                        folder.textEncoder2().get(), "text_encoder_2", "text_embeds"));
+                unet = track(opened, Unet.open(sessions, folder.unet()));
+                String missing = unet.missingSdxlInputs().orElse(null);
+                if (missing != null) {
+                    throw new EngineException(EngineException.Reason.INVALID_MODEL, dir + ": " + missing);
+                }
+                checkSdxlCompatible(dir, textEncoder, textEncoder2, unet);
+                promptEncoder = new SdxlPromptEncoder(tokenizer, textEncoder, tokenizer2, textEncoder2,
+                        folder.forceZerosForEmptyPrompt());
+            } else {
+                textEncoder = track(opened, TextEncoder.open(sessions, folder.textEncoder()));
+                unet = track(opened, Unet.open(sessions, folder.unet()));
+                if (unet.takesAddedConditions()) {
+                    throw new EngineException(EngineException.Reason.INVALID_MODEL, "the UNet of " + dir + " takes "
+                            + "SDXL's text_embeds and time_ids, but the folder has no text_encoder_2 and tokenizer_2; "
+                            + "an SDXL folder needs both text encoders");
+                }
+                checkCompatible(dir, textEncoder, unet);
+                promptEncoder = new ClipPromptEncoder(tokenizer, textEncoder);
+            }
             VaeDecoder vaeDecoder = track(opened, VaeDecoder.open(sessions, folder.vaeDecoder()));
-            checkCompatible(dir, textEncoder, unet);
-            OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder, unet,
-                    vaeDecoder, options.maxSide());
+            OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder,
+                    promptEncoder, unet, vaeDecoder, options.maxSide());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
             if (unet.halfPrecision() && !sessions.onGpu()) {
@@ -133,6 +165,24 @@ final class OnnxImageEngine implements ImageEngine {
         }
     }
 
+    private static void checkSdxlCompatible(java.nio.file.Path dir, TextEncoder first, TextEncoder second, Unet unet) {
+        int one = first.declaredHiddenSize();
+        int two = second.declaredHiddenSize();
+        int fromUnet = unet.declaredHiddenSize();
+        if (one > 0 && two > 0 && fromUnet > 0 && one + two != fromUnet) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, "the text encoders of " + dir + " give "
+                    + one + " + " + two + " values per token but its UNet expects " + fromUnet
+                    + "; the text_encoder, text_encoder_2 and unet folders come from different models");
+        }
+        int pooled = second.declaredPooledSize();
+        int fromUnetPooled = unet.declaredTextEmbedsSize();
+        if (pooled > 0 && fromUnetPooled > 0 && pooled != fromUnetPooled) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, "text_encoder_2 of " + dir + " gives "
+                    + pooled + " text_embeds values but its UNet's text_embeds takes " + fromUnetPooled
+                    + "; the text_encoder_2 and unet folders come from different models");
+        }
+    }
+
     private static ExecutionSettings settings(EngineOptions options) {
         ExecutionSettings.Provider provider;
         switch (options.device().kind()) {
@@ -153,7 +203,8 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     private ModelInfo describe() {
-        int hidden = textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
+        int hidden = folder.sdxl() ? unet.declaredHiddenSize()
+                : textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
         ModelFamily family = detectFamily(hidden);
         SamplerKind sampler = family == ModelFamily.LCM ? SamplerKind.LCM
                 : SamplerKind.forDiffusersClass(schedule.className());
@@ -163,7 +214,7 @@ final class OnnxImageEngine implements ImageEngine {
         if (sampler == null) {
             sampler = SamplerKind.EULER_ANCESTRAL;
         }
-        int side = family == ModelFamily.SD2_V ? 768 : DEFAULT_SIDE;
+        int side = family == ModelFamily.SD2_V ? 768 : family == ModelFamily.SDXL ? SDXL_SIDE : DEFAULT_SIDE;
         if (unet.fixedLatentHeight() > 0) {
             side = unet.fixedLatentHeight() * 8;
         } else if (folder.unetSampleSize().isPresent()) {
@@ -178,11 +229,16 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     /**
-     * LCM when the UNet takes a guidance embedding or the scheduler is LCM's; Turbo when the scheduler file asks
+     * SDXL when the folder has two text encoders (SDXL-Turbo when its scheduler asks for trailing timesteps); LCM
+     * when the UNet takes a guidance embedding or the scheduler is LCM's; Turbo when the scheduler file asks
      * for trailing timesteps; SD 2.x when the text encoder is 1024 wide or the tokenizer pads with something other
      * than its end token, with v-prediction as its own family; SD 1.x otherwise.
      */
     private ModelFamily detectFamily(int hidden) {
+        if (folder.sdxl()) {
+            return "trailing".equals(folder.schedulerConfig().path("timestep_spacing").asText(""))
+                    ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL;
+        }
         if (unet.takesGuidanceEmbedding() || "LCMScheduler".equals(schedule.className())) {
             return ModelFamily.LCM;
         }
@@ -210,6 +266,10 @@ final class OnnxImageEngine implements ImageEngine {
 
     TextEncoder textEncoder() {
         return textEncoder;
+    }
+
+    PromptEncoder promptEncoder() {
+        return promptEncoder;
     }
 
     Unet unet() {
@@ -258,7 +318,7 @@ final class OnnxImageEngine implements ImageEngine {
 
     @Override
     public void close() {
-        List<AutoCloseable> parts = new ArrayList<>(List.of(textEncoder, unet, vaeDecoder));
+        List<AutoCloseable> parts = new ArrayList<>(List.of(promptEncoder, unet, vaeDecoder));
         synchronized (encoderLock) {
             if (vaeEncoder != null) {
                 parts.add(vaeEncoder);

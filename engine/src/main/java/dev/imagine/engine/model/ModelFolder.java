@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param scalingFactor the VAE latent scale: {@code vae_decoder/config.json} {@code scaling_factor}, else 0.18215
  * @param unetSampleSize the UNet's native latent size from {@code unet/config.json}, when the folder has one
  * @param unetTimeCondProjDim the width of LCM's {@code timestep_cond} from {@code unet/config.json}, when given
+ * @param tokenizer2Dir SDXL's {@code tokenizer_2/}, when the folder is an SDXL one
+ * @param textEncoder2 SDXL's {@code text_encoder_2/model.onnx}, when the folder is an SDXL one
+ * @param forceZerosForEmptyPrompt {@code force_zeros_for_empty_prompt} of {@code model_index.json} (SDXL: an empty
+ *     negative prompt is encoded as zeros); true when absent, as diffusers' SDXL pipeline defaults
  */
 public record ModelFolder(
         Path root,
@@ -38,7 +42,10 @@ public record ModelFolder(
         Optional<Path> vaeEncoder,
         float scalingFactor,
         Optional<Integer> unetSampleSize,
-        Optional<Integer> unetTimeCondProjDim) {
+        Optional<Integer> unetTimeCondProjDim,
+        Optional<Path> tokenizer2Dir,
+        Optional<Path> textEncoder2,
+        boolean forceZerosForEmptyPrompt) {
 
     /** The VAE scale of Stable Diffusion 1.x and 2.x, used when the folder does not name one. */
     public static final float DEFAULT_SCALING_FACTOR = 0.18215f;
@@ -46,6 +53,9 @@ public record ModelFolder(
     static final String LAYOUT = "model_index.json, scheduler/scheduler_config.json, "
             + "tokenizer/{vocab.json,merges.txt}, text_encoder/model.onnx, unet/model.onnx, "
             + "vae_decoder/model.onnx and optionally vae_encoder/model.onnx";
+    static final String SDXL_LAYOUT = "model_index.json, scheduler/scheduler_config.json, "
+            + "tokenizer/ and tokenizer_2/ {vocab.json,merges.txt}, text_encoder/model.onnx, "
+            + "text_encoder_2/model.onnx, unet/model.onnx, vae_decoder/model.onnx and optionally vae_encoder/model.onnx";
 
     /** diffusers writes {@code -Infinity} (e.g. DPM-Solver's {@code lambda_min_clipped}), which strict JSON forbids. */
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -65,18 +75,32 @@ public record ModelFolder(
         }
         JsonNode index = readJson(root, "model_index.json");
         String pipelineClass = index.path("_class_name").asText("");
-        rejectUnsupported(root, pipelineClass);
+        boolean sdxl = rejectUnsupported(root, pipelineClass);
+        String layout = sdxl ? SDXL_LAYOUT : LAYOUT;
         if (!Files.exists(root.resolve("unet/model.onnx")) && Files.exists(root.resolve("unet/diffusion_pytorch_model.safetensors"))) {
             throw new ModelFolderException("model folder " + root + " holds PyTorch weights, not ONNX: "
                     + "use an ONNX export (for example a repository's onnx revision, or export it with optimum)", false);
         }
         JsonNode scheduler = readJson(root, "scheduler/scheduler_config.json");
         Path tokenizer = root.resolve("tokenizer");
-        require(root, "tokenizer/vocab.json");
-        require(root, "tokenizer/merges.txt");
-        Path textEncoder = require(root, "text_encoder/model.onnx");
-        Path unet = require(root, "unet/model.onnx");
-        Path vaeDecoder = require(root, "vae_decoder/model.onnx");
+        if (sdxl && !Files.exists(root.resolve("text_encoder/model.onnx"))
+                && Files.exists(root.resolve("text_encoder_2/model.onnx"))) {
+            throw new ModelFolderException(root + " has text_encoder_2 but no text_encoder: it looks like the SDXL "
+                    + "refiner, which imagine does not run; use an SDXL base or SDXL-Turbo ONNX export", true);
+        }
+        require(root, "tokenizer/vocab.json", layout);
+        require(root, "tokenizer/merges.txt", layout);
+        Path textEncoder = require(root, "text_encoder/model.onnx", layout);
+        Optional<Path> tokenizer2 = Optional.empty();
+        Optional<Path> textEncoder2 = Optional.empty();
+        if (sdxl) {
+            require(root, "tokenizer_2/vocab.json", layout);
+            require(root, "tokenizer_2/merges.txt", layout);
+            tokenizer2 = Optional.of(root.resolve("tokenizer_2"));
+            textEncoder2 = Optional.of(require(root, "text_encoder_2/model.onnx", layout));
+        }
+        Path unet = require(root, "unet/model.onnx", layout);
+        Path vaeDecoder = require(root, "vae_decoder/model.onnx", layout);
         Path encoderPath = root.resolve("vae_encoder/model.onnx");
         Optional<Path> vaeEncoder = Files.isRegularFile(encoderPath) ? Optional.of(encoderPath) : Optional.empty();
 
@@ -106,8 +130,14 @@ public record ModelFolder(
                 condDim = Optional.of(cond.intValue());
             }
         }
+        JsonNode zeros = index.path("force_zeros_for_empty_prompt");
         return new ModelFolder(root, pipelineClass, scheduler, tokenizer, textEncoder, unet, vaeDecoder,
-                vaeEncoder, scale, sampleSize, condDim);
+                vaeEncoder, scale, sampleSize, condDim, tokenizer2, textEncoder2, !zeros.isBoolean() || zeros.booleanValue());
+    }
+
+    /** Whether this is an SDXL folder (two text encoders). */
+    public boolean sdxl() {
+        return textEncoder2.isPresent();
     }
 
     /** The folder's name, used as the model's id in results and PNG metadata. */
@@ -116,13 +146,16 @@ public record ModelFolder(
         return name == null ? root.toString() : name.toString();
     }
 
-    private static void rejectUnsupported(Path root, String pipelineClass) throws ModelFolderException {
+    /** Refuses families imagine does not run; returns whether the folder is an SDXL one. */
+    private static boolean rejectUnsupported(Path root, String pipelineClass) throws ModelFolderException {
         String lower = pipelineClass.toLowerCase(Locale.ROOT);
         String family = null;
-        if (lower.contains("xl") || Files.isDirectory(root.resolve("text_encoder_2"))) {
-            family = "Stable Diffusion XL";
-        } else if (lower.contains("diffusion3") || Files.isDirectory(root.resolve("text_encoder_3"))) {
+        boolean sdxl = lower.contains("xl") || Files.isDirectory(root.resolve("text_encoder_2"));
+        if (lower.contains("diffusion3") || Files.isDirectory(root.resolve("text_encoder_3"))) {
             family = "Stable Diffusion 3";
+        } else if (sdxl && (lower.contains("inpaint") || lower.contains("instructpix2pix")
+                || lower.contains("controlnet") || lower.contains("adapter"))) {
+            family = pipelineClass + " (an SDXL inpainting, instruct or control model)";
         } else if (lower.contains("flux")) {
             family = "FLUX";
         } else if (lower.contains("kandinsky") || lower.contains("wuerstchen") || lower.contains("cascade")) {
@@ -132,15 +165,21 @@ public record ModelFolder(
         }
         if (family != null) {
             throw new ModelFolderException(root + " is a " + family + " model, which imagine does not run yet; "
-                    + "use a Stable Diffusion 1.x or 2.x ONNX export (text-to-image)", true);
+                    + "use a Stable Diffusion 1.x, 2.x, XL or XL-Turbo ONNX export (text-to-image)", true);
         }
+        return sdxl;
     }
 
     private static Path require(Path root, String relative) throws ModelFolderException {
+        return require(root, relative, LAYOUT);
+    }
+
+    private static Path require(Path root, String relative, String layout) throws ModelFolderException {
         Path file = root.resolve(relative);
         if (!Files.isRegularFile(file)) {
             throw new ModelFolderException("model folder " + root + " has no " + relative
-                    + "; a Stable Diffusion ONNX folder has " + LAYOUT, false);
+                    + "; a Stable Diffusion" + (layout.equals(SDXL_LAYOUT) ? " XL" : "") + " ONNX folder has "
+                    + layout, false);
         }
         return file;
     }

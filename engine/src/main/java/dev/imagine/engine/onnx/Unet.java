@@ -15,16 +15,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * The denoising UNet. Reads from the graph the dtype of {@code sample} and {@code encoder_hidden_states}
  * (float32 or float16), the dtype and shape of {@code timestep} (float32, float16 or int64; {@code [1]},
  * {@code [batch]} or scalar), the hidden size and a batch dimension fixed by the export, which makes it run the
- * rows of a batch in several calls. Owns its graph.
+ * rows of a batch in several calls. Besides the encoder states, a row can carry per-row vectors of fixed width:
+ * LCM's {@code timestep_cond}, and SDXL's {@code text_embeds} (pooled prompt embedding) and {@code time_ids}
+ * (micro-conditioning), each fed in the UNet's own dtype. Owns its graph.
  */
 public final class Unet implements AutoCloseable {
     static final int LATENT_CHANNELS = 4;
+    /** LCM's guidance embedding input. */
+    public static final String GUIDANCE_EMBEDDING = "timestep_cond";
+    /** SDXL's pooled prompt embedding input. */
+    public static final String TEXT_EMBEDS = "text_embeds";
+    /** SDXL's micro-conditioning input: original size, crop top-left, target size. */
+    public static final String TIME_IDS = "time_ids";
 
     private final Graph graph;
     private final Port sample;
     private final Port timestep;
     private final Port context;
     private final Port condition;
+    private final List<Port> rowInputs = new ArrayList<>();
     private final String output;
     private final AtomicReference<Buffers> spare = new AtomicReference<>();
 
@@ -33,9 +42,12 @@ public final class Unet implements AutoCloseable {
         this.sample = graph.input("sample");
         this.timestep = graph.input("timestep");
         this.context = graph.input("encoder_hidden_states");
-        this.condition = graph.inputs().get("timestep_cond");
+        this.condition = graph.inputs().get(GUIDANCE_EMBEDDING);
+        Port textEmbeds = graph.inputs().get(TEXT_EMBEDS);
+        Port timeIds = graph.inputs().get(TIME_IDS);
         for (Port port : graph.inputs().values()) {
-            if (port != sample && port != timestep && port != context && port != condition) {
+            if (port != sample && port != timestep && port != context && port != condition && port != textEmbeds
+                    && port != timeIds) {
                 throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet has an input '"
                         + port.name() + "' that imagine does not feed (inputs: " + graph.inputs().values()
                         + "); this model family is not supported");
@@ -65,8 +77,55 @@ public final class Unet implements AutoCloseable {
             throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's timestep_cond is "
                     + condition.describe() + "; expected float [batch, width]");
         }
+        if ((textEmbeds == null) != (timeIds == null)) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet has an input '"
+                    + (textEmbeds == null ? TIME_IDS : TEXT_EMBEDS) + "' but no input '"
+                    + (textEmbeds == null ? TEXT_EMBEDS : TIME_IDS) + "'; an SDXL UNet takes both");
+        }
+        for (Port port : new Port[] {textEmbeds, timeIds}) {
+            if (port != null && (!port.type().isFloat() || port.rank() != 2)) {
+                throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's " + port.name()
+                        + " is " + port.describe() + "; expected float [batch, width]");
+            }
+        }
+        for (Port port : new Port[] {condition, textEmbeds, timeIds}) {
+            if (port != null) {
+                rowInputs.add(port);
+            }
+        }
         this.output = graph.outputs().containsKey("out_sample") ? "out_sample"
                 : graph.outputs().keySet().iterator().next();
+    }
+
+    /** Whether the UNet takes SDXL's added conditions {@code text_embeds} and {@code time_ids}. */
+    public boolean takesAddedConditions() {
+        return rowInputs.stream().anyMatch(p -> p.name().equals(TEXT_EMBEDS));
+    }
+
+    /** The width of {@code text_embeds} the graph declares, or -1 when symbolic or absent. */
+    public int declaredTextEmbedsSize() {
+        Port port = graph.inputs().get(TEXT_EMBEDS);
+        return port != null && port.dim(1) > 0 ? (int) port.dim(1) : -1;
+    }
+
+    /**
+     * What an SDXL UNet lacks, as a sentence naming the missing input, or empty when it takes {@code text_embeds}
+     * and {@code time_ids}.
+     */
+    public java.util.Optional<String> missingSdxlInputs() {
+        for (String name : List.of(TEXT_EMBEDS, TIME_IDS)) {
+            if (!graph.inputs().containsKey(name)) {
+                return java.util.Optional.of("the UNet has no input '" + name + "' (its inputs: "
+                        + graph.inputs().values() + "), which an SDXL UNet needs; the unet folder is not an SDXL "
+                        + "export or comes from another model");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The names of the per-row vector inputs this UNet takes besides the encoder states, in feed order. */
+    public List<String> rowInputNames() {
+        return rowInputs.stream().map(Port::name).toList();
     }
 
     /**
@@ -132,8 +191,12 @@ public final class Unet implements AutoCloseable {
 
     /** A one-line description of the inputs, e.g. for {@code models info}. */
     public String describeInputs() {
-        return sample.describe() + ", " + timestep.describe() + ", " + context.describe()
-                + (condition == null ? "" : ", " + condition.describe());
+        StringBuilder text = new StringBuilder(sample.describe() + ", " + timestep.describe() + ", "
+                + context.describe());
+        for (Port port : rowInputs) {
+            text.append(", ").append(port.describe());
+        }
+        return text.toString();
     }
 
     /** The underlying graph, for timing. */
@@ -147,16 +210,30 @@ public final class Unet implements AutoCloseable {
      * page faults on every job); concurrent runs get their own. The caller closes the returned batch.
      *
      * @param rowStates one array of {@code 77 * hidden} floats per row
-     * @param rowConditions one guidance embedding per row when {@link #takesGuidanceEmbedding()}, else null
+     * @param rowVectors for each of {@link #rowInputNames()}, one vector per row (e.g. LCM's guidance embedding,
+     *     SDXL's pooled embedding and time ids); no other names
      */
-    public Batch prepare(List<float[]> rowStates, List<float[]> rowConditions, int height, int width)
+    public Batch prepare(List<float[]> rowStates, Map<String, List<float[]>> rowVectors, int height, int width)
             throws InferenceException {
-        if ((rowConditions != null) != takesGuidanceEmbedding()) {
-            throw new IllegalArgumentException(takesGuidanceEmbedding() ? "this UNet needs a guidance embedding per row"
-                    : "this UNet takes no guidance embedding");
+        if (!rowVectors.keySet().equals(new java.util.HashSet<>(rowInputNames()))) {
+            throw new IllegalArgumentException("this UNet takes the row inputs " + rowInputNames() + ", got "
+                    + rowVectors.keySet());
         }
-        int conditionLength = rowConditions == null ? 0 : rowConditions.get(0).length;
         int rows = rowStates.size();
+        int[] vectorLengths = new int[rowInputs.size()];
+        for (int v = 0; v < rowInputs.size(); v++) {
+            Port port = rowInputs.get(v);
+            List<float[]> values = rowVectors.get(port.name());
+            if (values.size() != rows) {
+                throw new IllegalArgumentException(port.name() + " has " + values.size() + " rows, the states " + rows);
+            }
+            vectorLengths[v] = values.get(0).length;
+            if (port.dim(1) > 0 && port.dim(1) != vectorLengths[v]) {
+                throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "the UNet's " + port.name()
+                        + " is " + port.describe() + " but the model gives " + vectorLengths[v] + " values; the "
+                        + "unet and text encoder folders come from different models");
+            }
+        }
         int stateLength = rowStates.get(0).length;
         int tokens = declaredSequenceLength() > 0 ? declaredSequenceLength() : 77;
         if (stateLength % tokens != 0) {
@@ -170,28 +247,29 @@ public final class Unet implements AutoCloseable {
                     + "; the text_encoder and unet folders come from different models");
         }
         Buffers buffers = spare.getAndSet(null);
-        if (buffers != null && !buffers.fits(rows, height, width, stateLength, conditionLength)) {
+        if (buffers != null && !buffers.fits(rows, height, width, stateLength, vectorLengths)) {
             buffers.close();
             buffers = null;
         }
         if (buffers == null) {
-            buffers = allocate(rows, height, width, tokens, hidden, conditionLength);
+            buffers = allocate(rows, height, width, tokens, hidden, vectorLengths);
         }
         for (int c = 0; c < buffers.contexts.size(); c++) {
             HostTensor states = buffers.contexts.get(c);
             for (int row = 0; row < buffers.chunk; row++) {
                 float[] source = rowStates.get(Math.min(c * buffers.chunk + row, rows - 1));
                 states.write(source, 0, stateLength, row * stateLength);
-                if (rowConditions != null) {
-                    float[] embedding = rowConditions.get(Math.min(c * buffers.chunk + row, rows - 1));
-                    buffers.conditions.get(c).write(embedding, 0, conditionLength, row * conditionLength);
+                for (int v = 0; v < rowInputs.size(); v++) {
+                    float[] vector = rowVectors.get(rowInputs.get(v).name()).get(Math.min(c * buffers.chunk + row,
+                            rows - 1));
+                    buffers.vectors.get(c).get(v).write(vector, 0, vectorLengths[v], row * vectorLengths[v]);
                 }
             }
         }
         return new Batch(buffers);
     }
 
-    private Buffers allocate(int rows, int height, int width, int tokens, int hidden, int conditionLength)
+    private Buffers allocate(int rows, int height, int width, int tokens, int hidden, int[] vectorLengths)
             throws InferenceException {
         int chunk = fixedBatch() > 0 ? fixedBatch() : rows;
         List<HostTensor> owned = new ArrayList<>();
@@ -204,17 +282,19 @@ public final class Unet implements AutoCloseable {
                     : new long[] {timestep.dim(0) > 0 ? timestep.dim(0) : chunk};
             HostTensor time = track(owned, HostTensor.allocate(graph.environment(), timestep.type(), timeShape));
             List<HostTensor> contexts = new ArrayList<>();
-            List<HostTensor> conditions = new ArrayList<>();
+            List<List<HostTensor>> vectors = new ArrayList<>();
             for (int start = 0; start < rows; start += chunk) {
                 contexts.add(track(owned, HostTensor.allocate(graph.environment(), context.type(),
                         new long[] {chunk, tokens, hidden})));
-                if (conditionLength > 0) {
-                    conditions.add(track(owned, HostTensor.allocate(graph.environment(), condition.type(),
-                            new long[] {chunk, conditionLength})));
+                List<HostTensor> chunkVectors = new ArrayList<>();
+                for (int v = 0; v < rowInputs.size(); v++) {
+                    chunkVectors.add(track(owned, HostTensor.allocate(graph.environment(), rowInputs.get(v).type(),
+                            new long[] {chunk, vectorLengths[v]})));
                 }
+                vectors.add(chunkVectors);
             }
-            return new Buffers(rows, chunk, height, width, tokens * hidden, conditionLength, sampleIn, time, contexts,
-                    conditions, out, owned);
+            return new Buffers(rows, chunk, height, width, tokens * hidden, vectorLengths.clone(), sampleIn, time,
+                    contexts, vectors, out, owned);
         } catch (OrtException e) {
             owned.forEach(HostTensor::close);
             throw Graph.translate(e, "allocating UNet tensors", false);
@@ -236,33 +316,33 @@ public final class Unet implements AutoCloseable {
         final int height;
         final int width;
         final int stateLength;
-        final int conditionLength;
+        final int[] vectorLengths;
         final HostTensor sampleIn;
         final HostTensor time;
         final List<HostTensor> contexts;
-        final List<HostTensor> conditions;
+        final List<List<HostTensor>> vectors;
         final HostTensor out;
         final List<HostTensor> owned;
 
-        Buffers(int rows, int chunk, int height, int width, int stateLength, int conditionLength, HostTensor sampleIn,
-                HostTensor time, List<HostTensor> contexts, List<HostTensor> conditions, HostTensor out,
+        Buffers(int rows, int chunk, int height, int width, int stateLength, int[] vectorLengths, HostTensor sampleIn,
+                HostTensor time, List<HostTensor> contexts, List<List<HostTensor>> vectors, HostTensor out,
                 List<HostTensor> owned) {
             this.rows = rows;
             this.chunk = chunk;
             this.height = height;
             this.width = width;
             this.stateLength = stateLength;
-            this.conditionLength = conditionLength;
+            this.vectorLengths = vectorLengths;
             this.sampleIn = sampleIn;
             this.time = time;
             this.contexts = contexts;
-            this.conditions = conditions;
+            this.vectors = vectors;
             this.out = out;
             this.owned = owned;
         }
 
-        boolean fits(int r, int h, int w, int s, int c) {
-            return rows == r && height == h && width == w && stateLength == s && conditionLength == c;
+        boolean fits(int r, int h, int w, int s, int[] v) {
+            return rows == r && height == h && width == w && stateLength == s && java.util.Arrays.equals(vectorLengths, v);
         }
 
         @Override
@@ -318,8 +398,8 @@ public final class Unet implements AutoCloseable {
 
         private void selectChunk(int c) {
             feeds.put(context.name(), buffers.contexts.get(c).tensor());
-            if (condition != null) {
-                feeds.put(condition.name(), buffers.conditions.get(c).tensor());
+            for (int v = 0; v < rowInputs.size(); v++) {
+                feeds.put(rowInputs.get(v).name(), buffers.vectors.get(c).get(v).tensor());
             }
         }
 

@@ -39,7 +39,14 @@ import java.util.Objects;
  * @param pipelineClass {@code _class_name} of {@code model_index.json}, or {@code null} for the layout's
  *     usual one ({@code OnnxStableDiffusionPipeline}, or {@code ORTStableDiffusionXLPipeline} with
  *     {@code sdxlLayout})
- * @param sdxlLayout whether to add {@code text_encoder_2/} and {@code tokenizer_2/} as SDXL exports have
+ * @param sdxlLayout whether to write an SDXL folder as optimum exports it: {@code text_encoder/} and
+ *     {@code text_encoder_2/} with {@code hidden_states.*} outputs (2 and 3 layers, so the penultimate state differs
+ *     from the last), {@code tokenizer_2/} padding with {@code !}, and a UNet that also takes {@code text_embeds} and
+ *     {@code time_ids} and whose output depends on both
+ * @param secondHiddenSize the width of {@code text_encoder_2} and of its {@code text_embeds} in the SDXL layout (the
+ *     UNet's {@code encoder_hidden_states} are {@code hiddenSize + secondHiddenSize} wide); 1 to 4096
+ * @param forceZerosForEmptyPrompt {@code force_zeros_for_empty_prompt} written to {@code model_index.json}, or
+ *     {@code null} to leave the key out
  * @param timestepCondDim width of an extra UNet input {@code timestep_cond} (LCM's guidance embedding), or 0
  *     for none
  * @param seed seed of the made-up weights
@@ -66,6 +73,8 @@ public record TinyModelSpec(
         Double scalingFactor,
         String pipelineClass,
         boolean sdxlLayout,
+        int secondHiddenSize,
+        Boolean forceZerosForEmptyPrompt,
         int timestepCondDim,
         long seed) {
 
@@ -166,6 +175,7 @@ public record TinyModelSpec(
             requireText("pipelineClass", pipelineClass);
         }
         requireRange("timestepCondDim", timestepCondDim, 0, 4096);
+        requireRange("secondHiddenSize", secondHiddenSize, 1, 4096);
     }
 
     /**
@@ -189,6 +199,38 @@ public record TinyModelSpec(
                 .unetLayers(3)
                 .smoothDecoder(true)
                 .seed(20240611L)
+                .build();
+    }
+
+    /**
+     * A tiny SDXL base folder as current optimum writes it: encoders 32 and 48 wide, int64 ids, a float32 scalar
+     * timestep, {@code EulerDiscreteScheduler} with {@code leading} spacing and {@code steps_offset} 1, VAE scale
+     * 0.13025, {@code force_zeros_for_empty_prompt} true and a VAE encoder returning {@code latent_parameters}.
+     */
+    public static TinyModelSpec sdxl() {
+        return new Builder()
+                .sdxlLayout(true)
+                .secondHiddenSize(48)
+                .idsType(IdsType.INT64)
+                .timestep(Timestep.FLOAT32_SCALAR)
+                .schedulerClass("EulerDiscreteScheduler")
+                .timestepSpacing("leading")
+                .stepsOffset(1)
+                .schedulerOverride("interpolation_type", "linear")
+                .schedulerOverride("use_karras_sigmas", false)
+                .scalingFactor(0.13025)
+                .forceZerosForEmptyPrompt(true)
+                .vaeEncoder(VaeEncoder.LATENT_PARAMETERS)
+                .seed(2023L)
+                .build();
+    }
+
+    /** The {@link #sdxl()} folder with SDXL-Turbo's sampler: {@code EulerAncestralDiscreteScheduler}, trailing. */
+    public static TinyModelSpec sdxlTurbo() {
+        return sdxl().toBuilder()
+                .schedulerClass("EulerAncestralDiscreteScheduler")
+                .timestepSpacing("trailing")
+                .seed(2024L)
                 .build();
     }
 
@@ -237,6 +279,8 @@ public record TinyModelSpec(
         private Double scalingFactor;
         private String pipelineClass;
         private boolean sdxlLayout;
+        private int secondHiddenSize = 48;
+        private Boolean forceZerosForEmptyPrompt;
         private int timestepCondDim;
         private long seed = 1L;
 
@@ -265,6 +309,8 @@ public record TinyModelSpec(
             scalingFactor = spec.scalingFactor;
             pipelineClass = spec.pipelineClass;
             sdxlLayout = spec.sdxlLayout;
+            secondHiddenSize = spec.secondHiddenSize;
+            forceZerosForEmptyPrompt = spec.forceZerosForEmptyPrompt;
             timestepCondDim = spec.timestepCondDim;
             seed = spec.seed;
         }
@@ -395,6 +441,18 @@ public record TinyModelSpec(
             return this;
         }
 
+        /** Sets {@link TinyModelSpec#secondHiddenSize()}. */
+        public Builder secondHiddenSize(int value) {
+            secondHiddenSize = value;
+            return this;
+        }
+
+        /** Sets {@link TinyModelSpec#forceZerosForEmptyPrompt()}; {@code null} leaves the key out. */
+        public Builder forceZerosForEmptyPrompt(Boolean value) {
+            forceZerosForEmptyPrompt = value;
+            return this;
+        }
+
         /** Sets {@link TinyModelSpec#timestepCondDim()}. */
         public Builder timestepCondDim(int value) {
             timestepCondDim = value;
@@ -417,7 +475,7 @@ public record TinyModelSpec(
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
                     smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
-                    timestepCondDim, seed);
+                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, seed);
         }
     }
 }

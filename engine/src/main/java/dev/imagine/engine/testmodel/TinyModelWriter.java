@@ -54,8 +54,10 @@ public final class TinyModelWriter {
         removeStaleFiles(dir);
         writeJson(dir.resolve("model_index.json"), modelIndex(spec));
         writeJson(dir.resolve("scheduler").resolve("scheduler_config.json"), schedulerConfig(spec));
-        writeTokenizer(dir.resolve("tokenizer"), spec);
-        writeModel(dir.resolve("text_encoder"), TextEncoderGraph.build(spec, "pooler_output", componentSeed(spec, 1)));
+        writeTokenizer(dir.resolve("tokenizer"), spec, spec.padToken());
+        writeModel(dir.resolve("text_encoder"), spec.sdxlLayout()
+                ? TextEncoderGraph.buildSdxl(spec, true, componentSeed(spec, 1))
+                : TextEncoderGraph.build(spec, "pooler_output", componentSeed(spec, 1)));
         writeUnet(dir.resolve("unet"), spec);
         writeModel(dir.resolve("vae_decoder"), VaeGraphs.decoder(spec, componentSeed(spec, 3)));
         if (spec.scalingFactor() != null) {
@@ -69,14 +71,15 @@ public final class TinyModelWriter {
             writeModel(dir.resolve("vae_encoder"), VaeGraphs.encoder(spec));
         }
         if (spec.sdxlLayout()) {
-            writeTokenizer(dir.resolve("tokenizer_2"), spec);
-            writeModel(dir.resolve("text_encoder_2"), TextEncoderGraph.build(spec, "text_embeds", componentSeed(spec, 4)));
+            writeTokenizer(dir.resolve("tokenizer_2"), spec, TinyModelSpec.PadToken.EXCLAMATION);
+            writeModel(dir.resolve("text_encoder_2"), TextEncoderGraph.buildSdxl(spec, false, componentSeed(spec, 4)));
+            writeUnetConfig(dir.resolve("unet"), spec);
         }
     }
 
     private static void removeStaleFiles(Path dir) throws IOException {
         for (String file : List.of("unet/weights.pb", "unet/model.onnx_data", "vae_encoder/model.onnx",
-                "vae_decoder/config.json", "text_encoder_2/model.onnx", "tokenizer_2/vocab.json",
+                "vae_decoder/config.json", "unet/config.json", "text_encoder_2/model.onnx", "tokenizer_2/vocab.json",
                 "tokenizer_2/merges.txt", "tokenizer_2/tokenizer_config.json", "tokenizer_2/special_tokens_map.json")) {
             Files.deleteIfExists(dir.resolve(file));
         }
@@ -105,6 +108,9 @@ public final class TinyModelWriter {
         index.set("text_encoder", pair("diffusers", ONNX_RUNTIME_MODEL));
         if (spec.sdxlLayout()) {
             index.set("text_encoder_2", pair("diffusers", ONNX_RUNTIME_MODEL));
+        }
+        if (spec.forceZerosForEmptyPrompt() != null) {
+            index.put("force_zeros_for_empty_prompt", spec.forceZerosForEmptyPrompt());
         }
         index.set("tokenizer", pair("transformers", "CLIPTokenizer"));
         if (spec.sdxlLayout()) {
@@ -140,7 +146,8 @@ public final class TinyModelWriter {
         return config;
     }
 
-    private static void writeTokenizer(Path folder, TinyModelSpec spec) throws IOException {
+    private static void writeTokenizer(Path folder, TinyModelSpec spec, TinyModelSpec.PadToken padToken)
+            throws IOException {
         Files.createDirectories(folder);
         if (spec.vocabularySource() != null) {
             for (String file : List.of("vocab.json", "merges.txt")) {
@@ -158,7 +165,7 @@ public final class TinyModelWriter {
             Files.writeString(folder.resolve("merges.txt"), merges, StandardCharsets.UTF_8);
         }
 
-        String pad = spec.padToken().text();
+        String pad = padToken.text();
         ObjectNode config = JSON.createObjectNode();
         config.set("bos_token", addedToken(SyntheticVocabulary.START_OF_TEXT));
         config.put("do_lower_case", true);
@@ -166,6 +173,15 @@ public final class TinyModelWriter {
         config.put("model_max_length", 77);
         config.put("pad_token", pad);
         config.put("tokenizer_class", "CLIPTokenizer");
+        if (spec.sdxlLayout() && padToken == TinyModelSpec.PadToken.EXCLAMATION) {
+            // As in SDXL's tokenizer_2: the pad token is declared an added special token (transformers 4.34+ format).
+            ObjectNode decoder = JSON.createObjectNode();
+            ObjectNode bang = addedToken(pad);
+            bang.put("normalized", false);
+            bang.put("special", true);
+            decoder.set(Integer.toString(SyntheticVocabulary.create().vocabulary().get(pad)), bang);
+            config.set("added_tokens_decoder", decoder);
+        }
         config.set("unk_token", addedToken(SyntheticVocabulary.END_OF_TEXT));
         writeJson(folder.resolve("tokenizer_config.json"), config);
 
@@ -175,6 +191,18 @@ public final class TinyModelWriter {
         special.put("pad_token", pad);
         special.set("unk_token", addedToken(SyntheticVocabulary.END_OF_TEXT));
         writeJson(folder.resolve("special_tokens_map.json"), special);
+    }
+
+    /** SDXL's {@code unet/config.json} keys the engine reads: the native latent size and the added-condition kind. */
+    private static void writeUnetConfig(Path folder, TinyModelSpec spec) throws IOException {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("_class_name", "UNet2DConditionModel");
+        config.put("addition_embed_type", "text_time");
+        config.put("addition_time_embed_dim", 256);
+        config.put("cross_attention_dim", spec.hiddenSize() + spec.secondHiddenSize());
+        config.put("projection_class_embeddings_input_dim", 256 * UnetGraph.TIME_IDS + spec.secondHiddenSize());
+        config.put("sample_size", "trailing".equals(spec.timestepSpacing()) ? 64 : 128);
+        writeJson(folder.resolve("config.json"), config);
     }
 
     private static void writeUnet(Path folder, TinyModelSpec spec) throws IOException {

@@ -26,13 +26,16 @@ final class UnetGraph {
     static final int BLUR_RADIUS = 7;
     static final float RESIDUAL_GAIN = 0.06f;
     static final int LATENT_CHANNELS = 4;
+    /** SDXL's micro-conditioning: original size, crop top-left and target size, as (height, width) pairs. */
+    static final int TIME_IDS = 6;
+    private static final float[] TIME_ID_FREQUENCIES = {1f / 3, 1f / 29, 1f / 263, 1f / 2477};
 
     private UnetGraph() {
     }
 
     static ModelProto build(TinyModelSpec spec, long seed) {
         int channels = spec.unetChannels();
-        int width = spec.hiddenSize();
+        int width = spec.sdxlLayout() ? spec.hiddenSize() + spec.secondHiddenSize() : spec.hiddenSize();
         Random random = new Random(seed);
         DataType floatType = spec.precision() == TinyModelSpec.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT;
         Object batch = spec.unetBatchFixedToOne() ? (Object) 1 : "batch";
@@ -49,6 +52,10 @@ final class UnetGraph {
         g.input("encoder_hidden_states", floatType, batch, "sequence", width);
         if (spec.timestepCondDim() > 0) {
             g.input("timestep_cond", floatType, batch, spec.timestepCondDim());
+        }
+        if (spec.sdxlLayout()) {
+            g.input("text_embeds", floatType, batch, spec.secondHiddenSize());
+            g.input("time_ids", floatType, batch, TIME_IDS);
         }
         g.output("out_sample", floatType, batch, LATENT_CHANNELS, "height", "width");
 
@@ -70,6 +77,10 @@ final class UnetGraph {
         String h = g.op("Add", g.op("Add", g.conv(sample, weight, bias, 3), timeEmbedding), context);
         if (spec.timestepCondDim() > 0) {
             h = g.op("Add", h, guidanceEmbedding(g, new Random(seed ^ 0x4C434DL), floatType, spec.timestepCondDim(),
+                    channels));
+        }
+        if (spec.sdxlLayout()) {
+            h = g.op("Add", h, addedConditions(g, new Random(seed ^ 0x5344584CL), floatType, spec.secondHiddenSize(),
                     channels));
         }
         h = g.op("Mul", h, g.op("Sigmoid", h));
@@ -201,6 +212,29 @@ final class UnetGraph {
         String asImage = g.op("Unsqueeze", cond, g.longs("cond_axes", 2, 3));
         String weight = convWeight(g, random, "cond_proj", channels, dim, 1, 2.0);
         return g.conv(asImage, weight, null, 1);
+    }
+
+    /**
+     * SDXL's added conditions, {@code [batch, C, 1, 1]}: a projection of the pooled {@code text_embeds} plus a
+     * projection of sines of each of the six {@code time_ids} at {@link #TIME_ID_FREQUENCIES}, so that any change of
+     * the pooled embedding, a size or a crop offset changes the prediction. Its own random stream keeps the other
+     * weights equal to those of a model without it.
+     */
+    private static String addedConditions(OnnxGraph g, Random random, DataType floatType, int pooledWidth,
+            int channels) {
+        String pooled = floatType == DataType.FLOAT ? "text_embeds" : g.cast("text_embeds", DataType.FLOAT);
+        String pooledImage = g.op("Unsqueeze", pooled, g.longs("text_embeds_axes", 2, 3));
+        String text = g.conv(pooledImage, convWeight(g, random, "add_text_proj", channels, pooledWidth, 1, 2.0),
+                null, 1);
+        String ids = floatType == DataType.FLOAT ? "time_ids" : g.cast("time_ids", DataType.FLOAT);
+        String column = g.op("Unsqueeze", ids, g.longs("time_ids_axes", 2));
+        String angles = g.op("Mul", column, g.floats("time_id_frequencies",
+                new long[] {1, 1, TIME_ID_FREQUENCIES.length}, TIME_ID_FREQUENCIES));
+        String flat = g.op("Reshape", g.op("Sin", angles), g.longs("time_ids_flat", 0, -1));
+        String timeImage = g.op("Unsqueeze", flat, g.longs("time_ids_image_axes", 2, 3));
+        int features = TIME_IDS * TIME_ID_FREQUENCIES.length;
+        String time = g.conv(timeImage, convWeight(g, random, "add_time_proj", channels, features, 1, 2.0), null, 1);
+        return g.op("Add", text, time);
     }
 
     /** Variance-scaled uniform weights {@code [out, in, k, k]}. */

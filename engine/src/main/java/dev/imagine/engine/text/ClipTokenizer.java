@@ -38,9 +38,18 @@ public final class ClipTokenizer {
     private final int eosId;
     private final int padId;
     private final int maxLength;
+    /** Special tokens cut out of the raw text before cleaning, longest first, with their ids; empty for SD 1.x/2.x. */
+    private final List<String> splitTokens;
+    private final int[] splitIds;
     private final Cache<String, int[]> words = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
-    private ClipTokenizer(BytePairEncoder encoder, int bosId, int eosId, int padId, int maxLength) {
+    private ClipTokenizer(BytePairEncoder encoder, int bosId, int eosId, int padId, int maxLength,
+            List<String> splitTokens) {
+        this.splitTokens = splitTokens.stream()
+                .filter(token -> encoder.id(token) != null)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .toList();
+        this.splitIds = this.splitTokens.stream().mapToInt(token -> encoder.id(token)).toArray();
         this.encoder = encoder;
         this.bosId = bosId;
         this.eosId = eosId;
@@ -66,7 +75,29 @@ public final class ClipTokenizer {
         TokenizerFiles.Settings settings =
                 TokenizerFiles.readSettings(tokenizerDir, DEFAULT_MAX_LENGTH, LONGEST_MAX_LENGTH);
         return build(tokenizerDir.resolve(TokenizerFiles.VOCAB), tokenizerDir.resolve(TokenizerFiles.MERGES),
-                settings.padToken().orElse(END_OF_TEXT), settings.padSource(), settings.maxLength());
+                settings.padToken().orElse(END_OF_TEXT), settings.padSource(), settings.maxLength(), List.of());
+    }
+
+    /**
+     * Loads a tokenizer folder like {@link #load}, and also treats every special token its files declare (the named
+     * tokens of special_tokens_map.json and the special entries of tokenizer_config.json's
+     * {@code added_tokens_decoder}) the way transformers' {@code CLIPTokenizer} does: such a token typed in a prompt
+     * is cut out of the raw text before cleaning and becomes that one id. SDXL's {@code tokenizer_2} declares its pad
+     * token {@code !} so, which makes every {@code !} in a prompt the id of {@code !} rather than of {@code !</w>}.
+     * Used for SDXL's second tokenizer only: SD 1.x/2.x folders keep the tokenization they always had.
+     *
+     * @throws IOException as {@link #load}
+     */
+    public static ClipTokenizer loadWithSpecialTokens(Path tokenizerDir) throws IOException {
+        if (!Files.isDirectory(tokenizerDir)) {
+            throw new NoSuchFileException(tokenizerDir.toString(), null,
+                    "not a folder; " + TokenizerFiles.FOLDER_CONTENTS);
+        }
+        TokenizerFiles.Settings settings =
+                TokenizerFiles.readSettings(tokenizerDir, DEFAULT_MAX_LENGTH, LONGEST_MAX_LENGTH);
+        return build(tokenizerDir.resolve(TokenizerFiles.VOCAB), tokenizerDir.resolve(TokenizerFiles.MERGES),
+                settings.padToken().orElse(END_OF_TEXT), settings.padSource(), settings.maxLength(),
+                settings.specialTokens());
     }
 
     /**
@@ -84,17 +115,17 @@ public final class ClipTokenizer {
             throw new IllegalArgumentException("maxLength must be between 2 and " + LONGEST_MAX_LENGTH + ", got "
                     + maxLength);
         }
-        return build(vocabJson, mergesTxt, padToken, "the arguments", maxLength);
+        return build(vocabJson, mergesTxt, padToken, "the arguments", maxLength, List.of());
     }
 
     private static ClipTokenizer build(Path vocabFile, Path mergesFile, String padToken, String padSource,
-            int maxLength) throws IOException {
+            int maxLength, List<String> splitTokens) throws IOException {
         BytePairEncoder encoder = BytePairEncoder.create(TokenizerFiles.readVocab(vocabFile),
                 TokenizerFiles.readMerges(mergesFile), vocabFile, mergesFile);
         int bos = specialId(encoder, START_OF_TEXT, vocabFile, "the start token");
         int eos = specialId(encoder, END_OF_TEXT, vocabFile, "the end token");
         int pad = specialId(encoder, padToken, vocabFile, "the pad token named by " + padSource);
-        return new ClipTokenizer(encoder, bos, eos, pad, maxLength);
+        return new ClipTokenizer(encoder, bos, eos, pad, maxLength, splitTokens);
     }
 
     private static int specialId(BytePairEncoder encoder, String token, Path vocabFile, String role)
@@ -183,8 +214,36 @@ public final class ClipTokenizer {
     }
 
     private Tokens split(String text) {
+        Objects.requireNonNull(text, "text");
         Tokens tokens = new Tokens();
-        for (String word : PromptSplitter.split(PromptCleaner.clean(Objects.requireNonNull(text, "text")))) {
+        if (splitTokens.isEmpty()) {
+            addWords(text, tokens);
+            return tokens;
+        }
+        int chunkStart = 0;
+        int at = 0;
+        while (at < text.length()) {
+            int matched = -1;
+            for (int t = 0; t < splitTokens.size() && matched < 0; t++) {
+                if (text.startsWith(splitTokens.get(t), at)) {
+                    matched = t;
+                }
+            }
+            if (matched < 0) {
+                at++;
+                continue;
+            }
+            addWords(text.substring(chunkStart, at), tokens);
+            tokens.add(new int[] {splitIds[matched]});
+            at += splitTokens.get(matched).length();
+            chunkStart = at;
+        }
+        addWords(text.substring(chunkStart), tokens);
+        return tokens;
+    }
+
+    private void addWords(String text, Tokens tokens) {
+        for (String word : PromptSplitter.split(PromptCleaner.clean(text))) {
             if (word.equals(START_OF_TEXT)) {
                 tokens.add(new int[] {bosId});
             } else if (word.equals(END_OF_TEXT)) {
@@ -193,7 +252,6 @@ public final class ClipTokenizer {
                 tokens.add(words.get(word, encoder::encodeWord));
             }
         }
-        return tokens;
     }
 
     /** Token ids of a prompt and where each word's tokens start. */

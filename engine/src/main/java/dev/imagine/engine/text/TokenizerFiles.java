@@ -34,7 +34,7 @@ final class TokenizerFiles {
     }
 
     /** The optional settings of a tokenizer folder. */
-    record Settings(Optional<String> padToken, String padSource, int maxLength) {
+    record Settings(Optional<String> padToken, String padSource, int maxLength, List<String> specialTokens) {
     }
 
     private TokenizerFiles() {
@@ -115,7 +115,33 @@ final class TokenizerFiles {
                         longestMaxLength, defaultMaxLength);
             }
         }
-        return new Settings(pad, padSource, maxLength);
+        return new Settings(pad, padSource, maxLength, specialTokens(specialRoot, specialTokens, configRoot, config));
+    }
+
+    /**
+     * The special tokens as transformers collects them: the named ones of special_tokens_map.json (bos, eos, unk,
+     * pad, additional) and the entries of tokenizer_config.json's {@code added_tokens_decoder} marked special.
+     */
+    private static List<String> specialTokens(JsonNode specialRoot, Path specialFile, JsonNode configRoot,
+            Path configFile) throws IOException {
+        java.util.LinkedHashSet<String> tokens = new java.util.LinkedHashSet<>();
+        for (String key : List.of("bos_token", "eos_token", "unk_token", "pad_token")) {
+            tokenName(specialRoot, key, specialFile).ifPresent(tokens::add);
+        }
+        for (JsonNode extra : specialRoot.path("additional_special_tokens")) {
+            if (extra.isTextual()) {
+                tokens.add(extra.textValue());
+            } else if (extra.path("content").isTextual()) {
+                tokens.add(extra.path("content").textValue());
+            }
+        }
+        for (JsonNode added : configRoot.path("added_tokens_decoder")) {
+            if (added.path("special").asBoolean(false) && added.path("content").isTextual()) {
+                tokens.add(added.path("content").textValue());
+            }
+        }
+        tokens.remove("");
+        return List.copyOf(tokens);
     }
 
     private static Optional<String> tokenName(JsonNode root, String key, Path file) throws IOException {
