@@ -81,13 +81,13 @@ class ModelFolderErrorsTest {
     }
 
     @Test
-    void sdxlIsNotSupported() throws IOException {
-        Path folder = model(TinyModelSpec.tiny().toBuilder().sdxlLayout(true).build());
+    void sdxlInpaintingIsNotSupported() throws IOException {
+        Path folder = model(TinyModelSpec.sdxl().toBuilder().pipelineClass("StableDiffusionXLInpaintPipeline").build());
         assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
                         .isEqualTo(EngineException.Reason.UNSUPPORTED_MODEL))
-                .hasMessageContaining("Stable Diffusion XL")
-                .hasMessageContaining("use a Stable Diffusion 1.x or 2.x ONNX export");
+                .hasMessageContaining("StableDiffusionXLInpaintPipeline")
+                .hasMessageContaining("use a Stable Diffusion 1.x, 2.x, XL or XL-Turbo ONNX export");
     }
 
     @Test

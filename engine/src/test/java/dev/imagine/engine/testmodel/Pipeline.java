@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.imagine.engine.testmodel.Ort.Output;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,7 +49,33 @@ final class Pipeline implements AutoCloseable {
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         inputs.put("sample", Ort.floats(sample, fp16(), batch, 4, height, width));
         inputs.put("timestep", Ort.timestep(spec.timestep(), timesteps));
-        inputs.put("encoder_hidden_states", Ort.floats(states, fp16(), batch, 77, spec.hiddenSize()));
+        inputs.put("encoder_hidden_states", Ort.floats(states, fp16(), batch, 77, contextWidth()));
+        if (spec.sdxlLayout()) {
+            float[] pooled = new float[batch * spec.secondHiddenSize()];
+            Arrays.fill(pooled, 0.25f);
+            float[] timeIds = new float[batch * 6];
+            for (int row = 0; row < batch; row++) {
+                System.arraycopy(new float[] {512, 512, 0, 0, 512, 512}, 0, timeIds, row * 6, 6);
+            }
+            return predictSdxl(sample, batch, height, width, timesteps, states, pooled, timeIds);
+        }
+        return Ort.run(unet, inputs).get("out_sample");
+    }
+
+    /** The width of the UNet's encoder states: the text encoder's, or both SDXL encoders' together. */
+    int contextWidth() {
+        return spec.sdxlLayout() ? spec.hiddenSize() + spec.secondHiddenSize() : spec.hiddenSize();
+    }
+
+    /** One SDXL UNet call with explicit pooled embeddings and time ids (one row of each per batch row). */
+    Output predictSdxl(float[] sample, int batch, int height, int width, float[] timesteps, float[] states,
+            float[] pooled, float[] timeIds) throws OrtException {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        inputs.put("sample", Ort.floats(sample, fp16(), batch, 4, height, width));
+        inputs.put("timestep", Ort.timestep(spec.timestep(), timesteps));
+        inputs.put("encoder_hidden_states", Ort.floats(states, fp16(), batch, 77, contextWidth()));
+        inputs.put("text_embeds", Ort.floats(pooled, fp16(), batch, spec.secondHiddenSize()));
+        inputs.put("time_ids", Ort.floats(timeIds, fp16(), batch, 6));
         return Ort.run(unet, inputs).get("out_sample");
     }
 

@@ -39,7 +39,7 @@ class TinyModelRunTest {
             assertFinite(states.values());
 
             int batch = spec.unetBatchFixedToOne() ? 1 : 2;
-            float[] context = Arrays.copyOf(states.values(), batch * 77 * spec.hiddenSize());
+            float[] context = Arrays.copyOf(states.values(), batch * 77 * p.contextWidth());
             if (batch > textBatch) {
                 System.arraycopy(states.values(), 0, context, states.values().length, states.values().length);
             }
@@ -80,6 +80,42 @@ class TinyModelRunTest {
             assertThat(maxAbsDifference(base, newSample)).isGreaterThan(0.1);
             assertThat(maxAbsDifference(base, newTime)).isGreaterThan(1e-3);
             assertThat(maxAbsDifference(base, newText)).isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
+    void sdxlUnetOutputDependsOnTextEmbedsAndEveryTimeId() throws Exception {
+        TinyModelSpec spec = TinyModelSpec.sdxl();
+        try (Pipeline p = new Pipeline(dir, spec)) {
+            int width = p.contextWidth();
+            float[] states = Ort.gaussian(new Random(4), 77 * width, 0.5);
+            float[] sample = Ort.gaussian(new Random(5), 4 * LATENT * LATENT, 1.0);
+            float[] pooled = Ort.gaussian(new Random(6), spec.secondHiddenSize(), 1.0);
+            float[] ids = {1024, 1024, 0, 0, 1024, 1024};
+            float[] t = {500};
+            float[] base = p.predictSdxl(sample, 1, LATENT, LATENT, t, states, pooled, ids).values();
+            float[] otherPooled = p.predictSdxl(sample, 1, LATENT, LATENT, t, states,
+                    Ort.gaussian(new Random(7), spec.secondHiddenSize(), 1.0), ids).values();
+            assertThat(maxAbsDifference(base, otherPooled)).as("text_embeds").isGreaterThan(1e-3);
+            for (int k = 0; k < 6; k++) {
+                float[] changed = ids.clone();
+                changed[k] += 64;
+                float[] out = p.predictSdxl(sample, 1, LATENT, LATENT, t, states, pooled, changed).values();
+                assertThat(maxAbsDifference(base, out)).as("time id %d", k).isGreaterThan(1e-3);
+            }
+        }
+    }
+
+    @Test
+    void sdxlEncodersGiveDistinctPenultimateAndLastStates() throws Exception {
+        try (Pipeline p = new Pipeline(dir, TinyModelSpec.sdxl())) {
+            var first = p.encodeText(CAT);
+            assertThat(first.keySet()).contains("hidden_states.0", "hidden_states.1", "hidden_states.2",
+                    "pooler_output").doesNotContain("hidden_states.3");
+            assertThat(maxAbsDifference(first.get("hidden_states.1").values(), first.get("hidden_states.2").values()))
+                    .isGreaterThan(1e-3);
+            assertThat(maxAbsDifference(first.get("hidden_states.2").values(),
+                    first.get("last_hidden_state").values())).isGreaterThan(1e-3);
         }
     }
 

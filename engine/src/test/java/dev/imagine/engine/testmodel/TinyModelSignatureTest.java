@@ -33,16 +33,30 @@ class TinyModelSignatureTest {
         int h = spec.hiddenSize();
         String ids = spec.idsType() == TinyModelSpec.IdsType.INT32 ? "INT32" : "INT64";
 
-        assertSignature(dir.resolve("text_encoder/model.onnx"),
-                Map.of("input_ids", ids + "[" + batch + ", -1]"),
-                Map.of("last_hidden_state", floats + "[" + batch + ", -1, " + h + "]",
-                        "pooler_output", floats + "[" + batch + ", " + h + "]"));
-        if (spec.sdxlLayout()) {
-            assertSignature(dir.resolve("text_encoder_2/model.onnx"),
+        if (!spec.sdxlLayout()) {
+            assertSignature(dir.resolve("text_encoder/model.onnx"),
                     Map.of("input_ids", ids + "[" + batch + ", -1]"),
                     Map.of("last_hidden_state", floats + "[" + batch + ", -1, " + h + "]",
-                            "text_embeds", floats + "[" + batch + ", " + h + "]"));
+                            "pooler_output", floats + "[" + batch + ", " + h + "]"));
+            return;
         }
+        Map<String, String> first = new LinkedHashMap<>();
+        first.put("last_hidden_state", floats + "[" + batch + ", -1, " + h + "]");
+        first.put("pooler_output", floats + "[" + batch + ", " + h + "]");
+        for (int k = 0; k <= 2; k++) {
+            first.put("hidden_states." + k, floats + "[" + batch + ", -1, " + h + "]");
+        }
+        assertSignature(dir.resolve("text_encoder/model.onnx"), Map.of("input_ids", ids + "[" + batch + ", -1]"),
+                first);
+        int h2 = spec.secondHiddenSize();
+        Map<String, String> second = new LinkedHashMap<>();
+        second.put("text_embeds", floats + "[" + batch + ", " + h2 + "]");
+        second.put("last_hidden_state", floats + "[" + batch + ", -1, " + h2 + "]");
+        for (int k = 0; k <= 3; k++) {
+            second.put("hidden_states." + k, floats + "[" + batch + ", -1, " + h2 + "]");
+        }
+        assertSignature(dir.resolve("text_encoder_2/model.onnx"), Map.of("input_ids", "INT64[" + batch + ", -1]"),
+                second);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,10 +72,16 @@ class TinyModelSignatureTest {
             case FLOAT32_SCALAR -> "FLOAT[]";
             case FLOAT16_1 -> "FLOAT16[1]";
         };
-        assertSignature(dir.resolve("unet/model.onnx"),
-                Map.of("sample", floats + "[" + batch + ", 4, -1, -1]",
-                        "timestep", timestep,
-                        "encoder_hidden_states", floats + "[" + batch + ", -1, " + spec.hiddenSize() + "]"),
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("sample", floats + "[" + batch + ", 4, -1, -1]");
+        inputs.put("timestep", timestep);
+        int width = spec.sdxlLayout() ? spec.hiddenSize() + spec.secondHiddenSize() : spec.hiddenSize();
+        inputs.put("encoder_hidden_states", floats + "[" + batch + ", -1, " + width + "]");
+        if (spec.sdxlLayout()) {
+            inputs.put("text_embeds", floats + "[" + batch + ", " + spec.secondHiddenSize() + "]");
+            inputs.put("time_ids", floats + "[" + batch + ", 6]");
+        }
+        assertSignature(dir.resolve("unet/model.onnx"), inputs,
                 Map.of("out_sample", floats + "[" + batch + ", 4, -1, -1]"));
     }
 

@@ -33,6 +33,9 @@ final class Variants {
                 Arguments.of("no vae encoder", tiny.toBuilder().vaeEncoder(VaeEncoder.NONE).build()),
                 Arguments.of("vae latent_parameters", tiny.toBuilder().vaeEncoder(VaeEncoder.LATENT_PARAMETERS).build()),
                 Arguments.of("smooth decoder, 3 layers", tiny.toBuilder().smoothDecoder(true).unetLayers(3).build()),
-                Arguments.of("sdxl layout", tiny.toBuilder().sdxlLayout(true).hiddenSize(48).build()));
+                Arguments.of("sdxl, current optimum export", TinyModelSpec.sdxl()),
+                Arguments.of("sdxl, older optimum export (int32 ids, int64 timestep), fp16",
+                        TinyModelSpec.sdxl().toBuilder().idsType(IdsType.INT32).timestep(Timestep.INT64_BATCH)
+                                .precision(Precision.FP16).build()));
     }
 }

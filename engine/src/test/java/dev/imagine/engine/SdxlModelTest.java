@@ -1,0 +1,156 @@
+package dev.imagine.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imagine.engine.testmodel.TinyModelSpec;
+import dev.imagine.engine.testmodel.TinyModelWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SDXL folders: detection, families and defaults, and the sentences for folders that lack what SDXL needs. */
+class SdxlModelTest {
+    private static final EngineOptions CPU = EngineOptions.defaults().withDevice(ExecutionDevice.cpu());
+
+    @TempDir
+    Path dir;
+
+    private Path model(String name, TinyModelSpec spec) throws IOException {
+        Path folder = dir.resolve(name);
+        TinyModelWriter.write(folder, spec);
+        return folder;
+    }
+
+    @Test
+    void sdxlBaseIsDetectedWithItsDefaults() throws IOException {
+        try (ImageEngine engine = ImageEngine.open(model("base", TinyModelSpec.sdxl()), CPU)) {
+            ModelInfo info = engine.model();
+            assertThat(info.family()).isEqualTo(ModelFamily.SDXL);
+            assertThat(info.hiddenSize()).isEqualTo(32 + 48);
+            assertThat(info.defaultSampler()).isEqualTo(SamplerKind.EULER);
+            assertThat(info.defaultSteps()).isEqualTo(30);
+            assertThat(info.defaultGuidance()).isEqualTo(5.0);
+            assertThat(info.defaultWidth()).isEqualTo(1024);
+            assertThat(info.defaultHeight()).isEqualTo(1024);
+            assertThat(info.unetInputs()).contains("text_embeds float32 [?, 48]", "time_ids float32 [?, 6]");
+        }
+    }
+
+    @Test
+    void sdxlWithoutUnetConfigStillDefaultsTo1024() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl());
+        Files.delete(folder.resolve("unet/config.json"));
+        try (ImageEngine engine = ImageEngine.open(folder, CPU)) {
+            assertThat(engine.model().defaultWidth()).isEqualTo(1024);
+        }
+    }
+
+    @Test
+    void sdxlTurboIsDetectedWithItsDefaults() throws IOException {
+        try (ImageEngine engine = ImageEngine.open(model("turbo", TinyModelSpec.sdxlTurbo()), CPU)) {
+            ModelInfo info = engine.model();
+            assertThat(info.family()).isEqualTo(ModelFamily.SDXL_TURBO);
+            assertThat(info.defaultSampler()).isEqualTo(SamplerKind.EULER_ANCESTRAL);
+            assertThat(info.defaultSteps()).isEqualTo(1);
+            assertThat(info.defaultGuidance()).isEqualTo(0.0);
+            assertThat(info.defaultWidth()).isEqualTo(512);
+        }
+    }
+
+    @Test
+    void theRefinerIsRefused() throws IOException {
+        Path folder = model("refiner", TinyModelSpec.sdxl());
+        Files.delete(folder.resolve("text_encoder/model.onnx"));
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EngineException.Reason.UNSUPPORTED_MODEL))
+                .hasMessageContaining("SDXL refiner");
+    }
+
+    @Test
+    void aMissingSecondTokenizerIsNamed() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl());
+        Files.delete(folder.resolve("tokenizer_2/merges.txt"));
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EngineException.Reason.INVALID_MODEL))
+                .hasMessageContaining("tokenizer_2/merges.txt")
+                .hasMessageContaining("text_encoder_2/model.onnx");
+    }
+
+    @Test
+    void aSecondEncoderWithoutTextEmbedsIsRefusedNamingTheOutput() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl().toBuilder().secondHiddenSize(32).build());
+        Files.copy(folder.resolve("text_encoder/model.onnx"), folder.resolve("text_encoder_2/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EngineException.Reason.INVALID_MODEL))
+                .hasMessageContaining("text_encoder_2 has no float output 'text_embeds'");
+    }
+
+    @Test
+    void anEncoderWithoutHiddenStatesIsRefusedNamingThem() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl().toBuilder().secondHiddenSize(32).build());
+        Path sd1 = model("sd1", TinyModelSpec.tiny());
+        Files.copy(sd1.resolve("text_encoder/model.onnx"), folder.resolve("text_encoder_2/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EngineException.Reason.INVALID_MODEL))
+                .hasMessageContaining("text_encoder_2 has no hidden_states.N outputs");
+    }
+
+    @Test
+    void aUnetWithoutTheAddedConditionsIsRefusedNamingTheInput() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl());
+        Path sd1 = model("sd1", TinyModelSpec.tiny().toBuilder().hiddenSize(80).build());
+        Files.copy(sd1.resolve("unet/model.onnx"), folder.resolve("unet/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EngineException.Reason.INVALID_MODEL))
+                .hasMessageContaining("the UNet has no input 'text_embeds'");
+    }
+
+    @Test
+    void encodersOfOtherWidthsThanTheUnetAreRefused() throws IOException {
+        Path folder = model("base", TinyModelSpec.sdxl());
+        Path other = model("other", TinyModelSpec.sdxl().toBuilder().secondHiddenSize(40).build());
+        Files.copy(other.resolve("text_encoder_2/model.onnx"), folder.resolve("text_encoder_2/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ImageEngine.open(folder, CPU))
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("32 + 40 values per token but its UNet expects 80");
+    }
+
+    @Test
+    void sdxlSizesStartAt512AndMicroConditioningIsSdxlOnly() {
+        try (ImageEngine sdxl = TestModels.open(TinyModelSpec.sdxlTurbo())) {
+            assertThatThrownBy(() -> sdxl.generate(GenerationRequest.builder("a cat").size(512, 256).build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("makes images from 512 to 2048 pixels per side; got 512x256");
+        }
+        try (ImageEngine sd1 = TestModels.open(TinyModelSpec.tiny())) {
+            assertThatThrownBy(() -> sd1.generate(GenerationRequest.builder("a cat").size(64, 64)
+                    .originalSize(1024, 1024).build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("original size and crop are SDXL settings");
+        }
+    }
+
+    @Test
+    void aServerMaximumBelow512LowersTheSdxlMinimum() {
+        try (ImageEngine engine = ImageEngine.open(TestModels.folder(TinyModelSpec.sdxlTurbo()),
+                CPU.withMaxSide(256))) {
+            GenerationResult result = engine.generate(GenerationRequest.builder("a cat").size(256, 256).seed(1L).build());
+            assertThat(result.images().get(0).image().getWidth()).isEqualTo(256);
+        }
+    }
+}
