@@ -28,6 +28,13 @@ final class Parameters {
             fields.put("Variation seed", Long.toString(job.subseed() + (seed - job.seed())));
             fields.put("Variation seed strength", Double.toString(job.subseedStrength()));
         }
+        if (job.originalWidth() != null) {
+            fields.put("Original size", job.originalWidth() + "x" + job.originalHeight());
+        }
+        if (job.cropX() != null) {
+            fields.put("Crop left", Integer.toString(job.cropX()));
+            fields.put("Crop top", Integer.toString(job.cropY()));
+        }
         fields.put("Model", model.name());
         fields.put("Model fingerprint", model.fingerprint());
         if (job.isImageToImage()) {
