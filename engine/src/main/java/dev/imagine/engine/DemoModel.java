@@ -22,6 +22,23 @@ public final class DemoModel {
         TinyModelWriter.write(dir, TinyModelSpec.demo());
     }
 
+    /**
+     * Writes the demo model of a family: {@link ModelFamily#SD1} (as {@link #write(Path)}), {@link ModelFamily#SDXL}
+     * or {@link ModelFamily#SDXL_TURBO} (the SDXL layout: two text encoders with hidden states, a UNet taking
+     * {@code text_embeds} and {@code time_ids}; a few MB).
+     *
+     * @throws IllegalArgumentException for another family
+     */
+    public static void write(Path dir, ModelFamily family) throws IOException {
+        switch (family) {
+            case SD1 -> TinyModelWriter.write(dir, TinyModelSpec.demo());
+            case SDXL -> TinyModelWriter.write(dir, TinyModelSpec.demoSdxl());
+            case SDXL_TURBO -> TinyModelWriter.write(dir, TinyModelSpec.demoSdxlTurbo());
+            default -> throw new IllegalArgumentException("no demo model for " + family.displayName()
+                    + "; choose sd1, sdxl or sdxl-turbo");
+        }
+    }
+
     /** Writes a much smaller and faster model of the same layout, meant for tests of other modules. */
     public static void writeTiny(Path dir) throws IOException {
         TinyModelWriter.write(dir, TinyModelSpec.tiny());

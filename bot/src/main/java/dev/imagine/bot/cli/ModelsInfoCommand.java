@@ -38,7 +38,14 @@ final class ModelsInfoCommand implements Callable<Integer> {
             row(out, "family", info.family().displayName() + " (" + info.family().name().toLowerCase() + ")");
             row(out, "precision", info.precision());
             row(out, "prediction", info.predictionType());
-            row(out, "text encoder", "input_ids " + info.idsType() + ", hidden size " + info.hiddenSize());
+            if (info.family().isSdxl()) {
+                row(out, "text encoders", "text_encoder and text_encoder_2, input_ids " + info.idsType()
+                        + ", penultimate hidden states joined to " + info.hiddenSize()
+                        + " values per token, pooled text_embeds of text_encoder_2");
+                row(out, "sdxl", "sides from 512; time_ids from the size, --original-size WxH and --crop X,Y");
+            } else {
+                row(out, "text encoder", "input_ids " + info.idsType() + ", hidden size " + info.hiddenSize());
+            }
             row(out, "unet inputs", info.unetInputs());
             row(out, "unet batch", info.fixedBatch() == 0 ? "dynamic" : "fixed to " + info.fixedBatch()
                     + " (guided steps make two calls)");

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * Picks the files of a repository that an ONNX Stable Diffusion pipeline needs: {@code model_index.json} and the
- * direct files of {@code scheduler/}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/},
+ * direct files of {@code scheduler/}, {@code tokenizer/}, {@code tokenizer_2/} and {@code text_encoder_2/} (SDXL),
+ * {@code text_encoder/}, {@code unet/},
  * {@code vae_decoder/}, {@code vae_encoder/} and {@code feature_extractor/}. PyTorch, safetensors and Flax
  * weights are left out; so are the safety checker and files of other precision variants. In a component folder
  * with several graphs ({@code model.onnx}, {@code model_fp16.onnx}, {@code model.fp16.onnx}...) the one for the
@@ -20,12 +21,16 @@ import java.util.TreeSet;
  * other files beside it (such as {@code weights.pb}) are kept.
  */
 final class FileSelection {
-    static final List<String> COMPONENTS = List.of("scheduler", "tokenizer", "text_encoder", "unet", "vae_decoder",
-            "vae_encoder", "feature_extractor");
-    static final Set<String> GRAPH_COMPONENTS = Set.of("text_encoder", "unet", "vae_decoder", "vae_encoder");
+    static final List<String> COMPONENTS = List.of("scheduler", "tokenizer", "tokenizer_2", "text_encoder",
+            "text_encoder_2", "unet", "vae_decoder", "vae_encoder", "feature_extractor");
+    static final Set<String> GRAPH_COMPONENTS = Set.of("text_encoder", "text_encoder_2", "unet", "vae_decoder",
+            "vae_encoder");
     static final List<String> REQUIRED = List.of("model_index.json", "scheduler/scheduler_config.json",
             "tokenizer/vocab.json", "tokenizer/merges.txt", "text_encoder/model.onnx", "unet/model.onnx",
             "vae_decoder/model.onnx");
+    /** What an SDXL folder needs besides {@link #REQUIRED}: the second tokenizer and text encoder. */
+    static final List<String> REQUIRED_SDXL = List.of("tokenizer_2/vocab.json", "tokenizer_2/merges.txt",
+            "text_encoder_2/model.onnx");
     static final String GRAPH_NAME = "model.onnx";
     private static final List<String> WEIGHT_SUFFIXES = List.of(".safetensors", ".bin", ".ckpt", ".pt", ".pth",
             ".msgpack", ".h5", ".gguf", ".pkl");
@@ -114,10 +119,17 @@ final class FileSelection {
         }
         wanted.sort(Comparator.comparing(Wanted::localPath));
         List<String> present = wanted.stream().map(Wanted::localPath).toList();
-        List<String> missing = REQUIRED.stream().filter(p -> !present.contains(p)).toList();
+        boolean sdxl = byComponent.containsKey("text_encoder_2") || byComponent.containsKey("tokenizer_2");
+        List<String> required = new ArrayList<>(REQUIRED);
+        if (sdxl) {
+            required.addAll(REQUIRED_SDXL);
+        }
+        List<String> missing = required.stream().filter(p -> !present.contains(p)).toList();
         if (!missing.isEmpty()) {
-            throw new ModelException(ref + " has ONNX files but not a complete Stable Diffusion ONNX folder: it lacks "
-                    + String.join(", ", missing));
+            throw new ModelException(ref + " has ONNX files but not a complete Stable Diffusion" + (sdxl ? " XL" : "")
+                    + " ONNX folder: it lacks " + String.join(", ", missing)
+                    + (sdxl && missing.contains("text_encoder/model.onnx") ? " (the SDXL refiner, which has only "
+                            + "text_encoder_2, is not supported)" : ""));
         }
         List<String> notes = new ArrayList<>();
         if (pytorchFiles > 0) {
@@ -175,15 +187,13 @@ final class FileSelection {
         String family = null;
         for (RemoteFile file : files) {
             String component = component(file);
-            if ("text_encoder_2".equals(component) || "tokenizer_2".equals(component)) {
-                family = "Stable Diffusion XL";
-            } else if ("text_encoder_3".equals(component) || "transformer".equals(component)) {
+            if ("text_encoder_3".equals(component) || "transformer".equals(component)) {
                 family = "Stable Diffusion 3 or FLUX";
             }
         }
         if (family != null) {
             throw new ModelException(ref + " is a " + family + " model, which imagine does not run yet; "
-                    + "pull a Stable Diffusion 1.x or 2.x ONNX export");
+                    + "pull a Stable Diffusion 1.x, 2.x, XL or XL-Turbo ONNX export");
         }
     }
 

@@ -135,7 +135,11 @@ public final class ModelStore {
         } else {
             problem = Optional.of("no unet/model.onnx");
         }
-        return new LocalModel(folder.getFileName().toString(), folder, familyOfWidth(hidden), hidden,
+        Optional<ModelFamily> family = familyOfWidth(hidden);
+        if (Files.isRegularFile(folder.resolve("text_encoder_2/model.onnx"))) {
+            family = Optional.of(trailingTimesteps(folder) ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL);
+        }
+        return new LocalModel(folder.getFileName().toString(), folder, family, hidden,
                 precision, size, Manifest.read(folder).origin(), unfinished, problem);
     }
 
@@ -189,6 +193,17 @@ public final class ModelStore {
             problems.add("the engine cannot open it: " + e.getMessage());
         }
         return new VerifyReport(model, folder, manifest.origin(), checked, info, problems, notes);
+    }
+
+    /** Whether the folder's scheduler config asks for trailing timesteps (Turbo models). */
+    private static boolean trailingTimesteps(Path folder) {
+        try {
+            return "trailing".equals(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(folder.resolve("scheduler/scheduler_config.json").toFile())
+                    .path("timestep_spacing").asText(""));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** SD 1.x for 768-wide text embeddings, SD 2.x for 1024, else empty. */

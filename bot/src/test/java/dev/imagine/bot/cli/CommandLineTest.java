@@ -130,6 +130,30 @@ class CommandLineTest {
     }
 
     @Test
+    void sdxlDemoModelsAreWrittenDescribedAndRun() {
+        Path sdxl = dir.resolve("sdxl");
+        assertThat(run("demo-model", sdxl.toString(), "--family", "sdxl")).as(err.toString()).isZero();
+        assertThat(sdxl.resolve("text_encoder_2/model.onnx")).isRegularFile();
+        assertThat(sdxl.resolve("tokenizer_2/vocab.json")).isRegularFile();
+        assertThat(run("models", "info", sdxl.toString(), "--device", "cpu")).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("Stable Diffusion XL (sdxl)")
+                .contains("sampler euler, 30 steps, guidance 5.0, 1024x1024")
+                .contains("text_encoder and text_encoder_2, input_ids int64, penultimate hidden states joined to 160");
+        assertThat(generate("--model", sdxl.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
+                "--width", "512", "--height", "512", "--out", dir.resolve("sdxl.png").toString()))
+                .as(err.toString()).isZero();
+        assertThat(dir.resolve("sdxl.png")).isRegularFile();
+
+        Path turbo = dir.resolve("turbo");
+        assertThat(run("demo-model", turbo.toString(), "--family", "sdxl-turbo")).isZero();
+        assertThat(run("models", "info", turbo.toString(), "--device", "cpu")).isZero();
+        assertThat(out.toString()).contains("(sdxl_turbo)").contains("sampler euler-a, 1 steps, guidance 0.0, 512x512");
+        assertThat(run("demo-model", turbo.toString(), "--family", "sd3")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown family 'sd3'; choose sd1, sdxl or sdxl-turbo");
+    }
+
+    @Test
     void benchPrintsUnetTimeAndPipelineOverhead() {
         assertThat(run("bench", "--model", model.toString(), "--size", "64", "--steps", "2", "--runs", "1",
                 "--warmup", "0", "--device", "cpu")).as(err.toString()).isZero();

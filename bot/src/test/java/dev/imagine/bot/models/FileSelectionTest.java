@@ -114,10 +114,35 @@ class FileSelectionTest {
     }
 
     @Test
-    void sdxlAndIncompleteFoldersAreRefusedBeforeDownloading() {
-        assertThatThrownBy(() -> FileSelection.select(REF, withCore("unet/model.onnx", "text_encoder_2/model.onnx",
-                "tokenizer_2/vocab.json"), null))
-                .hasMessageContaining("is a Stable Diffusion XL model, which imagine does not run yet");
+    void sdxlFetchesBothEncodersAndTokenizersAndSkipsPyTorchWeights() {
+        FileSelection.Selection selection = FileSelection.select(REF, withCore("unet/model.onnx",
+                "unet/model.onnx_data", "unet/config.json", "text_encoder_2/model.onnx", "text_encoder_2/model.onnx_data",
+                "text_encoder_2/config.json", "tokenizer_2/vocab.json", "tokenizer_2/merges.txt",
+                "tokenizer_2/special_tokens_map.json", "tokenizer_2/tokenizer_config.json",
+                "text_encoder_2/model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors"), null);
+        assertThat(selection.files()).extracting(FileSelection.Wanted::localPath).contains("text_encoder/model.onnx",
+                "text_encoder_2/model.onnx", "text_encoder_2/model.onnx_data", "tokenizer_2/vocab.json",
+                "tokenizer_2/merges.txt", "tokenizer_2/special_tokens_map.json", "tokenizer_2/tokenizer_config.json",
+                "tokenizer/vocab.json", "unet/model.onnx_data")
+                .noneMatch(path -> path.endsWith(".safetensors"));
+        assertThat(selection.notes()).anyMatch(note -> note.startsWith("left out 2 PyTorch/safetensors weight files"));
+    }
+
+    @Test
+    void anSdxlRepositoryWithoutItsSecondEncoderOrFirstEncoderIsRefused() {
+        assertThatThrownBy(() -> FileSelection.select(REF, withCore("unet/model.onnx", "tokenizer_2/vocab.json",
+                "tokenizer_2/merges.txt"), null))
+                .hasMessage("owner/sd@onnx has ONNX files but not a complete Stable Diffusion XL ONNX folder: it lacks "
+                        + "text_encoder_2/model.onnx");
+        assertThatThrownBy(() -> FileSelection.select(REF, files(List.of("model_index.json",
+                "scheduler/scheduler_config.json", "tokenizer_2/vocab.json", "tokenizer_2/merges.txt",
+                "text_encoder_2/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx")), null))
+                .hasMessageContaining("lacks tokenizer/vocab.json, tokenizer/merges.txt, text_encoder/model.onnx (the "
+                        + "SDXL refiner, which has only text_encoder_2, is not supported)");
+    }
+
+    @Test
+    void incompleteFoldersAreRefusedBeforeDownloading() {
 
         assertThatThrownBy(() -> FileSelection.select(REF, files(List.of("model_index.json", "unet/model.onnx",
                 "text_encoder/model.onnx")), null))

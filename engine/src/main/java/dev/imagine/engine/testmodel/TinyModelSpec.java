@@ -225,6 +225,29 @@ public record TinyModelSpec(
                 .build();
     }
 
+    /**
+     * The SDXL demo model: the {@link #sdxl()} layout with encoders 64 and 96 wide, the demo's UNet (64 channels,
+     * 3 layers) and its smooth colourful decoder.
+     */
+    public static TinyModelSpec demoSdxl() {
+        return sdxl().toBuilder()
+                .hiddenSize(64)
+                .secondHiddenSize(96)
+                .unetChannels(64)
+                .unetLayers(3)
+                .smoothDecoder(true)
+                .seed(20240611L)
+                .build();
+    }
+
+    /** The {@link #demoSdxl()} model with SDXL-Turbo's sampler (Euler ancestral, trailing timesteps). */
+    public static TinyModelSpec demoSdxlTurbo() {
+        return demoSdxl().toBuilder()
+                .schedulerClass("EulerAncestralDiscreteScheduler")
+                .timestepSpacing("trailing")
+                .build();
+    }
+
     /** The {@link #sdxl()} folder with SDXL-Turbo's sampler: {@code EulerAncestralDiscreteScheduler}, trailing. */
     public static TinyModelSpec sdxlTurbo() {
         return sdxl().toBuilder()
