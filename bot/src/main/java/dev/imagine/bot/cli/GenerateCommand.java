@@ -86,6 +86,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--hires-strength", paramLabel = "F", description = "Strength of the hires pass, 0..1 (default 0.35).")
     Double hiresStrength;
 
+    @Option(names = "--original-size", paramLabel = "WxH", converter = PairConverter.Size.class,
+            description = "SDXL micro-conditioning: the source size the model is told of (default: the image size).")
+    PairConverter.Pair originalSize;
+
+    @Option(names = "--crop", paramLabel = "X,Y", converter = PairConverter.Crop.class,
+            description = "SDXL micro-conditioning: the crop's top-left corner the model is told of (default 0,0).")
+    PairConverter.Pair crop;
+
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
 
@@ -169,6 +177,9 @@ final class GenerateCommand implements Callable<Integer> {
                 .subseedStrength(subseed != null && subseedStrength == null ? null : subseedStrength)
                 .upscale(upscale)
                 .hiresStrength(hiresStrength)
+                .originalSize(originalSize == null ? null : originalSize.first(),
+                        originalSize == null ? null : originalSize.second())
+                .crop(crop == null ? null : crop.first(), crop == null ? null : crop.second())
                 .build();
     }
 

@@ -24,7 +24,11 @@ enum Flag {
     UPSCALE("upscale", GenerationRequest.MIN_UPSCALE, GenerationRequest.MAX_UPSCALE, List.of("upscale"),
             "enlarge by this factor and refine (hires fix)"),
     HIRES_STRENGTH("hiresStrength", 0, 1, List.of("hires-strength"),
-            "how much the refinement after --upscale changes");
+            "how much the refinement after --upscale changes"),
+    ORIGINAL_SIZE(null, 1, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("original-size"),
+            "SDXL, advanced: the source size the model is told of"),
+    CROP(null, 0, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("crop"),
+            "SDXL, advanced: the crop corner the model is told of");
 
     private final String parameter;
     private final double min;
@@ -46,7 +50,10 @@ enum Flag {
         this.purpose = purpose;
     }
 
-    /** The request parameter this flag sets, or {@code null} for a chat-only flag (size, aspect ratio). */
+    /**
+     * The request parameter this flag sets, or {@code null} for a flag the parser reads itself (size, aspect ratio,
+     * and SDXL's original size and crop, each setting two parameters).
+     */
     String parameter() {
         return parameter;
     }
@@ -107,6 +114,10 @@ enum Flag {
             case SIZE:
                 return "width x height such as 768x512, each a multiple of 8 from " + GenerationRequest.MIN_SIDE
                         + " to " + maxSide;
+            case ORIGINAL_SIZE:
+                return "width x height such as 2048x2048, each from 1 to " + GenerationRequest.MAX_ORIGINAL_SIDE;
+            case CROP:
+                return "left,top such as 0,256, each from 0 to " + GenerationRequest.MAX_ORIGINAL_SIDE;
             case UPSCALE:
                 return "a number from " + Texts.number(GenerationRequest.MIN_UPSCALE) + " to "
                         + Texts.number(GenerationRequest.MAX_UPSCALE);

@@ -29,6 +29,7 @@ final class PromptParser {
     private static final Pattern WHOLE = Pattern.compile("[+-]?\\d{1,19}");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d{1,9}([.,]\\d{1,9})?|[.,]\\d{1,9})");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5}) ?[xX\u00d7*] ?(\\d{1,5})");
+    private static final Pattern CROP = Pattern.compile("(\\d{1,5}) ?[,;:] ?(\\d{1,5})");
     private static final int SHOWN_VALUE_CHARS = 40;
 
     private PromptParser() {
@@ -100,6 +101,10 @@ final class PromptParser {
             options.aspect(AspectRatio.parse(value).orElseThrow(() -> bad(flag, name, value, "")));
         } else if (flag == Flag.SIZE) {
             size(flag, name, value, options);
+        } else if (flag == Flag.ORIGINAL_SIZE) {
+            pair(flag, name, value, SIZE, "originalWidth", "originalHeight", options);
+        } else if (flag == Flag.CROP) {
+            pair(flag, name, value, CROP, "cropX", "cropY", options);
         } else {
             options.set(flag.parameter(), parameterValue(flag, name, value));
         }
@@ -168,6 +173,21 @@ final class PromptParser {
             int height = Integer.parseInt(m.group(2));
             if (isSide(width) && isSide(height)) {
                 options.set("width", width).set("height", height);
+                return;
+            }
+        }
+        throw bad(flag, name, value, "");
+    }
+
+    /** Two whole numbers within the flag's range, set as two parameters. */
+    private static void pair(Flag flag, String name, String value, Pattern form, String first, String second,
+            PromptOptions.Builder options) {
+        Matcher m = form.matcher(value);
+        if (m.matches()) {
+            int a = Integer.parseInt(m.group(1));
+            int b = Integer.parseInt(m.group(2));
+            if (a >= flag.min() && a <= flag.max() && b >= flag.min() && b <= flag.max()) {
+                options.set(first, a).set(second, b);
                 return;
             }
         }

@@ -3,6 +3,7 @@ package dev.imagine.bot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.engine.DemoModel;
+import dev.imagine.engine.ModelFamily;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationStatus;
@@ -145,6 +146,37 @@ class StorageCommandsTest {
             assertThat(original.parameters().get("hiresStrength")).isEqualTo(0.35);
         }
         assertThat(javax.imageio.ImageIO.read(first.toFile()).getWidth()).isEqualTo(96);
+    }
+
+    @Test
+    void anSdxlGenerationWithOriginalSizeAndCropRerunsToTheSameBytes() throws IOException {
+        Path sdxl = shared.resolve("sdxl");
+        if (!Files.isDirectory(sdxl)) {
+            DemoModel.write(sdxl, ModelFamily.SDXL);
+        }
+        Path first = dir.resolve("sdxl.png");
+        assertThat(inData("generate", "--model", sdxl.toString(), "--prompt", "a red fox", "--negative", "fog",
+                "--steps", "2", "-W", "512", "-H", "576", "--original-size", "2048x1536", "--crop", "64,32",
+                "--out", first.toString())).as(err.toString()).isZero();
+        long id = printedId();
+        Path again = dir.resolve("sdxl-again.png");
+        assertThat(inData("rerun " + id, "--out", again.toString())).as(err.toString()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
+        try (Storage storage = openData()) {
+            Generation original = storage.generations().find(id).orElseThrow();
+            assertThat(original.parameters().get("originalWidth")).isEqualTo(2048L);
+            assertThat(original.parameters().get("originalHeight")).isEqualTo(1536L);
+            assertThat(original.parameters().get("cropX")).isEqualTo(64L);
+            assertThat(original.parameters().get("cropY")).isEqualTo(32L);
+        }
+        Path plain = dir.resolve("sdxl-plain.png");
+        assertThat(inData("generate", "--model", sdxl.toString(), "--prompt", "a red fox", "--negative", "fog",
+                "--steps", "2", "-W", "512", "-H", "576", "--seed", "1", "--out", plain.toString())).isZero();
+        assertThat(inData("generate", "--model", model.toString(), "--prompt", "a red fox", "--crop", "0,0",
+                "--out", dir.resolve("sd1.png").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("original size and crop are SDXL settings");
+        assertThat(inData("generate", "--model", sdxl.toString(), "--prompt", "a red fox", "--crop", "12")).isEqualTo(2);
+        assertThat(err.toString()).contains("'12' is not of the form X,Y");
     }
 
     @Test

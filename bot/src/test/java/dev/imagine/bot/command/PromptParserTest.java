@@ -118,6 +118,19 @@ class PromptParserTest {
     }
 
     @Test
+    void sdxlOriginalSizeAndCropSetTwoParametersEach() {
+        PromptOptions o = PromptParser.parse("castle --original-size 2048x1536 --crop 64,32").options();
+        assertThat(o.value("originalWidth")).isEqualTo(2048);
+        assertThat(o.value("originalHeight")).isEqualTo(1536);
+        assertThat(o.value("cropX")).isEqualTo(64);
+        assertThat(o.value("cropY")).isEqualTo(32);
+        assertThatThrownBy(() -> PromptParser.parse("castle --crop 64"))
+                .hasMessage("--crop takes left,top such as 0,256, each from 0 to 8192, not '64'.");
+        assertThatThrownBy(() -> PromptParser.parse("castle --original-size 0x512"))
+                .hasMessage("--original-size takes width x height such as 2048x2048, each from 1 to 8192, not '0x512'.");
+    }
+
+    @Test
     void decimalsMayUseACommaAsPhonesInSomeCountriesDo() {
         assertThat(PromptParser.parse("x --cfg 7,5").options().value("guidance")).isEqualTo(7.5);
     }

@@ -49,6 +49,10 @@ class ParameterRoundTripTest {
         SAMPLES.put("subseedStrength", 0.1 + 0.2);
         SAMPLES.put("upscale", 1.75);
         SAMPLES.put("hiresStrength", 0.3);
+        SAMPLES.put("originalWidth", 2048);
+        SAMPLES.put("originalHeight", 1536);
+        SAMPLES.put("cropX", 64);
+        SAMPLES.put("cropY", 32);
     }
 
     private static GenerationRequest everyParameterSet(BufferedImage init) {
