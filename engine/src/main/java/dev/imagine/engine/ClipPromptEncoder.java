@@ -30,6 +30,11 @@ final class ClipPromptEncoder implements PromptEncoder {
     }
 
     @Override
+    public int declaredWidth() {
+        return textEncoder.declaredHiddenSize();
+    }
+
+    @Override
     public void close() {
         textEncoder.close();
     }

@@ -203,8 +203,7 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     private ModelInfo describe() {
-        int hidden = folder.sdxl() ? unet.declaredHiddenSize()
-                : textEncoder.declaredHiddenSize() > 0 ? textEncoder.declaredHiddenSize() : unet.declaredHiddenSize();
+        int hidden = promptEncoder.declaredWidth() > 0 ? promptEncoder.declaredWidth() : unet.declaredHiddenSize();
         ModelFamily family = detectFamily(hidden);
         SamplerKind sampler = family == ModelFamily.LCM ? SamplerKind.LCM
                 : SamplerKind.forDiffusersClass(schedule.className());

@@ -15,6 +15,9 @@ interface PromptEncoder extends AutoCloseable {
      */
     EncodedPrompts encode(String prompt, String negativePrompt, boolean guided) throws InferenceException;
 
+    /** The width of the states per token the encoders declare, or -1 when a graph leaves it symbolic. */
+    int declaredWidth();
+
     /** Closes the text encoders. */
     @Override
     void close();

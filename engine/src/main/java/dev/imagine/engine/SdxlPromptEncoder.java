@@ -72,6 +72,13 @@ final class SdxlPromptEncoder implements PromptEncoder {
     }
 
     @Override
+    public int declaredWidth() {
+        int first = textEncoder.declaredHiddenSize();
+        int second = textEncoder2.declaredHiddenSize();
+        return first > 0 && second > 0 ? first + second : -1;
+    }
+
+    @Override
     public void close() {
         try {
             textEncoder.close();

@@ -38,21 +38,11 @@ final class TextEncoderGraph {
         g.output("last_hidden_state", floatType, batch, "sequence", width);
         g.output(pooledName, floatType, batch, width);
 
-        String tokenTable = g.floats("token_embedding.weight", new long[] {EMBEDDING_ROWS, width},
-                uniform(random, EMBEDDING_ROWS * width, Math.sqrt(3)));
-        String positionTable = g.floats("position_embedding.weight", new long[] {MAX_POSITIONS, width},
-                uniform(random, MAX_POSITIONS * width, 0.5));
+        String[] tables = embeddingTables(g, random, width);
         String dense = g.floats("dense.weight", new long[] {width, width},
                 uniform(random, width * width, Math.sqrt(3.0 / width) * 0.6));
         String denseBias = g.floats("dense.bias", new long[] {width}, uniform(random, width, 0.1));
-
-        String ids = idsType == DataType.INT64 ? "input_ids" : g.cast("input_ids", DataType.INT64);
-        String rows = g.op("Mod", ids, g.longScalar("embedding_rows", EMBEDDING_ROWS));
-        String tokens = g.op("Gather", tokenTable, rows, intAttr("axis", 0));
-
-        String length = g.op("Shape", "input_ids", intAttr("start", 1), intAttr("end", 2));
-        String positions = g.op("Slice", new String[] {positionTable, g.longs("zero", 0), length, g.longs("axis0", 0)});
-        String embedded = g.op("Add", tokens, positions);
+        String embedded = embed(g, idsType, tables);
 
         String mean = g.op("Transpose", g.sequenceMean(embedded), intsAttr("perm", 0, 2, 1));
         String mixed = g.op("Add", embedded, mean);
@@ -105,16 +95,7 @@ final class TextEncoderGraph {
             g.output("hidden_states." + k, floatType, batch, "sequence", width);
         }
 
-        String tokenTable = g.floats("token_embedding.weight", new long[] {EMBEDDING_ROWS, width},
-                uniform(random, EMBEDDING_ROWS * width, Math.sqrt(3)));
-        String positionTable = g.floats("position_embedding.weight", new long[] {MAX_POSITIONS, width},
-                uniform(random, MAX_POSITIONS * width, 0.5));
-        String ids = idsType == DataType.INT64 ? "input_ids" : g.cast("input_ids", DataType.INT64);
-        String rows = g.op("Mod", ids, g.longScalar("embedding_rows", EMBEDDING_ROWS));
-        String tokens = g.op("Gather", tokenTable, rows, intAttr("axis", 0));
-        String length = g.op("Shape", "input_ids", intAttr("start", 1), intAttr("end", 2));
-        String positions = g.op("Slice", new String[] {positionTable, g.longs("zero", 0), length, g.longs("axis0", 0)});
-        String hidden = g.op("Add", tokens, positions);
+        String hidden = embed(g, idsType, embeddingTables(g, random, width));
         emit(g, "hidden_states.0", hidden, floatType);
         for (int layer = 0; layer < layers; layer++) {
             String dense = g.floats("layer" + layer + ".weight", new long[] {width, width},
@@ -134,6 +115,25 @@ final class TextEncoderGraph {
         }
         emit(g, pooledName, pooled, floatType);
         return g.model("Made-up CLIP-shaped SDXL text encoder written by imagine's TinyModelWriter; not a real model.");
+    }
+
+    /** The token and position tables, drawn in that order. */
+    private static String[] embeddingTables(OnnxGraph g, Random random, int width) {
+        String tokenTable = g.floats("token_embedding.weight", new long[] {EMBEDDING_ROWS, width},
+                uniform(random, EMBEDDING_ROWS * width, Math.sqrt(3)));
+        String positionTable = g.floats("position_embedding.weight", new long[] {MAX_POSITIONS, width},
+                uniform(random, MAX_POSITIONS * width, 0.5));
+        return new String[] {tokenTable, positionTable};
+    }
+
+    /** Token embedding (ids modulo {@link #EMBEDDING_ROWS}) plus position embedding, {@code [B, S, W]}. */
+    private static String embed(OnnxGraph g, DataType idsType, String[] tables) {
+        String ids = idsType == DataType.INT64 ? "input_ids" : g.cast("input_ids", DataType.INT64);
+        String rows = g.op("Mod", ids, g.longScalar("embedding_rows", EMBEDDING_ROWS));
+        String tokens = g.op("Gather", tables[0], rows, intAttr("axis", 0));
+        String length = g.op("Shape", "input_ids", intAttr("start", 1), intAttr("end", 2));
+        String positions = g.op("Slice", new String[] {tables[1], g.longs("zero", 0), length, g.longs("axis0", 0)});
+        return g.op("Add", tokens, positions);
     }
 
     private static void emit(OnnxGraph g, String output, String value, DataType floatType) {

@@ -68,14 +68,7 @@ public final class ClipTokenizer {
      *     vocab.json lacks a token that merges.txt, the byte alphabet or a special token needs
      */
     public static ClipTokenizer load(Path tokenizerDir) throws IOException {
-        if (!Files.isDirectory(tokenizerDir)) {
-            throw new NoSuchFileException(tokenizerDir.toString(), null,
-                    "not a folder; " + TokenizerFiles.FOLDER_CONTENTS);
-        }
-        TokenizerFiles.Settings settings =
-                TokenizerFiles.readSettings(tokenizerDir, DEFAULT_MAX_LENGTH, LONGEST_MAX_LENGTH);
-        return build(tokenizerDir.resolve(TokenizerFiles.VOCAB), tokenizerDir.resolve(TokenizerFiles.MERGES),
-                settings.padToken().orElse(END_OF_TEXT), settings.padSource(), settings.maxLength(), List.of());
+        return load(tokenizerDir, false);
     }
 
     /**
@@ -89,6 +82,10 @@ public final class ClipTokenizer {
      * @throws IOException as {@link #load}
      */
     public static ClipTokenizer loadWithSpecialTokens(Path tokenizerDir) throws IOException {
+        return load(tokenizerDir, true);
+    }
+
+    private static ClipTokenizer load(Path tokenizerDir, boolean splitSpecialTokens) throws IOException {
         if (!Files.isDirectory(tokenizerDir)) {
             throw new NoSuchFileException(tokenizerDir.toString(), null,
                     "not a folder; " + TokenizerFiles.FOLDER_CONTENTS);
@@ -97,7 +94,7 @@ public final class ClipTokenizer {
                 TokenizerFiles.readSettings(tokenizerDir, DEFAULT_MAX_LENGTH, LONGEST_MAX_LENGTH);
         return build(tokenizerDir.resolve(TokenizerFiles.VOCAB), tokenizerDir.resolve(TokenizerFiles.MERGES),
                 settings.padToken().orElse(END_OF_TEXT), settings.padSource(), settings.maxLength(),
-                settings.specialTokens());
+                splitSpecialTokens ? settings.specialTokens() : List.of());
     }
 
     /**
