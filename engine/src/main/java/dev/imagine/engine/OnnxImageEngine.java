@@ -255,16 +255,8 @@ final class OnnxImageEngine implements ImageEngine {
         return folder;
     }
 
-    ClipTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     NoiseScheduleConfig schedule() {
         return schedule;
-    }
-
-    TextEncoder textEncoder() {
-        return textEncoder;
     }
 
     PromptEncoder promptEncoder() {
