@@ -38,11 +38,14 @@ final class ConfigParser {
     private final String source;
     private final Path workingDir;
     private final Map<String, String> env;
+    private final Optional<String> model;
+    private boolean passwordRefused;
 
-    private ConfigParser(String source, Path workingDir, Map<String, String> env) {
+    private ConfigParser(String source, Path workingDir, Map<String, String> env, Optional<String> model) {
         this.source = source;
         this.workingDir = workingDir.toAbsolutePath().normalize();
         this.env = env;
+        this.model = model;
     }
 
     /**
@@ -52,7 +55,13 @@ final class ConfigParser {
      * @throws ConfigException with every problem found
      */
     static ImagineConfig parse(byte[] yaml, String source, Path workingDir, Map<String, String> env) {
-        return new ConfigParser(source, workingDir, env).parse(yaml);
+        return parse(yaml, source, workingDir, env, Optional.empty());
+    }
+
+    /** {@link #parse(byte[], String, Path, Map)} with {@code engine.model} given from outside the file. */
+    static ImagineConfig parse(byte[] yaml, String source, Path workingDir, Map<String, String> env,
+            Optional<String> model) {
+        return new ConfigParser(source, workingDir, env, model).parse(yaml);
     }
 
     private ImagineConfig parse(byte[] yaml) {
@@ -64,11 +73,12 @@ final class ConfigParser {
         Supplier<TelegramSettings> telegram = telegram(top.section("telegram"));
         Supplier<DiscordSettings> discord = discord(top.section("discord"));
         Supplier<OperationsSettings> operations = operations(top.section("operations"));
+        Supplier<WebSettings> web = web(top.section("web"));
         List<ConfigProblem> found = problems.finish();
         if (found.isEmpty()) {
             try {
                 return new ImagineConfig(engine.get(), storage.get(), models.get(), limits.get(), telegram.get(),
-                        discord.get(), operations.get(), warnings);
+                        discord.get(), operations.get(), web.get(), warnings);
             } catch (IllegalArgumentException e) {
                 found = List.of(Problems.refusal(e));
             }
@@ -106,7 +116,13 @@ final class ConfigParser {
     }
 
     private Supplier<EngineSettings> engine(Section s) {
-        String model = s.required("model", EngineSettings::checkModel, EngineSettings.MODEL_ALLOWED);
+        String model;
+        if (this.model.isPresent()) {
+            s.text("model"); // known, and overridden
+            model = checkModelOption(this.model.get());
+        } else {
+            model = s.required("model", EngineSettings::checkModel, EngineSettings.MODEL_ALLOWED);
+        }
         String device = s.parsed("device", "auto", Rules::device, Rules.DEVICES);
         int threads = s.integer("threads", 0, 0, EngineSettings.MAX_THREADS, THREADS_ALLOWED);
         int maxSide = (int) s.whole("max-side", EngineSettings.DEFAULT_MAX_SIDE,
@@ -223,6 +239,67 @@ final class ConfigParser {
                     + "/healthz, which have no authentication; use 127.0.0.1 unless a firewall or proxy guards the port");
         }
         return () -> new OperationsSettings(enabled, bind, port);
+    }
+
+    private String checkModelOption(String given) {
+        try {
+            return EngineSettings.checkModel(given);
+        } catch (IllegalArgumentException e) {
+            problems.add("--model", e.getMessage());
+            return null;
+        }
+    }
+
+    private Supplier<WebSettings> web(Section s) {
+        boolean enabled = s.bool("enabled", true);
+        String bind = s.parsed("bind-address", WebSettings.DEFAULT_BIND_ADDRESS, Rules::bindAddress,
+                Rules.BIND_ADDRESSES);
+        int port = s.integer("port", WebSettings.DEFAULT_PORT, 0, 65535, PORT_ALLOWED);
+        Optional<Secret> password = password(s);
+        List<String> managers = new ArrayList<>();
+        for (Section.Item item : s.list("managers", "use a list of sign-in names")) {
+            Optional<String> name = item.node().isValueNode() ? WebSettings.normalizeName(item.node().asText())
+                    : Optional.empty();
+            if (name.isPresent()) {
+                managers.add(name.get());
+            } else {
+                problems.add(item.path(), Rules.notAllowed(Section.show(item.node()), WebSettings.NAME_ALLOWED));
+            }
+        }
+        if (enabled && password.isEmpty() && !Rules.isLoopback(bind) && !passwordRefused) {
+            s.problem("password", WebSettings.openWithoutPassword(bind));
+        }
+        return () -> new WebSettings(enabled, bind, port, password, List.copyOf(managers));
+    }
+
+    /**
+     * The web password from {@code IMAGINE_WEB_PASSWORD}, else from the file (with a warning). Spaces inside are
+     * allowed; the value is never shown in a message.
+     */
+    private Optional<Secret> password(Section s) {
+        String variable = WebSettings.PASSWORD_VARIABLE;
+        String allowed = "use " + WebSettings.MIN_PASSWORD_CHARS + " to " + WebSettings.MAX_PASSWORD_CHARS
+                + " characters without control characters, or better, set " + variable;
+        String fromFile = s.text("password");
+        String fromEnv = env.get(variable);
+        if (fromFile != null) {
+            warnings.add(s.keyPath("password") + " is set in " + source + (fromEnv != null ? " but " + variable
+                    + " overrides it" : "") + "; keep passwords out of files that may be committed or shared, and set "
+                    + variable + " instead");
+        }
+        String key = fromEnv != null ? variable : s.keyPath("password");
+        String value = fromEnv != null ? fromEnv : fromFile;
+        if (value == null || value.strip().isEmpty()) {
+            return Optional.empty();
+        }
+        value = value.strip();
+        if (value.length() < WebSettings.MIN_PASSWORD_CHARS || value.length() > WebSettings.MAX_PASSWORD_CHARS
+                || value.chars().anyMatch(Character::isISOControl)) {
+            problems.add(key, Rules.notAllowed("the value (hidden, " + value.length() + " characters)", allowed));
+            passwordRefused = true;
+            return Optional.empty();
+        }
+        return Optional.of(Secret.of(value));
     }
 
     private URI url(Section s, String key, String fallback) {

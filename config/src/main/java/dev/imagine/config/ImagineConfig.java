@@ -14,8 +14,9 @@ import java.util.Optional;
 /**
  * imagine's whole configuration, read from a YAML file once at start-up. Keys are kebab-case; each component's
  * Javadoc names its key, its default and what it allows, and {@code config/imagine.example.yaml} shows them all.
- * Tokens come from {@code IMAGINE_TELEGRAM_TOKEN}, {@code IMAGINE_DISCORD_TOKEN} and {@code HF_TOKEN} or from the
- * file, the environment winning; {@link #toString()} never shows them.
+ * Tokens come from {@code IMAGINE_TELEGRAM_TOKEN}, {@code IMAGINE_DISCORD_TOKEN} and {@code HF_TOKEN}, the web
+ * password from {@code IMAGINE_WEB_PASSWORD}, or from the file, the environment winning; {@link #toString()} never
+ * shows them.
  *
  * @param engine the engine and its model (key {@code engine})
  * @param storage the data folder (key {@code storage})
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param telegram the Telegram adapter (key {@code telegram})
  * @param discord the Discord adapter (key {@code discord})
  * @param operations the health and metrics endpoint (key {@code operations})
+ * @param web the web chat (key {@code web})
  * @param warnings things that work but deserve a log line, such as a token written in the file; not a key
  */
 public record ImagineConfig(
@@ -34,6 +36,7 @@ public record ImagineConfig(
         TelegramSettings telegram,
         DiscordSettings discord,
         OperationsSettings operations,
+        WebSettings web,
         List<String> warnings) {
 
     /** The file looked for in the working directory when no path is given. */
@@ -50,6 +53,7 @@ public record ImagineConfig(
         Rules.present("telegram", telegram);
         Rules.present("discord", discord);
         Rules.present("operations", operations);
+        Rules.present("web", web);
         warnings = List.copyOf(warnings);
     }
 
@@ -73,9 +77,32 @@ public record ImagineConfig(
             throw new ConfigException("no configuration file", List.of(new ConfigProblem("",
                     "--config FILE was not given and " + standard + " does not exist; copy "
                             + "config/imagine.example.yaml to " + standard + " and set engine.model, or pass "
-                            + "--config FILE")));
+                            + "--config FILE (imagine run also takes --model DIR to run on the defaults)")));
         }
         return read(standard, base, env);
+    }
+
+    /**
+     * {@link #load(Optional, Path, Map)} for {@code imagine run --model}: {@code model}, when given, is the model and
+     * overrides {@code engine.model}; then a missing {@code imagine.yaml} (with no {@code --config}) means "every
+     * default", so {@code imagine run --model models/demo} works on a fresh machine.
+     *
+     * @throws ConfigException as {@link #load(Optional, Path, Map)}, with a bad {@code model} reported under
+     *     {@code --model}
+     */
+    public static ImagineConfig load(Optional<Path> explicit, Optional<String> model, Path workingDir,
+            Map<String, String> env) {
+        Objects.requireNonNull(model, "model");
+        Path base = workingDir.toAbsolutePath().normalize();
+        Optional<Path> file = explicit.map(path -> base.resolve(path).normalize())
+                .or(() -> Optional.of(base.resolve(DEFAULT_FILE_NAME)).filter(Files::exists));
+        if (model.isEmpty()) {
+            return load(explicit, workingDir, env);
+        }
+        if (file.isEmpty()) {
+            return ConfigParser.parse(new byte[0], "the defaults (no " + DEFAULT_FILE_NAME + ")", base, env, model);
+        }
+        return ConfigParser.parse(readFile(file.get()), file.get().toString(), base, env, model);
     }
 
     /**
@@ -86,6 +113,10 @@ public record ImagineConfig(
      */
     public static ImagineConfig read(Path file, Path workingDir, Map<String, String> env) {
         Objects.requireNonNull(env, "env");
+        return ConfigParser.parse(readFile(file), file.toString(), workingDir, env);
+    }
+
+    private static byte[] readFile(Path file) {
         String headline = "cannot read the configuration file";
         byte[] yaml;
         try {
@@ -102,7 +133,7 @@ public record ImagineConfig(
         } catch (IOException e) {
             throw new ConfigException(headline, List.of(new ConfigProblem("", file + " cannot be read: " + e)));
         }
-        return ConfigParser.parse(yaml, file.toString(), workingDir, env);
+        return yaml;
     }
 
     /**
@@ -116,7 +147,10 @@ public record ImagineConfig(
         return ConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), source, workingDir, env);
     }
 
-    /** The platforms with a token, in the order Telegram, Discord; empty when none is configured. */
+    /**
+     * The platforms to start, in the order Telegram, Discord (each when it has a token), web (unless
+     * {@code web.enabled} is false); empty when none is.
+     */
     public List<Platform> configuredAdapters() {
         List<Platform> configured = new ArrayList<>();
         if (telegram.configured()) {
@@ -125,6 +159,9 @@ public record ImagineConfig(
         if (discord.configured()) {
             configured.add(Platform.DISCORD);
         }
+        if (web.enabled()) {
+            configured.add(Platform.WEB);
+        }
         return List.copyOf(configured);
     }
 
@@ -132,14 +169,14 @@ public record ImagineConfig(
      * The configured platforms, for {@code imagine run}.
      *
      * @throws ConfigException {@code no adapter configured: set telegram.token (or IMAGINE_TELEGRAM_TOKEN) or
-     *     discord.token (or IMAGINE_DISCORD_TOKEN)} when there are none
+     *     discord.token (or IMAGINE_DISCORD_TOKEN), or set web.enabled to true} when there are none
      */
     public List<Platform> requireAdapters() {
         List<Platform> configured = configuredAdapters();
         if (configured.isEmpty()) {
             throw new ConfigException("no adapter configured", List.of(new ConfigProblem("",
                     "set telegram.token (or " + Platform.TELEGRAM.tokenVariable() + ") or discord.token (or "
-                            + Platform.DISCORD.tokenVariable() + ")")));
+                            + Platform.DISCORD.tokenVariable() + "), or set web.enabled to true")));
         }
         return configured;
     }

@@ -7,7 +7,9 @@ public enum Platform {
     /** Telegram's Bot API. */
     TELEGRAM("IMAGINE_TELEGRAM_TOKEN"),
     /** Discord's HTTP API and gateway. */
-    DISCORD("IMAGINE_DISCORD_TOKEN");
+    DISCORD("IMAGINE_DISCORD_TOKEN"),
+    /** The web chat served by imagine itself; its secret is the sign-in password, which it may run without. */
+    WEB(WebSettings.PASSWORD_VARIABLE);
 
     private final String tokenVariable;
 
@@ -20,7 +22,10 @@ public enum Platform {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The environment variable that holds this platform's bot token, such as {@code IMAGINE_TELEGRAM_TOKEN}. */
+    /**
+     * The environment variable that holds this platform's secret: the bot token, such as
+     * {@code IMAGINE_TELEGRAM_TOKEN}, or the web chat's password.
+     */
     public String tokenVariable() {
         return tokenVariable;
     }

@@ -72,7 +72,9 @@ class DefaultsTest {
         assertThat(config.operations()).isEqualTo(new OperationsSettings(true, "127.0.0.1", 9464));
         assertThat(config.operations().isLoopback()).isTrue();
         assertThat(config.warnings()).isEmpty();
-        assertThat(config.configuredAdapters()).isEmpty();
+        assertThat(config.web()).isEqualTo(WebSettings.local(8080));
+        assertThat(config.web().signIn()).isFalse();
+        assertThat(config.configuredAdapters()).containsExactly(Platform.WEB);
     }
 
     @Test

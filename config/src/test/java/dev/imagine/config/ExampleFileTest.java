@@ -28,7 +28,7 @@ class ExampleFileTest {
     /** Keys shown only as {@code #~} samples, because an example user or server must not take effect. */
     private static final Set<String> SAMPLE_ONLY = Set.of("limits.admins", "limits.users.*.burst",
             "limits.users.*.refill", "limits.users.*.refill-period", "limits.roles.*.burst", "limits.roles.*.refill",
-            "limits.roles.*.refill-period", "discord.guild-ids");
+            "limits.roles.*.refill-period", "discord.guild-ids", "web.managers");
 
     private static String example() throws IOException {
         return Files.readString(EXAMPLE);
@@ -46,7 +46,7 @@ class ExampleFileTest {
 
         assertThat(example).isEqualTo(defaults);
         assertThat(example.warnings()).isEmpty();
-        assertThat(example.configuredAdapters()).isEmpty();
+        assertThat(example.configuredAdapters()).containsExactly(Platform.WEB);
     }
 
     @Test
@@ -57,6 +57,7 @@ class ExampleFileTest {
         assertThat(samples.limits().users()).isNotEmpty();
         assertThat(samples.limits().roles()).isNotEmpty();
         assertThat(samples.discord().guildIds()).isNotEmpty();
+        assertThat(samples.web().managers()).containsExactly("alice");
     }
 
     @Test

@@ -46,7 +46,8 @@ class LoadTest {
         Path standard = work.toAbsolutePath().resolve("imagine.yaml");
         assertThat(e.getMessage()).isEqualTo("no configuration file: --config FILE was not given and " + standard
                 + " does not exist; copy config/imagine.example.yaml to " + standard
-                + " and set engine.model, or pass --config FILE");
+                + " and set engine.model, or pass --config FILE (imagine run also takes --model DIR to run on the "
+                + "defaults)");
     }
 
     @Test
@@ -88,24 +89,25 @@ class LoadTest {
 
     @Test
     void noAdapterConfiguredNamesTheKeysAndVariables() {
-        ImagineConfig config = ImagineConfig.parse("engine: {model: m}\n", "imagine.yaml", work, Map.of());
+        ImagineConfig config = ImagineConfig.parse("engine: {model: m}\nweb: {enabled: false}\n", "imagine.yaml", work,
+                Map.of());
 
         ConfigException e = catchThrowableOfType(ConfigException.class, config::requireAdapters);
 
         assertThat(e.getMessage()).isEqualTo("no adapter configured: set telegram.token (or IMAGINE_TELEGRAM_TOKEN) "
-                + "or discord.token (or IMAGINE_DISCORD_TOKEN)");
+                + "or discord.token (or IMAGINE_DISCORD_TOKEN), or set web.enabled to true");
     }
 
     @Test
     void eachTokenConfiguresItsAdapter() {
         ImagineConfig discordOnly = ImagineConfig.parse("engine: {model: m}\n", "imagine.yaml", work,
                 Map.of("IMAGINE_DISCORD_TOKEN", "d.token"));
-        assertThat(discordOnly.requireAdapters()).containsExactly(Platform.DISCORD);
+        assertThat(discordOnly.requireAdapters()).containsExactly(Platform.DISCORD, Platform.WEB);
         assertThat(discordOnly.telegram().configured()).isFalse();
 
         ImagineConfig telegramOnly = ImagineConfig.parse("engine: {model: m}\n", "imagine.yaml", work,
                 Map.of("IMAGINE_TELEGRAM_TOKEN", "1:t"));
-        assertThat(telegramOnly.requireAdapters()).containsExactly(Platform.TELEGRAM);
+        assertThat(telegramOnly.requireAdapters()).containsExactly(Platform.TELEGRAM, Platform.WEB);
     }
 
     @Test

@@ -32,7 +32,7 @@ class SecretsTest {
         assertThat(config.telegram().token()).map(Secret::reveal).contains(TELEGRAM);
         assertThat(config.discord().token()).map(Secret::reveal).contains(DISCORD);
         assertThat(config.models().hub().token()).map(Secret::reveal).contains(HUB);
-        assertThat(config.configuredAdapters()).containsExactly(Platform.TELEGRAM, Platform.DISCORD);
+        assertThat(config.configuredAdapters()).containsExactly(Platform.TELEGRAM, Platform.DISCORD, Platform.WEB);
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -61,7 +61,7 @@ class SecretsTest {
         assertThat(config.telegram().token()).isEmpty();
         assertThat(config.discord().token()).isEmpty();
         assertThat(config.models().hub().token()).isEmpty();
-        assertThat(config.configuredAdapters()).isEmpty();
+        assertThat(config.configuredAdapters()).containsExactly(Platform.WEB);
     }
 
     @Test
