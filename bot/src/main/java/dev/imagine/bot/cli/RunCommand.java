@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * one finish (at most {@code --grace}) or puts it back in the queue, and closes everything.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the chat bot: storage, engine, dispatcher, health and metrics, and the configured adapters.")
+        description = "Run the chat bot: storage, engine, dispatcher, health and metrics, the web chat and the "
+                + "configured chat adapters.")
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -27,6 +28,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default ./imagine.yaml).")
     Path config;
+
+    @Option(names = "--model", paramLabel = "DIR|NAME", description = "The model; overrides engine.model. Without "
+            + "--config and ./imagine.yaml every other setting takes its default (the web chat on 127.0.0.1:8080).")
+    String model;
 
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long a stop waits for the running job before putting it back in the queue (default 60).")
@@ -53,8 +58,8 @@ final class RunCommand implements Callable<Integer> {
 
     private ImagineConfig load() {
         try {
-            ImagineConfig settings = ImagineConfig.load(Optional.ofNullable(config), Path.of("").toAbsolutePath(),
-                    System.getenv());
+            ImagineConfig settings = ImagineConfig.load(Optional.ofNullable(config), Optional.ofNullable(model),
+                    Path.of("").toAbsolutePath(), System.getenv());
             settings.requireAdapters();
             return settings;
         } catch (ConfigException e) {

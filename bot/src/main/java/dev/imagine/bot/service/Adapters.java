@@ -16,6 +16,7 @@ public final class Adapters {
         Map<Platform, Function<ImagineConfig, ChatAdapter>> factories = new EnumMap<>(Platform.class);
         factories.put(Platform.TELEGRAM, dev.imagine.bot.telegram.TelegramAdapter::create);
         factories.put(Platform.DISCORD, config -> new dev.imagine.bot.discord.DiscordAdapter(config.discord()));
+        factories.put(Platform.WEB, dev.imagine.bot.web.WebAdapter::create);
         return factories;
     }
 }

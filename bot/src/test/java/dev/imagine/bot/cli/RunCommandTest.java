@@ -41,9 +41,28 @@ class RunCommandTest {
     @Test
     void withoutAnAdapterItNamesTheKeysToSet() throws IOException {
         Path file = dir.resolve("imagine.yaml");
-        Files.writeString(file, "engine:\n  model: " + dir.resolve("model") + "\n");
+        Files.writeString(file, "engine:\n  model: " + dir.resolve("model") + "\nweb:\n  enabled: false\n");
         assertThat(run("run", "--config", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("no adapter configured: set telegram.token (or IMAGINE_TELEGRAM_TOKEN) "
-                + "or discord.token (or IMAGINE_DISCORD_TOKEN)");
+                + "or discord.token (or IMAGINE_DISCORD_TOKEN), or set web.enabled to true");
+    }
+
+    @Test
+    void theWebChatOnAnOpenAddressWithoutAPasswordRefusesToStart() throws IOException {
+        Path file = dir.resolve("imagine.yaml");
+        Files.writeString(file, "engine:\n  model: " + dir.resolve("model") + "\nweb:\n  bind-address: 0.0.0.0\n");
+        assertThat(run("run", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("web.password: missing; web.bind-address is 0.0.0.0, which other "
+                + "machines can reach");
+    }
+
+    @Test
+    void theModelOptionOverridesTheFileAndAMissingFolderIsNamed() throws IOException {
+        Path file = dir.resolve("imagine.yaml");
+        Files.writeString(file, "engine:\n  model: elsewhere\n  device: cpu\nstorage:\n  dir: " + dir.resolve("data")
+                + "\noperations:\n  enabled: false\nweb:\n  port: 0\n");
+        assertThat(run("run", "--config", file.toString(), "--model", dir.resolve("no-such-model").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: ").contains("no-such-model").doesNotContain("Exception");
     }
 }

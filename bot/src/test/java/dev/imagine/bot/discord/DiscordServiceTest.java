@@ -36,7 +36,7 @@ class DiscordServiceTest {
         DemoModel.writeTiny(dir.resolve("model"));
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "discord:\n  api-url: " + fake.apiUrl() + "\n  guild-ids: [" + FakeDiscord.GUILD_ID + "]\n";
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir,
                 Map.of(Platform.DISCORD.tokenVariable(), FakeDiscord.TOKEN));

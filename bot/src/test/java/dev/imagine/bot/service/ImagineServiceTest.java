@@ -30,7 +30,7 @@ class ImagineServiceTest {
     private ImagineConfig config(String extra) {
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  port: 0\n" + extra;
+                + "operations:\n  port: 0\n" + "web:\n  enabled: false\n" + extra;
         return ImagineConfig.parse(yaml, "test", dir, Map.of(Platform.TELEGRAM.tokenVariable(), "123:fake"));
     }
 

@@ -23,7 +23,7 @@ public final class RestartDriver {
     static ImagineConfig config(Path data, Path model) {
         String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + data + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "limits:\n  max-jobs-per-user: 100\n  rate:\n    burst: 1000\n    refill: 1000\n"
                 + "    refill-period: 1m\n";
         return ImagineConfig.parse(yaml, "test", data, Map.of(Platform.TELEGRAM.tokenVariable(), "123:fake"));

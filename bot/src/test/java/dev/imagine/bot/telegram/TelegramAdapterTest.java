@@ -163,7 +163,7 @@ class TelegramAdapterTest {
     private ImagineConfig serviceConfig() {
         String yaml = "engine:\n  model: " + shared.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "telegram:\n  api-url: " + api.baseUrl() + "\n";
         return ImagineConfig.parse(yaml, "test", dir, Map.of(Platform.TELEGRAM.tokenVariable(), FakeBotApi.TOKEN));
     }

@@ -1,0 +1,171 @@
+package dev.imagine.bot.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagine.bot.command.ButtonAction;
+import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.Reply;
+import dev.imagine.bot.service.StoredJobs;
+import dev.imagine.engine.GenerationResult;
+import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationStatus;
+import dev.imagine.storage.Storage;
+import dev.imagine.storage.StoredImage;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON the page and scripts read: generations (with their parameters, caption, pictures and buttons) and the
+ * command core's replies. A done generation's caption is the chat adapters' ({@link Messages#caption}), made once
+ * from its stored pictures and kept. Thread-safe.
+ */
+final class Views {
+    /** The reply message id that records a card deleted from the page (the web's "message" is its card). */
+    static final String DELETED = "deleted";
+
+    private static final List<ButtonAction> RESULT_BUTTONS = List.of(ButtonAction.REROLL, ButtonAction.RERUN,
+            ButtonAction.DELETE);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Views.class);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Storage storage;
+    private final Cache<Long, String> captions = Caffeine.newBuilder().maximumSize(1000).build();
+
+    Views(Storage storage) {
+        this.storage = storage;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    String write(Object node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON view could not be written", e);
+        }
+    }
+
+    /** {@code {"error": message}}. */
+    String error(String message) {
+        return write(json.createObjectNode().put("error", message));
+    }
+
+    /** A stored generation; {@code result}, when at hand (a job just finished), words the caption. */
+    ObjectNode generation(Generation g, GenerationResult result) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", g.id());
+        node.put("kind", g.kind().id());
+        node.put("status", g.status().id());
+        node.put("prompt", g.parameters().prompt());
+        node.set("parameters", json.valueToTree(g.parameters()));
+        node.put("model", g.model().name());
+        putNullable(node, "parentId", g.parentId());
+        node.put("error", g.error());
+        node.put("queuedAt", time(g.queuedAt()));
+        node.put("finishedAt", time(g.finishedAt()));
+        putNullable(node, "engineMillis", g.engineMillis());
+        node.put("deleted", DELETED.equals(g.replyTarget().replyMessageId()));
+        node.put("caption", g.status() == GenerationStatus.DONE ? caption(g, result) : null);
+        ArrayNode buttons = node.putArray("buttons");
+        if (g.status() == GenerationStatus.DONE) {
+            RESULT_BUTTONS.forEach(action -> buttons.add(button(ButtonId.of(action, g.id()))));
+        } else if (!g.status().isFinal()) {
+            ButtonId.forQueued(g.id()).forEach(id -> buttons.add(button(id)));
+        } else {
+            buttons.add(button(ButtonId.of(ButtonAction.RERUN, g.id())));
+            buttons.add(button(ButtonId.of(ButtonAction.DELETE, g.id())));
+        }
+        ArrayNode images = node.putArray("images");
+        for (StoredImage image : g.images()) {
+            String url = "/api/images/" + g.id() + "/" + image.index();
+            ObjectNode picture = images.addObject();
+            picture.put("index", image.index());
+            picture.put("seed", image.seed());
+            picture.put("url", url);
+            picture.put("download", url + "?download=1");
+            picture.put("fileName", fileName(g.id(), image.index()));
+            picture.put("alt", g.parameters().prompt() + " (Seed " + image.seed() + ")");
+            // A hook for the safety check: the page blurs a flagged picture until it is clicked.
+            picture.put("nsfw", image.nsfw());
+            ArrayNode own = picture.putArray("buttons");
+            ButtonId.forImage(g.id(), image.index()).forEach(id -> own.add(button(id)));
+        }
+        return node;
+    }
+
+    static String fileName(long id, int index) {
+        return "imagine-" + id + "-" + (index + 1) + ".png";
+    }
+
+    private String caption(Generation g, GenerationResult result) {
+        if (result != null) {
+            String caption = Messages.caption(g.id(), result, Messages.DISCORD_MESSAGE_LIMIT);
+            captions.put(g.id(), caption);
+            return caption;
+        }
+        try {
+            return captions.get(g.id(), id -> Messages.caption(id, StoredJobs.result(g, storage.generations()),
+                    Messages.DISCORD_MESSAGE_LIMIT));
+        } catch (RuntimeException e) {
+            LOG.warn("The caption of generation {} cannot be made from its stored pictures: {}", g.id(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    ObjectNode button(ButtonId id) {
+        return json.createObjectNode().put("id", id.encode()).put("label", id.action().label());
+    }
+
+    /** The core's reply as {@code {"kind": ..., "text": ...}} plus what the kind carries. */
+    ObjectNode reply(Reply reply) {
+        ObjectNode node = json.createObjectNode();
+        if (reply instanceof Reply.Queued queued) {
+            node.put("kind", "queued").put("id", queued.generationId()).put("position", queued.position());
+            ArrayNode buttons = node.putArray("buttons");
+            queued.buttons().forEach(id -> buttons.add(button(id)));
+        } else if (reply instanceof Reply.Document document) {
+            node.put("kind", "document").put("fileName", document.fileName())
+                    .put("png", Base64.getEncoder().encodeToString(document.bytes()));
+        } else if (reply instanceof Reply.DeleteMessage delete) {
+            node.put("kind", "deleted").put("id", delete.generationId());
+        } else if (reply instanceof Reply.Refused) {
+            node.put("kind", "refused");
+        } else {
+            node.put("kind", "text");
+        }
+        node.put("text", reply.text());
+        return node;
+    }
+
+    /** The HTTP status of a reply: 202 queued, 422 refused, else 200. */
+    static int status(Reply reply) {
+        if (reply instanceof Reply.Queued) {
+            return 202;
+        }
+        return reply instanceof Reply.Refused ? 422 : 200;
+    }
+
+    private static void putNullable(ObjectNode node, String field, Long value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.imagine.bot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagine.bot.models.LogCapture;
+import dev.imagine.bot.service.ChatAdapter;
+import dev.imagine.bot.service.ImagineService;
+import dev.imagine.config.ImagineConfig;
+import dev.imagine.config.Platform;
+import dev.imagine.engine.DemoModel;
+import dev.imagine.engine.ImageInput;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web chat's JSON API on the real service (tiny model, real dispatcher and storage), as a script would use it:
+ * status codes, JSON shapes, the event stream's order, sign-in and CSRF refusals, and the headers every answer carries.
+ */
+class WebApiTest {
+    private static final String PASSWORD = "api test password";
+
+    @TempDir
+    Path dir;
+
+    private ImagineService service;
+    private WebAdapter web;
+
+    private void start(String webYaml, Map<String, String> env) throws Exception {
+        DemoModel.writeTiny(dir.resolve("model"));
+        String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
+                + "storage:\n  dir: " + dir.resolve("data") + "\n"
+                + "operations:\n  enabled: false\n"
+                + "web:\n  port: 0\n" + webYaml;
+        ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, env);
+        Function<ImagineConfig, ChatAdapter> factory = c -> {
+            web = new WebAdapter(c.web());
+            return web;
+        };
+        service = ImagineService.start(config, Map.of(Platform.WEB, factory), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /** The client's events until the first final one, waiting for it. */
+    static List<WebClient.Event> untilDone(WebClient client) {
+        for (int count = 1; client.awaitEvents(count, Duration.ofSeconds(60)); count++) {
+            List<WebClient.Event> events = client.events(0);
+            String name = events.get(count - 1).name();
+            if (name.equals("done") || name.equals("failed") || name.equals("cancelled")) {
+                return events;
+            }
+        }
+        throw new AssertionError("no final event; got " + client.events(0));
+    }
+
+    private WebClient signedIn(String name) {
+        WebClient client = new WebClient(web.url());
+        assertThat(client.login(name, PASSWORD).status()).isEqualTo(200);
+        return client;
+    }
+
+    @Test
+    void aPromptIsQueuedAndItsEventsArriveInOrderThenTheGenerationAndItsPngCanBeRead() throws Exception {
+        start("", Map.of(Platform.WEB.tokenVariable(), PASSWORD));
+        try (WebClient alice = signedIn("Alice")) {
+            alice.listen();
+
+            WebClient.Answer queued = alice.post("/api/prompts", Map.of("text",
+                    "a lighthouse --seed 5 --steps 3 --size 64x64"));
+
+            assertThat(queued.status()).isEqualTo(202);
+            assertThat(queued.json().path("kind").asText()).isEqualTo("queued");
+            long id = queued.json().path("id").asLong();
+            assertThat(queued.json().path("buttons").path(0).path("label").asText()).isEqualTo("Cancel");
+            List<WebClient.Event> events = untilDone(alice);
+            List<String> names = events.stream().map(WebClient.Event::name).toList();
+            assertThat(String.join(" ", names)).matches("queued started (progress )+done");
+            assertThat(events).allSatisfy(event -> assertThat(event.data().path("id").asLong()).isEqualTo(id));
+            List<Integer> steps = events.stream().filter(e -> e.name().equals("progress"))
+                    .map(e -> e.data().path("step").asInt()).toList();
+            assertThat(steps).isSorted().startsWith(1);
+            WebClient.Event last = events.get(events.size() - 2);
+            assertThat(last.data().path("step").asInt()).isEqualTo(last.data().path("total").asInt());
+            assertThat(events.get(0).data().path("text").asText()).startsWith("Queued");
+            JsonNode generation = events.get(events.size() - 1).data().path("generation");
+            assertThat(generation.path("status").asText()).isEqualTo("done");
+            assertThat(generation.path("parameters").path("seed").asLong()).isEqualTo(5);
+            assertThat(generation.path("parameters").path("steps").asInt()).isEqualTo(3);
+            assertThat(generation.path("caption").asText()).contains("Seed 5").contains("3 steps").contains("64x64")
+                    .contains("#" + id);
+            JsonNode image = generation.path("images").path(0);
+            assertThat(image.path("alt").asText()).isEqualTo("a lighthouse (Seed 5)");
+            assertThat(image.path("nsfw").asBoolean(true)).isFalse();
+            assertThat(generation.path("buttons").findValuesAsText("label")).containsExactly("Re-roll", "Rerun",
+                    "Delete");
+            assertThat(image.path("buttons").findValuesAsText("label")).contains("Vary", "Upscale");
+
+            WebClient.Answer history = alice.get("/api/generations");
+            assertThat(history.status()).isEqualTo(200);
+            assertThat(history.json().path("items").path(0).path("id").asLong()).isEqualTo(id);
+            assertThat(history.json().path("items").path(0).path("caption").asText()).contains("Seed 5");
+            assertThat(history.json().path("next").isNull()).isTrue();
+            assertThat(alice.get("/api/generations/" + id).json().path("prompt").asText()).isEqualTo("a lighthouse");
+
+            WebClient.Answer png = alice.get(image.path("download").asText());
+            assertThat(png.status()).isEqualTo(200);
+            assertThat(png.header("Content-Type")).isEqualTo("image/png");
+            assertThat(png.header("Content-Disposition")).isEqualTo("attachment; filename=\"imagine-" + id
+                    + "-1.png\"");
+            assertThat(ImageInput.parameters(png.body())).hasValueSatisfying(text -> assertThat(text)
+                    .startsWith("a lighthouse\n").contains("Steps: 3").contains("Seed: 5").contains("Size: 64x64"));
+
+            try (WebClient bob = signedIn("bob")) {
+                assertThat(bob.get("/api/generations").json().path("items")).isEmpty();
+                assertThat(bob.get("/api/generations/" + id).status()).isEqualTo(404);
+                assertThat(bob.get("/api/images/" + id + "/0").status()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void refusalsHaveTheirStatusAndASentence() throws Exception {
+        start("", Map.of(Platform.WEB.tokenVariable(), PASSWORD));
+        WebClient stranger = new WebClient(web.url());
+        assertThat(stranger.session().json().path("signIn").asBoolean()).isTrue();
+        assertThat(stranger.session().json().path("user").isNull()).isTrue();
+        assertThat(stranger.get("/api/generations").status()).isEqualTo(401);
+        assertThat(stranger.post("/api/prompts", Map.of("text", "a fox")).status()).isEqualTo(401);
+
+        try (LogCapture logs = new LogCapture()) {
+            WebClient.Answer wrong = stranger.login("alice", "not the password");
+            assertThat(wrong.status()).isEqualTo(401);
+            assertThat(wrong.json().path("error").asText()).isEqualTo("That password is not right.");
+            WebClient.Answer right = stranger.login("alice", PASSWORD);
+            assertThat(right.status()).isEqualTo(200);
+            assertThat(right.header("Set-Cookie")).contains("HttpOnly").contains("SameSite=Strict");
+            assertThat(logs.text()).contains("alice signed in").doesNotContain(PASSWORD);
+        }
+        WebClient.Answer form = stranger.send(HttpRequest.newBuilder(web.url().resolve("/api/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=mallory&password=x")));
+        assertThat(form.status()).isEqualTo(415);
+
+        WebClient.Answer noToken = stranger.send(HttpRequest.newBuilder(web.url().resolve("/api/prompts"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}")));
+        assertThat(noToken.status()).isEqualTo(403);
+        assertThat(noToken.json().path("error").asText()).contains("security token");
+        WebClient.Answer otherSite = stranger.send(stranger.withCsrf(HttpRequest.newBuilder(
+                web.url().resolve("/api/buttons"))).header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{\"button\":\"\"}")));
+        assertThat(otherSite.status()).isEqualTo(403);
+
+        WebClient.Answer badFlag = stranger.post("/api/prompts", Map.of("text", "a fox --sed 4"));
+        assertThat(badFlag.status()).isEqualTo(422);
+        assertThat(badFlag.json().path("kind").asText()).isEqualTo("refused");
+        assertThat(badFlag.text()).contains("--sed").contains("--seed");
+        WebClient.Answer help = stranger.post("/api/prompts", Map.of("text", "/help"));
+        assertThat(help.status()).isEqualTo(200);
+        assertThat(help.json().path("kind").asText()).isEqualTo("text");
+        assertThat(stranger.get("/api/generations?limit=0").status()).isEqualTo(400);
+        assertThat(stranger.get("/api/generations/abc").status()).isEqualTo(400);
+
+        WebClient.Answer tooLarge = stranger.send(stranger.withCsrf(HttpRequest.newBuilder(
+                web.url().resolve("/api/prompts"))).header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[12 << 20])));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.text()).contains("the limit is");
+
+        WebClient.Answer page = stranger.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        String csp = page.header("Content-Security-Policy");
+        assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        assertThat(new String(page.body(), StandardCharsets.UTF_8)).doesNotContain("<script>")
+                .contains("<script src=\"/app.js\"");
+    }
+
+    @Test
+    void withoutAPasswordTheLocalUserNeedsNoSignInButOtherHostNamesAreRefused() throws Exception {
+        start("", Map.of());
+        WebClient local = new WebClient(web.url());
+        JsonNode session = local.session().json();
+        assertThat(session.path("signIn").asBoolean()).isFalse();
+        assertThat(session.path("user").asText()).isEqualTo("local");
+        assertThat(local.post("/api/prompts", Map.of("text", "/queue")).status()).isEqualTo(200);
+
+        try (Socket socket = new Socket("127.0.0.1", web.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/session HTTP/1.1\r\nHost: rebound.example:" + web.port()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 421").contains("answers only at localhost").doesNotContain("csrf");
+        }
+    }
+}
