@@ -81,8 +81,7 @@ async function loadHistory() {
   const { status, data } = await api('GET', url);
   if (status !== 200) return;
   for (const generation of data.items) {
-    const card = card(generation.id, 'append');
-    render(card, generation);
+    render(card(generation.id, 'append'), generation);
   }
   state.next = data.next;
   $('older').hidden = !data.next;
@@ -139,7 +138,14 @@ function render(node, g) {
   }
   caption.hidden = !g.caption;
   caption.textContent = g.caption || '';
+  node.querySelector('.ask').hidden = Boolean(g.caption); // the caption starts with the prompt
   const pictures = node.querySelector('.pictures');
+  const shown = g.images.map((image) => image.url).join(' ');
+  if (pictures.dataset.shown === shown) {
+    node.querySelector('.card-actions').replaceChildren(...buttons(g.buttons));
+    return;
+  }
+  pictures.dataset.shown = shown;
   pictures.replaceChildren(...g.images.map((image) => {
     const img = el('img', { src: image.url, alt: image.alt, loading: 'lazy' });
     if (image.nsfw) {

@@ -80,5 +80,10 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("org.telegram..")
                 .allowEmptyShould(true)
                 .check(classes);
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..",
+                        "jakarta.servlet..")
+                .allowEmptyShould(true)
+                .check(classes);
     }
 }
