@@ -8,7 +8,7 @@ import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
 import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.command.Reply;
-import dev.imagine.bot.service.StoredJobs;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationStatus;
@@ -19,6 +19,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +68,9 @@ final class Views {
         node.put("id", g.id());
         node.put("kind", g.kind().id());
         node.put("status", g.status().id());
-        node.put("prompt", g.parameters().prompt());
-        node.set("parameters", json.valueToTree(g.parameters()));
+        node.put("prompt", prompt(g));
+        // Every stored parameter by its name: a new parameter of the request appears here with no change.
+        node.set("parameters", json.valueToTree(g.parameters().values()));
         node.put("model", g.model().name());
         putNullable(node, "parentId", g.parentId());
         node.put("error", g.error());
@@ -95,13 +97,17 @@ final class Views {
             picture.put("url", url);
             picture.put("download", url + "?download=1");
             picture.put("fileName", fileName(g.id(), image.index()));
-            picture.put("alt", g.parameters().prompt() + " (Seed " + image.seed() + ")");
+            picture.put("alt", prompt(g) + " (Seed " + image.seed() + ")");
             // A hook for the safety check: the page blurs a flagged picture until it is clicked.
             picture.put("nsfw", image.nsfw());
             ArrayNode own = picture.putArray("buttons");
             ButtonId.forImage(g.id(), image.index()).forEach(id -> own.add(button(id)));
         }
         return node;
+    }
+
+    static String prompt(Generation g) {
+        return Objects.toString(g.parameters().get("prompt"), "");
     }
 
     static String fileName(long id, int index) {

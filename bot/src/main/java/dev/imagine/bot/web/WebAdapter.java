@@ -407,7 +407,7 @@ public final class WebAdapter implements ChatAdapter {
             } catch (NumberFormatException e) {
                 throw new Refusal(400, "The strength must be a number from 0 to 1, such as 0.6.");
             }
-            reply = core.imagine(caller, text, PromptOptions.builder().strength(value).build(), image);
+            reply = core.imagine(caller, text, PromptOptions.builder().set("strength", value).build(), image);
         } else {
             reply = core.handleText(caller, text, image);
         }

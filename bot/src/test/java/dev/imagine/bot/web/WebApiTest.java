@@ -43,7 +43,7 @@ class WebApiTest {
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
                 + "operations:\n  enabled: false\n"
-                + "web:\n  port: 0\n" + webYaml;
+                + "web:\n" + (webYaml.contains("port:") ? "" : "  port: 0\n") + webYaml;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, env);
         Function<ImagineConfig, ChatAdapter> factory = c -> {
             web = new WebAdapter(c.web());
@@ -190,6 +190,17 @@ class WebApiTest {
         assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
         assertThat(new String(page.body(), StandardCharsets.UTF_8)).doesNotContain("<script>")
                 .contains("<script src=\"/app.js\"");
+    }
+
+    @Test
+    void aTakenPortStopsTheStartWithASentence() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("  port: " + taken.getLocalPort() + "\n",
+                    Map.of())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("The web chat cannot listen on 127.0.0.1 port " + taken.getLocalPort())
+                    .hasMessageContaining("set web.port to a free port (0 picks one) or web.enabled to false");
+        }
     }
 
     @Test
