@@ -81,4 +81,50 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .check(classes);
     }
+
+    @Test
+    void botPackagesHaveNoCycles() {
+        SlicesRuleDefinition.slices().matching("dev.imagine.bot.(*)..").should().beFreeOfCycles()
+                .because("each layer of the bot builds on the ones below it; the adapters are wired in app")
+                .check(classes);
+    }
+
+    @Test
+    void theServiceDispatcherAndCommandCoreKnowNoAdapterAndNotTheCommandLine() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.service..", "dev.imagine.bot.dispatch..",
+                        "dev.imagine.bot.command..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.discord..",
+                        "dev.imagine.bot.telegram..", "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .because("adapters are wired at the outermost layer (app), so a new adapter touches none of these")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage("dev.imagine.bot.discord..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.telegram..",
+                        "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.imagine.bot.telegram..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.discord..",
+                        "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .check(classes);
+    }
+
+    @Test
+    void configDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("dev.imagine.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.engine..", "dev.imagine.storage..",
+                        "dev.imagine.bot..")
+                .because("the configuration is read first and knows nothing it configures")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("dev.imagine.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.config..", "dev.imagine.storage..",
+                        "dev.imagine.bot..")
+                .check(classes);
+    }
 }

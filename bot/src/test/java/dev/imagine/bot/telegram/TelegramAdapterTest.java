@@ -3,6 +3,7 @@ package dev.imagine.bot.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
 import dev.imagine.bot.command.CommandCore;
@@ -10,7 +11,6 @@ import dev.imagine.bot.command.CommandLimits;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.RateLimit;
-import dev.imagine.bot.service.Adapters;
 import dev.imagine.bot.service.ImagineService;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.bot.telegram.FakeBotApi.Call;
