@@ -42,8 +42,7 @@ final class ModelsListCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "FAMILY", "PRECISION", "SIZE", "SOURCE"});
         for (LocalModel model : list) {
-            String family = model.family().map(ModelFamily::displayName).orElse(model.hiddenSize() > 0
-                    ? "unknown (width " + model.hiddenSize() + ")" : "unknown");
+            String family = model.family().map(ModelFamily::displayName).orElse("not usable (see note)");
             String source = model.origin().orElse("-") + (model.unfinished() ? " (unfinished: pull again)" : "");
             rows.add(new String[] {model.name(), family, model.precision().map(p -> p.id()).orElse("?"),
                     ByteSizes.format(model.sizeBytes()), source});

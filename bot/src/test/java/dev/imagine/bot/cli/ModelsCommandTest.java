@@ -98,8 +98,8 @@ class ModelsCommandTest {
         String size = ByteSizes.format(sourceBytes + Files.size(models.resolve("mine/.imagine-pull.json")));
         assertThat(run("models", "list")).isZero();
         assertThat(out.toString().lines()).containsExactly(
-                "NAME  FAMILY              PRECISION  SIZE" + " ".repeat(size.length() - 2) + "SOURCE",
-                "mine  unknown (width 32)  fp32       " + size + "  owner/tiny");
+                "NAME  FAMILY                PRECISION  SIZE" + " ".repeat(size.length() - 2) + "SOURCE",
+                "mine  Stable Diffusion 1.x  fp32       " + size + "  owner/tiny");
 
         assertThat(run("models", "verify", "mine")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("engine: OnnxStableDiffusionPipeline, Stable Diffusion 1.x (width 32), fp32")
