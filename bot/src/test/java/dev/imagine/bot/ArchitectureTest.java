@@ -127,4 +127,12 @@ class ArchitectureTest {
                         "dev.imagine.bot..")
                 .check(classes);
     }
+
+    @Test
+    void caseIsChangedWithTheRootLocale() {
+        noClasses().should().callMethod(String.class, "toLowerCase")
+                .orShould().callMethod(String.class, "toUpperCase")
+                .because("the default locale changes the result (Turkish dotless i); use Locale.ROOT")
+                .check(classes);
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -198,7 +199,7 @@ public final class Dispatcher {
 
     private SubmitResult reject(SubmitResult.Reason reason, String message, Duration retryAfter) {
         Counter.builder("imagine.rejections").description("Submissions refused, by reason")
-                .tag("reason", reason.name().toLowerCase()).register(metrics).increment();
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(metrics).increment();
         return new SubmitResult.Rejected(reason, message, retryAfter);
     }
 

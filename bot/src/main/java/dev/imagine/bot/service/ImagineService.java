@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -67,7 +68,7 @@ public final class ImagineService {
         List<Platform> platforms = config.requireAdapters();
         for (Platform platform : platforms) {
             if (!adapterFactories.containsKey(platform)) {
-                throw new IllegalStateException("the " + platform.name().toLowerCase() + " adapter is not part of this "
+                throw new IllegalStateException("the " + platform.name().toLowerCase(Locale.ROOT) + " adapter is not part of this "
                         + "build; remove its token from the configuration");
             }
         }
@@ -140,7 +141,7 @@ public final class ImagineService {
     }
 
     private static String key(PlatformUser user) {
-        return user.platform().name().toLowerCase() + ":" + user.id();
+        return user.platform().name().toLowerCase(Locale.ROOT) + ":" + user.id();
     }
 
     private static RateLimit rate(dev.imagine.config.RateLimit rate) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,7 +50,7 @@ class DispatcherTest {
         if (event instanceof JobEvent.Cancelled c) {
             return "cancelled " + c.reason();
         }
-        return event.getClass().getSimpleName().toLowerCase();
+        return event.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private static DispatchLimits limits(RateLimit rate, int perUser, int capacity) {
