@@ -90,6 +90,20 @@ public final class Storage implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Asks the database a trivial question, for a health check.
+     *
+     * @throws StorageException when the database cannot answer (closed, damaged, the disk gone)
+     */
+    public void check() {
+        database.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT 1")) {
+                rows.next();
+            }
+            return null;
+        });
+    }
+
     /** Row counts, for metrics. */
     public Counts counts() {
         return database.read(c -> {

@@ -287,6 +287,25 @@ public final class Dispatcher {
         }
     }
 
+    /** What a health check needs to know about the worker, read under the dispatcher's lock. */
+    public WorkerState workerState() {
+        Thread thread;
+        synchronized (this) {
+            thread = worker;
+        }
+        lock.lock();
+        try {
+            WorkerState.Thread threadState = thread == null ? WorkerState.Thread.NOT_STARTED
+                    : thread.isAlive() ? WorkerState.Thread.ALIVE : WorkerState.Thread.STOPPED;
+            return new WorkerState(threadState, stopping || !acceptingJobs,
+                    running == null ? Optional.empty() : Optional.of(running.job().id()),
+                    running == null ? Duration.ZERO : Duration.between(running.started(), clock.instant()),
+                    limits.timeLimit(), queue.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Jobs waiting (not counting the running one). */
     public int queueLength() {
         lock.lock();

@@ -86,7 +86,7 @@ public final class ImagineService {
             OpsServer ops = null;
             if (config.operations().enabled()) {
                 ops = track(opened, new OpsServer(config.operations().bindAddress(), config.operations().port(), metrics,
-                        () -> health(dispatcher, engine)));
+                        new Health(dispatcher, engine.model(), storage)::check));
             }
             List<ChatAdapter> adapters = new ArrayList<>();
             for (Platform platform : platforms) {
@@ -146,11 +146,6 @@ public final class ImagineService {
 
     private static RateLimit rate(dev.imagine.config.RateLimit rate) {
         return new RateLimit(rate.burst(), rate.refill(), rate.refillPeriod());
-    }
-
-    private static String health(Dispatcher dispatcher, ImageEngine engine) {
-        return "{\"status\":\"ok\",\"model\":\"" + engine.model().name().replace("\"", "'") + "\",\"device\":\""
-                + engine.model().device() + "\",\"queue\":" + dispatcher.queueLength() + "}";
     }
 
     /** The dispatcher, for adapters started outside the service (tests). */
