@@ -1,5 +1,6 @@
 package dev.imagine.bot.dispatch;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GenerationResult;
@@ -8,9 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * that runs past the time limit is cancelled at its next step; after a restart {@link #recover()} resumes the queued
  * jobs in order and retries a job that was running once.
  *
- * <p>Thread-safe. Time comes from the injected clock. The caller owns the engine and the journal; {@link #shutdown}
+ * <p>Thread-safe. Durations (the time limit, step times, the busy ratio) come from the injected monotonic
+ * {@link Ticker}; only the shutdown's wait for the running job uses the system's own timer. The caller owns the engine and the journal; {@link #shutdown}
  * stops this dispatcher but closes neither.
  */
 public final class Dispatcher {
@@ -41,7 +41,7 @@ public final class Dispatcher {
     private final ImageEngine engine;
     private final JobJournal journal;
     private final DispatchLimits limits;
-    private final Clock clock;
+    private final Ticker ticker;
     private final RateLimiter rates;
     private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
     private final Map<Long, String> statusMessages = new ConcurrentHashMap<>();
@@ -57,21 +57,25 @@ public final class Dispatcher {
 
     private final MeterRegistry metrics;
     private final Timer stepTimer;
-    private final long createdNanos = System.nanoTime();
+    private final long createdNanos;
     private volatile long busyNanos;
 
-    private record Running(Job job, CancellationToken token, Instant started) {
+    private record Running(Job job, CancellationToken token, long startedNanos) {
     }
 
     /**
      * A dispatcher that has not started its worker yet: register sinks, call {@link #recover()}, then {@link #start()}.
+     *
+     * @param ticker monotonic nanoseconds ({@link Ticker#systemTicker()} in production) for every duration it measures
      */
-    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, Clock clock, MeterRegistry metrics) {
+    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, Ticker ticker,
+            MeterRegistry metrics) {
         this.engine = engine;
         this.journal = journal;
         this.limits = limits;
-        this.clock = clock;
-        this.rates = new RateLimiter(limits, clock);
+        this.ticker = ticker;
+        this.createdNanos = ticker.read();
+        this.rates = new RateLimiter(limits, ticker);
         this.metrics = metrics;
         this.stepTimer = Timer.builder("imagine.step.time").description("Time per denoising step")
                 .register(metrics);
@@ -299,7 +303,7 @@ public final class Dispatcher {
                     : thread.isAlive() ? WorkerState.Thread.ALIVE : WorkerState.Thread.STOPPED;
             return new WorkerState(threadState, stopping || !acceptingJobs,
                     running == null ? Optional.empty() : Optional.of(running.job().id()),
-                    running == null ? Duration.ZERO : Duration.between(running.started(), clock.instant()),
+                    running == null ? Duration.ZERO : Duration.ofNanos(ticker.read() - running.startedNanos()),
                     limits.timeLimit(), queue.size());
         } finally {
             lock.unlock();
@@ -333,16 +337,15 @@ public final class Dispatcher {
             if (job == null) {
                 return false;
             }
-            current = new Running(job, new CancellationToken(), clock.instant());
+            current = new Running(job, new CancellationToken(), ticker.read());
             running = current;
         } finally {
             lock.unlock();
         }
-        long startNanos = System.nanoTime();
         try {
             execute(current);
         } finally {
-            busyNanos += System.nanoTime() - startNanos;
+            busyNanos += ticker.read() - current.startedNanos();
             lock.lock();
             try {
                 running = null;
@@ -363,13 +366,13 @@ public final class Dispatcher {
             LOG.error("Marking job {} running failed; running it anyway", job.id(), e);
         }
         deliver(job, new JobEvent.Started());
-        long[] lastStep = {System.nanoTime()};
+        long[] lastStep = {ticker.read()};
         try {
             GenerationResult result = engine.generate(job.spec().request(), progress -> {
-                long now = System.nanoTime();
+                long now = ticker.read();
                 stepTimer.record(now - lastStep[0], TimeUnit.NANOSECONDS);
                 lastStep[0] = now;
-                Duration runFor = Duration.between(current.started(), clock.instant());
+                Duration runFor = Duration.ofNanos(now - current.startedNanos());
                 if (runFor.compareTo(limits.timeLimit()) > 0) {
                     current.token().cancel("It took longer than the " + human(limits.timeLimit())
                             + " limit per job, so it was stopped.");
@@ -423,7 +426,7 @@ public final class Dispatcher {
     }
 
     private double busyRatio() {
-        long alive = System.nanoTime() - createdNanos;
+        long alive = ticker.read() - createdNanos;
         return alive <= 0 ? 0 : Math.min(1.0, busyNanos / (double) alive);
     }
 

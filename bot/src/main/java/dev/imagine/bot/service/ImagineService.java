@@ -1,5 +1,6 @@
 package dev.imagine.bot.service;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.RateLimit;
@@ -57,14 +58,22 @@ public final class ImagineService {
         this.context = context;
     }
 
+    /** Starts the service with the system's monotonic ticker; see {@link #start(ImagineConfig, Map, Clock, Ticker)}. */
+    public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
+            adapterFactories, Clock clock) throws Exception {
+        return start(config, adapterFactories, clock, Ticker.systemTicker());
+    }
+
     /**
      * Starts the service.
      *
+     * @param clock wall-clock time for timestamps shown to users and stored
+     * @param ticker monotonic nanoseconds for durations (rate limits, time limits, step times)
      * @param adapterFactories how to make the adapter of each platform; every configured platform must have one
      * @throws IllegalStateException when a configured platform has no adapter; everything opened so far is closed
      */
     public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
-            adapterFactories, Clock clock) throws Exception {
+            adapterFactories, Clock clock, Ticker ticker) throws Exception {
         List<Platform> platforms = config.requireAdapters();
         for (Platform platform : platforms) {
             if (!adapterFactories.containsKey(platform)) {
@@ -81,7 +90,7 @@ public final class ImagineService {
                     engineOptions(config.engine())));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageJournal journal = new StorageJournal(storage, engine.model());
-            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()), clock, metrics);
+            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()), ticker, metrics);
             ServiceContext context = new ServiceContext(dispatcher, storage, engine.model(), config, clock);
             OpsServer ops = null;
             if (config.operations().enabled()) {

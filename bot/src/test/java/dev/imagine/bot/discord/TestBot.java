@@ -5,12 +5,12 @@ import dev.imagine.bot.command.CommandLimits;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.RateLimit;
+import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +38,7 @@ final class TestBot implements AutoCloseable {
         this.adapter = adapter;
     }
 
-    static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, Clock clock, DiscordOptions options)
+    static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, FakeClock clock, DiscordOptions options)
             throws Exception {
         Storage storage = Storage.open(data);
         Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH, clock,

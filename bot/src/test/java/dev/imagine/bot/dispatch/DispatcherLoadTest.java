@@ -2,6 +2,7 @@ package dev.imagine.bot.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ModelFamily;
@@ -10,7 +11,6 @@ import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +53,7 @@ class DispatcherLoadTest {
         try (Storage storage = Storage.open(dir.resolve("data"))) {
             Dispatcher dispatcher = new Dispatcher(new FakeEngine(), new StorageJournal(storage, model),
                     new DispatchLimits(new RateLimit(100, 100, Duration.ofMinutes(1)), Map.of(), Map.of(), Set.of(),
-                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Clock.systemUTC(), new SimpleMeterRegistry());
+                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Ticker.systemTicker(), new SimpleMeterRegistry());
             dispatcher.registerSink("load", (job, event) -> {
                 if (event instanceof JobEvent.Started) {
                     startedAt.put(job.id(), System.nanoTime());

@@ -3,6 +3,7 @@ package dev.imagine.bot.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
@@ -96,7 +97,7 @@ class TelegramAdapterTest {
     /** Starts storage, the dispatcher (with its worker when {@code runJobs}) and the adapter on fake flood time. */
     private void boot(CommandLimits limits, boolean runJobs) {
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Clock.systemUTC(),
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Ticker.systemTicker(),
                 new SimpleMeterRegistry());
         adapter = new TelegramAdapter(TelegramCommandContractTest.settings(api), pacer);
         adapter.start(new CommandCore(dispatcher, storage, limits), dispatcher);
@@ -439,7 +440,7 @@ class TelegramAdapterTest {
     void aRefusedTokenFailsTheStartWithoutShowingIt() {
         String wrong = "7081234567:ZZH3kLw9ZsQe_Xr2ft-0ab1cd2ef3gh4ij5kl6";
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Clock.systemUTC(),
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Ticker.systemTicker(),
                 new SimpleMeterRegistry());
         TelegramAdapter refused = new TelegramAdapter(new TelegramSettings(Optional.of(Secret.of(wrong)),
                 URI.create(api.baseUrl())), pacer);
