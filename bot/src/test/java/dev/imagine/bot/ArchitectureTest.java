@@ -1,12 +1,18 @@
 package dev.imagine.bot;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +140,17 @@ class ArchitectureTest {
                 .orShould().callMethod(String.class, "toUpperCase")
                 .because("the default locale changes the result (Turkish dotless i); use Locale.ROOT")
                 .check(classes);
+    }
+
+    @Test
+    void noTwoTopLevelTypesShareASimpleName() {
+        Map<String, List<String>> byName = new TreeMap<>();
+        for (JavaClass type : classes) {
+            if (type.isTopLevelClass() && !type.getSimpleName().equals("package-info")) {
+                byName.computeIfAbsent(type.getSimpleName(), name -> new ArrayList<>()).add(type.getName());
+            }
+        }
+        byName.values().removeIf(names -> names.size() == 1);
+        assertThat(byName).as("a reader should never need a fully qualified name").isEmpty();
     }
 }

@@ -1,15 +1,15 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.ByteSizes;
+import dev.imagine.bot.models.HumanSizes;
 import dev.imagine.bot.models.LocalModel;
-import dev.imagine.engine.ModelFamily;
 import dev.imagine.bot.models.ModelStore;
+import dev.imagine.engine.ModelFamily;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code imagine models list}: a table of the models in the models directory. Family and precision come from the
@@ -45,7 +45,7 @@ final class ModelsListCommand implements Callable<Integer> {
             String family = model.family().map(ModelFamily::displayName).orElse("not usable (see note)");
             String source = model.origin().orElse("-") + (model.unfinished() ? " (unfinished: pull again)" : "");
             rows.add(new String[] {model.name(), family, model.precision().map(p -> p.id()).orElse("?"),
-                    ByteSizes.format(model.sizeBytes()), source});
+                    HumanSizes.format(model.sizeBytes()), source});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {

@@ -1,6 +1,7 @@
 package dev.imagine.bot.dispatch;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GenerationResult;
@@ -128,7 +129,7 @@ public final class Dispatcher {
      *
      * @return accepted with its id and queue position, or rejected with a sentence that says why and when to retry
      */
-    public SubmitResult submit(Requester requester, ReplyTarget target, JobSpec spec) {
+    public SubmitResult submit(Requester requester, ChatTarget target, JobSpec spec) {
         String user = requester.key();
         boolean admin = limits.isAdmin(requester);
         lock.lock();
@@ -154,7 +155,7 @@ public final class Dispatcher {
                     String why = spec.images() > rate.burst()
                             ? "You asked for " + spec.images() + " images, but at most " + rate.burst()
                                     + " fit in your limit at once; ask for fewer."
-                            : "You have used your images for now (" + rate.refill() + " per " + human(rate.period())
+                            : "You have used your images for now (" + rate.refill() + " per " + human(rate.refillPeriod())
                                     + "); try again in " + human(wait) + ".";
                     return reject(SubmitResult.Reason.RATE_LIMITED, why,
                             spec.images() > rate.burst() ? Duration.ZERO : wait);

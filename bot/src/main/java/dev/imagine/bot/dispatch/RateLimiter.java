@@ -3,6 +3,7 @@ package dev.imagine.bot.dispatch;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.config.RateLimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -50,7 +51,7 @@ final class RateLimiter {
             return Duration.ofDays(365);
         }
         Bucket bucket = buckets.get(requester.key() + "|" + rate, key -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()).build())
+                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.refillPeriod()).build())
                 .withCustomTimePrecision(meter)
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(images);

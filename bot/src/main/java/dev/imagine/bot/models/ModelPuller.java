@@ -162,9 +162,9 @@ public final class ModelPuller {
         }
         long usable = diskSpace.usableBytes(folder);
         if (usable < needed) {
-            throw new ModelException(ref + " needs " + ByteSizes.format(needed) + " more in " + folder
-                    + (present > 0 ? " (" + ByteSizes.format(present) + " already there)" : "") + ", but only "
-                    + ByteSizes.format(usable) + " is free; free " + ByteSizes.format(needed - usable)
+            throw new ModelException(ref + " needs " + HumanSizes.format(needed) + " more in " + folder
+                    + (present > 0 ? " (" + HumanSizes.format(present) + " already there)" : "") + ", but only "
+                    + HumanSizes.format(usable) + " is free; free " + HumanSizes.format(needed - usable)
                     + " or pull into another folder with --dir");
         }
     }

@@ -3,7 +3,6 @@ package dev.imagine.bot.service;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
 import dev.imagine.bot.models.ModelStore;
 import dev.imagine.config.CudaSettings;
 import dev.imagine.config.EngineSettings;
@@ -11,6 +10,7 @@ import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.LimitSettings;
 import dev.imagine.config.Platform;
 import dev.imagine.config.PlatformUser;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
@@ -140,21 +140,17 @@ public final class ImagineService {
 
     static DispatchLimits dispatchLimits(LimitSettings limits) {
         Map<String, RateLimit> users = new HashMap<>();
-        limits.users().forEach((user, rate) -> users.put(key(user), rate(rate)));
+        limits.users().forEach((user, rate) -> users.put(key(user), rate));
         Map<String, RateLimit> roles = new HashMap<>();
-        limits.roles().forEach((role, rate) -> roles.put(Long.toString(role), rate(rate)));
+        limits.roles().forEach((role, rate) -> roles.put(Long.toString(role), rate));
         Set<String> admins = new HashSet<>();
         limits.admins().forEach(user -> admins.add(key(user)));
-        return new DispatchLimits(rate(limits.rate()), users, roles, admins, limits.maxJobsPerUser(),
+        return new DispatchLimits(limits.rate(), users, roles, admins, limits.maxJobsPerUser(),
                 limits.queueCapacity(), limits.jobTimeLimit());
     }
 
     private static String key(PlatformUser user) {
         return user.platform().name().toLowerCase(Locale.ROOT) + ":" + user.id();
-    }
-
-    private static RateLimit rate(dev.imagine.config.RateLimit rate) {
-        return new RateLimit(rate.burst(), rate.refill(), rate.refillPeriod());
     }
 
     /** The dispatcher, for adapters started outside the service (tests). */

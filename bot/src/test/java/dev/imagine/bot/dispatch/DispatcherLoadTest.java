@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.service.StorageJournal;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.ModelInfo;
@@ -73,7 +74,7 @@ class DispatcherLoadTest {
                 users.execute(() -> {
                     for (int j = 0; j < JOBS_PER_USER; j++) {
                         SubmitResult result = dispatcher.submit(new Requester("load", user, user),
-                                new ReplyTarget("load", null, "chat-" + user, null),
+                                new ChatTarget("load", null, "chat-" + user, null),
                                 JobSpec.of(GenerationRequest.builder("job " + j).steps(2).seed((long) j).build(), null));
                         assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
                         long id = ((SubmitResult.Accepted) result).id();

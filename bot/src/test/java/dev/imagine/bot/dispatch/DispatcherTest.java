@@ -2,6 +2,8 @@ package dev.imagine.bot.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.imagine.bot.fake.FakeClock;
 
 /** The dispatcher's limits, fairness, cancellation, time limit and failure isolation, on a fake clock and engine. */
 class DispatcherTest {
@@ -59,7 +60,7 @@ class DispatcherTest {
 
     private SubmitResult submit(Requester who, String prompt, int count) {
         GenerationRequest request = GenerationRequest.builder(prompt).count(count).steps(3).seed(10L).build();
-        return dispatcher.submit(who, new ReplyTarget("test", null, "chat-" + who.userId(), null),
+        return dispatcher.submit(who, new ChatTarget("test", null, "chat-" + who.userId(), null),
                 JobSpec.of(request, null));
     }
 
@@ -75,7 +76,7 @@ class DispatcherTest {
 
     @Test
     void tokenBucketCountsImagesAndRefillsWithTime() {
-        create(limits(RateLimit.defaults(), 10, 100));
+        create(limits(RateLimit.DEFAULT, 10, 100));
         accepted(submit(ALICE, "one", 1));
         accepted(submit(ALICE, "three", 3));
         SubmitResult.Rejected limited = rejected(submit(ALICE, "one more", 1));
@@ -125,7 +126,7 @@ class DispatcherTest {
 
     @Test
     void globalCapacityRejectsWhenTheQueueIsFull() {
-        create(limits(RateLimit.defaults(), 2, 3));
+        create(limits(RateLimit.DEFAULT, 2, 3));
         accepted(submit(ALICE, "a", 1));
         accepted(submit(ALICE, "b", 1));
         accepted(submit(BOB, "c", 1));
@@ -247,7 +248,7 @@ class DispatcherTest {
     void adminsBypassLimitsAndRolesGetTheirOwnBucket() {
         Requester admin = new Requester("test", "root", "Root");
         Requester patron = new Requester("test", "pat", "Pat", Set.of("patron"));
-        create(new DispatchLimits(RateLimit.defaults(), Map.of(), Map.of("patron", new RateLimit(8, 60,
+        create(new DispatchLimits(RateLimit.DEFAULT, Map.of(), Map.of("patron", new RateLimit(8, 60,
                 Duration.ofMinutes(10))), Set.of(admin.key()), 2, 100, Duration.ofMinutes(10)));
         for (int i = 0; i < 5; i++) {
             accepted(submit(admin, "admin " + i, 8));

@@ -17,7 +17,7 @@ final class MemoryJournal implements JobJournal {
     private long nextId = 1;
 
     @Override
-    public synchronized long recordQueued(Requester requester, ReplyTarget target, JobSpec spec) {
+    public synchronized long recordQueued(Requester requester, ChatTarget target, JobSpec spec) {
         if (failWrites.get()) {
             throw new IllegalStateException("disk full");
         }

@@ -372,7 +372,7 @@ class ModelPullerTest {
 
         assertThatThrownBy(() -> pull(puller(null).diskSpace(folder -> 1000)))
                 .isInstanceOf(ModelException.class)
-                .hasMessageContaining("needs " + ByteSizes.format(total) + " more in " + target())
+                .hasMessageContaining("needs " + HumanSizes.format(total) + " more in " + target())
                 .hasMessageContaining("only 1000 B is free");
         assertThat(hub.fileRequests()).isEmpty();
     }
