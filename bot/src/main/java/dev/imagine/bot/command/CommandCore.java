@@ -361,7 +361,7 @@ public final class CommandCore {
             return new Reply.Queued(accepted.id(), accepted.position(),
                     Messages.accepted(accepted.id(), accepted.position(), dispatcher.queueLength()));
         }
-        return new Reply.Refused(((SubmitResult.Rejected) result).message());
+        return new Reply.Refused(Messages.rejected((SubmitResult.Rejected) result));
     }
 
     private Optional<User> storedUser(Caller caller) {

@@ -42,6 +42,7 @@ public final class Dispatcher {
     private final ImageEngine engine;
     private final JobJournal journal;
     private final DispatchLimits limits;
+    private final JobNotices notices;
     private final Ticker ticker;
     private final RateLimiter rates;
     private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
@@ -67,13 +68,15 @@ public final class Dispatcher {
     /**
      * A dispatcher that has not started its worker yet: register sinks, call {@link #recover()}, then {@link #start()}.
      *
+     * @param notices the sentences for jobs the dispatcher ends itself (the command core's {@code Messages.JOB_NOTICES})
      * @param ticker monotonic nanoseconds ({@link Ticker#systemTicker()} in production) for every duration it measures
      */
-    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, Ticker ticker,
+    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, JobNotices notices, Ticker ticker,
             MeterRegistry metrics) {
         this.engine = engine;
         this.journal = journal;
         this.limits = limits;
+        this.notices = notices;
         this.ticker = ticker;
         this.createdNanos = ticker.read();
         this.rates = new RateLimiter(limits, ticker);
@@ -102,8 +105,7 @@ public final class Dispatcher {
         }
         for (Job job : journal.unfinished()) {
             if (job.attempt() > MAX_ATTEMPTS) {
-                String message = "This job was interrupted twice by a restart, so it was not tried again; please "
-                        + "submit it again.";
+                String message = notices.interruptedTwice();
                 journal.markFailed(job.id(), message);
                 count("failed");
                 deliver(job, new JobEvent.Failed(message));
@@ -135,30 +137,23 @@ public final class Dispatcher {
         lock.lock();
         try {
             if (!acceptingJobs) {
-                return reject(SubmitResult.Reason.SHUTTING_DOWN, "The bot is restarting and takes no new jobs right "
-                        + "now; try again in a minute.", Duration.ofMinutes(1));
+                return reject(SubmitResult.Reason.SHUTTING_DOWN, Duration.ofMinutes(1), 0, 0, Optional.empty());
             }
             int userActive = active.getOrDefault(user, 0);
             if (!admin && userActive >= limits.perUserActive()) {
-                return reject(SubmitResult.Reason.TOO_MANY_ACTIVE, "You already have " + userActive + " job"
-                        + (userActive == 1 ? "" : "s") + " queued or running (the limit is " + limits.perUserActive()
-                        + "); wait for one to finish or cancel one.", Duration.ZERO);
+                return reject(SubmitResult.Reason.TOO_MANY_ACTIVE, Duration.ZERO, userActive, limits.perUserActive(),
+                        Optional.empty());
             }
             if (queue.size() + reserved >= limits.queueCapacity()) {
-                return reject(SubmitResult.Reason.QUEUE_FULL, "The queue is full (" + limits.queueCapacity()
-                        + " jobs); try again in a few minutes.", Duration.ofMinutes(2));
+                return reject(SubmitResult.Reason.QUEUE_FULL, Duration.ofMinutes(2), 0, limits.queueCapacity(),
+                        Optional.empty());
             }
             if (!admin) {
                 Duration wait = rates.tryAcquire(requester, spec.images());
                 if (!wait.isZero()) {
                     RateLimit rate = limits.rateFor(requester);
-                    String why = spec.images() > rate.burst()
-                            ? "You asked for " + spec.images() + " images, but at most " + rate.burst()
-                                    + " fit in your limit at once; ask for fewer."
-                            : "You have used your images for now (" + rate.refill() + " per " + human(rate.refillPeriod())
-                                    + "); try again in " + human(wait) + ".";
-                    return reject(SubmitResult.Reason.RATE_LIMITED, why,
-                            spec.images() > rate.burst() ? Duration.ZERO : wait);
+                    return reject(SubmitResult.Reason.RATE_LIMITED, spec.images() > rate.burst() ? Duration.ZERO : wait,
+                            spec.images(), 0, Optional.of(rate));
                 }
             }
             reserved++;
@@ -181,8 +176,7 @@ public final class Dispatcher {
                 rates.giveBack(requester, spec.images());
             }
             LOG.error("Recording a job failed", e);
-            return reject(SubmitResult.Reason.SHUTTING_DOWN, "The job could not be saved, so it was not queued; try "
-                    + "again in a minute.", Duration.ofMinutes(1));
+            return reject(SubmitResult.Reason.NOT_RECORDED, Duration.ofMinutes(1), 0, 0, Optional.empty());
         }
         Job job = new Job(id, requester, target, spec, 1);
         int position;
@@ -202,10 +196,11 @@ public final class Dispatcher {
         return new SubmitResult.Accepted(id, position);
     }
 
-    private SubmitResult reject(SubmitResult.Reason reason, String message, Duration retryAfter) {
+    private SubmitResult reject(SubmitResult.Reason reason, Duration retryAfter, int count, int limit,
+            Optional<RateLimit> rate) {
         Counter.builder("imagine.rejections").description("Submissions refused, by reason")
                 .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(metrics).increment();
-        return new SubmitResult.Rejected(reason, message, retryAfter);
+        return new SubmitResult.Rejected(reason, retryAfter, count, limit, rate);
     }
 
     /**
@@ -375,8 +370,7 @@ public final class Dispatcher {
                 lastStep[0] = now;
                 Duration runFor = Duration.ofNanos(now - current.startedNanos());
                 if (runFor.compareTo(limits.timeLimit()) > 0) {
-                    current.token().cancel("It took longer than the " + human(limits.timeLimit())
-                            + " limit per job, so it was stopped.");
+                    current.token().cancel(notices.overTimeLimit(limits.timeLimit()));
                 }
                 deliver(job, new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed()));
             }, current.token());
@@ -401,7 +395,7 @@ public final class Dispatcher {
             }
         } catch (RuntimeException e) {
             LOG.error("Job {} failed unexpectedly", job.id(), e);
-            String message = "Something went wrong on our side and the picture was not made; please try again.";
+            String message = notices.failedUnexpectedly();
             try {
                 journal.markFailed(job.id(), message);
             } catch (RuntimeException journalFailure) {
@@ -502,7 +496,7 @@ public final class Dispatcher {
             }
             stopping = true;
             if (running != null) {
-                running.token().cancel("The bot is restarting; this job will run again after it.");
+                running.token().cancel(notices.restarting());
             }
             changed.signalAll();
             thread = worker;
@@ -531,18 +525,5 @@ public final class Dispatcher {
             out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
         }
         return text.length() > 200 ? out + "..." : out.toString();
-    }
-
-    static String human(Duration duration) {
-        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
-        if (seconds < 60) {
-            return seconds + " second" + (seconds == 1 ? "" : "s");
-        }
-        long minutes = (seconds + 59) / 60;
-        if (minutes < 60) {
-            return minutes + " minute" + (minutes == 1 ? "" : "s");
-        }
-        long hours = (minutes + 59) / 60;
-        return hours + " hour" + (hours == 1 ? "" : "s");
     }
 }

@@ -1,6 +1,7 @@
 package dev.imagine.bot.service;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.models.ModelStore;
@@ -90,7 +91,8 @@ public final class ImagineService {
                     engineOptions(config.engine())));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageJournal journal = new StorageJournal(storage, engine.model());
-            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()), ticker, metrics);
+            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()),
+                    Messages.JOB_NOTICES, ticker, metrics);
             ServiceContext context = new ServiceContext(dispatcher, storage, engine.model(), config, clock);
             OpsServer ops = null;
             if (config.operations().enabled()) {

@@ -1,5 +1,6 @@
 package dev.imagine.bot.service;
 
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
@@ -149,13 +150,12 @@ public final class StorageJournal implements JobJournal {
                 } catch (RuntimeException e) {
                     LOG.warn("The result of generation {} cannot be read back ({}); telling the user", generation.id(),
                             e.getMessage());
-                    event = new JobEvent.Failed("The picture was made, but its stored file is damaged; please run it "
-                            + "again.");
+                    event = new JobEvent.Failed(Messages.storedResultDamaged());
                 }
             } else if (generation.status() == GenerationStatus.FAILED) {
-                event = new JobEvent.Failed(generation.error() == null ? "The job failed." : generation.error());
+                event = new JobEvent.Failed(generation.error() == null ? Messages.jobFailed() : generation.error());
             } else {
-                event = new JobEvent.Cancelled("The job was cancelled.");
+                event = new JobEvent.Cancelled(Messages.jobCancelled());
             }
             finished.add(new Finished(job, event));
         }
@@ -182,8 +182,7 @@ public final class StorageJournal implements JobJournal {
         } catch (RuntimeException e) {
             LOG.warn("Generation {} cannot be resumed: {}", generation.id(), e.getMessage());
             if (generation.status() == GenerationStatus.QUEUED || generation.status() == GenerationStatus.RUNNING) {
-                generations.markFailed(generation.id(), "This job could not be resumed after a restart ("
-                        + e.getMessage() + "); please submit it again.");
+                generations.markFailed(generation.id(), Messages.notResumable(e.getMessage()));
             }
             return null;
         }

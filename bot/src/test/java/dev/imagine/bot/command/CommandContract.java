@@ -161,7 +161,8 @@ public abstract class CommandContract {
     }
 
     private void boot() {
-        dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), DISPATCH, clock, new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), DISPATCH,
+                Messages.JOB_NOTICES, clock, new SimpleMeterRegistry());
         core = new CommandCore(dispatcher, storage, LIMITS);
         driver = connect(core, dispatcher);
     }

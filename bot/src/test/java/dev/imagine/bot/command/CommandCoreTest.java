@@ -45,7 +45,7 @@ class CommandCoreTest {
         storage = Storage.open(folder);
         dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), new DispatchLimits(
                 new RateLimit(4, 1, Duration.ofHours(1)), Map.of(), Map.of(), Set.of(), 5, 100,
-                Duration.ofMinutes(10)), new FakeClock(), new SimpleMeterRegistry());
+                Duration.ofMinutes(10)), Messages.JOB_NOTICES, new FakeClock(), new SimpleMeterRegistry());
         core = new CommandCore(dispatcher, storage, LIMITS);
     }
 

@@ -2,6 +2,7 @@ package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.fake.FakeClock;
@@ -41,8 +42,8 @@ final class TestBot implements AutoCloseable {
     static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, FakeClock clock, DiscordOptions options)
             throws Exception {
         Storage storage = Storage.open(data);
-        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH, clock,
-                new SimpleMeterRegistry());
+        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH,
+                Messages.JOB_NOTICES, clock, new SimpleMeterRegistry());
         CommandCore core = new CommandCore(dispatcher, storage, LIMITS);
         DiscordAdapter adapter = new DiscordAdapter(fake.settings(), options);
         try {

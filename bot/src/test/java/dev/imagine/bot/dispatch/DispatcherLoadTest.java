@@ -3,6 +3,7 @@ package dev.imagine.bot.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
@@ -54,7 +55,8 @@ class DispatcherLoadTest {
         try (Storage storage = Storage.open(dir.resolve("data"))) {
             Dispatcher dispatcher = new Dispatcher(new FakeEngine(), new StorageJournal(storage, model),
                     new DispatchLimits(new RateLimit(100, 100, Duration.ofMinutes(1)), Map.of(), Map.of(), Set.of(),
-                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Ticker.systemTicker(), new SimpleMeterRegistry());
+                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Messages.JOB_NOTICES, Ticker.systemTicker(),
+                    new SimpleMeterRegistry());
             dispatcher.registerSink("load", (job, event) -> {
                 if (event instanceof JobEvent.Started) {
                     startedAt.put(job.id(), System.nanoTime());

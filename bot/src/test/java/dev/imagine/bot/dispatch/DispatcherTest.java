@@ -2,6 +2,7 @@ package dev.imagine.bot.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
@@ -34,7 +35,7 @@ class DispatcherTest {
     }
 
     private void create(DispatchLimits limits) {
-        dispatcher = new Dispatcher(engine, journal, limits, clock, metrics);
+        dispatcher = new Dispatcher(engine, journal, limits, Messages.JOB_NOTICES, clock, metrics);
         dispatcher.registerSink("test", (job, event) -> events.add(job.id() + ":" + describe(event)));
     }
 
@@ -83,7 +84,7 @@ class DispatcherTest {
         assertThat(limited.reason()).isEqualTo(SubmitResult.Reason.RATE_LIMITED);
         // 10 images per 10 minutes refill one image a minute.
         assertThat(limited.retryAfter()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(limited.message()).isEqualTo("You have used your images for now (10 per 10 minutes); try again in "
+        assertThat(Messages.rejected(limited)).isEqualTo("You have used your images for now (10 per 10 minutes); try again in "
                 + "1 minute.");
 
         clock.advance(Duration.ofSeconds(59));
@@ -98,7 +99,7 @@ class DispatcherTest {
     void moreImagesThanTheBurstAreRefusedOutright() {
         SubmitResult.Rejected tooMany = rejected(submit(ALICE, "eight", 8));
         assertThat(tooMany.reason()).isEqualTo(SubmitResult.Reason.RATE_LIMITED);
-        assertThat(tooMany.message()).isEqualTo("You asked for 8 images, but at most 4 fit in your limit at once; ask "
+        assertThat(Messages.rejected(tooMany)).isEqualTo("You asked for 8 images, but at most 4 fit in your limit at once; ask "
                 + "for fewer.");
         assertThat(tooMany.retryAfter()).isZero();
         accepted(submit(ALICE, "four is fine", 4));
@@ -110,7 +111,7 @@ class DispatcherTest {
         accepted(submit(ALICE, "b", 1));
         SubmitResult.Rejected capped = rejected(submit(ALICE, "c", 1));
         assertThat(capped.reason()).isEqualTo(SubmitResult.Reason.TOO_MANY_ACTIVE);
-        assertThat(capped.message()).isEqualTo("You already have 2 jobs queued or running (the limit is 2); wait for "
+        assertThat(Messages.rejected(capped)).isEqualTo("You already have 2 jobs queued or running (the limit is 2); wait for "
                 + "one to finish or cancel one.");
         engine.beforeStep = (request, step) -> {
             if (step == 2) {
@@ -132,7 +133,7 @@ class DispatcherTest {
         accepted(submit(BOB, "c", 1));
         SubmitResult.Rejected full = rejected(submit(BOB, "d", 1));
         assertThat(full.reason()).isEqualTo(SubmitResult.Reason.QUEUE_FULL);
-        assertThat(full.message()).isEqualTo("The queue is full (3 jobs); try again in a few minutes.");
+        assertThat(Messages.rejected(full)).isEqualTo("The queue is full (3 jobs); try again in a few minutes.");
         assertThat(journal.entries).hasSize(3);
         dispatcher.runNext();
         accepted(submit(BOB, "d", 1));
@@ -238,7 +239,8 @@ class DispatcherTest {
 
         journal.failWrites.set(true);
         SubmitResult.Rejected failed = rejected(submit(BOB, "b", 4));
-        assertThat(failed.message()).startsWith("The job could not be saved");
+        assertThat(failed.reason()).isEqualTo(SubmitResult.Reason.NOT_RECORDED);
+        assertThat(Messages.rejected(failed)).startsWith("The job could not be saved");
         assertThat(dispatcher.queueLength()).isEqualTo(1);
         journal.failWrites.set(false);
         accepted(submit(BOB, "b", 4));

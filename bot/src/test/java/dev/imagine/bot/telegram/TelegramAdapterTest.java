@@ -9,6 +9,7 @@ import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.service.ImagineService;
@@ -97,8 +98,8 @@ class TelegramAdapterTest {
     /** Starts storage, the dispatcher (with its worker when {@code runJobs}) and the adapter on fake flood time. */
     private void boot(CommandLimits limits, boolean runJobs) {
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Ticker.systemTicker(),
-                new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH,
+                Messages.JOB_NOTICES, Ticker.systemTicker(), new SimpleMeterRegistry());
         adapter = new TelegramAdapter(TelegramCommandContractTest.settings(api), pacer);
         adapter.start(new CommandCore(dispatcher, storage, limits), dispatcher);
         dispatcher.recover();
@@ -440,8 +441,8 @@ class TelegramAdapterTest {
     void aRefusedTokenFailsTheStartWithoutShowingIt() {
         String wrong = "7081234567:ZZH3kLw9ZsQe_Xr2ft-0ab1cd2ef3gh4ij5kl6";
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Ticker.systemTicker(),
-                new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH,
+                Messages.JOB_NOTICES, Ticker.systemTicker(), new SimpleMeterRegistry());
         TelegramAdapter refused = new TelegramAdapter(new TelegramSettings(Optional.of(Secret.of(wrong)),
                 URI.create(api.baseUrl())), pacer);
         try (LogLines logs = new LogLines()) {
