@@ -1,23 +1,16 @@
 package dev.imagine.bot.dispatch;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.imagine.config.RateLimit;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -31,9 +24,13 @@ import org.slf4j.LoggerFactory;
  * that runs past the time limit is cancelled at its next step; after a restart {@link #recover()} resumes the queued
  * jobs in order and retries a job that was running once.
  *
+ * <p>Its parts: {@link Admission} decides whether a submission may enter (limits and token buckets), this class keeps
+ * the queue and runs the worker loop, {@link Delivery} sends events to the adapters' sinks and
+ * {@link DispatchMetrics} keeps the meters.
+ *
  * <p>Thread-safe. Durations (the time limit, step times, the busy ratio) come from the injected monotonic
- * {@link Ticker}; only the shutdown's wait for the running job uses the system's own timer. The caller owns the engine and the journal; {@link #shutdown}
- * stops this dispatcher but closes neither.
+ * {@link Ticker}; only the shutdown's wait for the running job uses the system's own timer. The caller owns the
+ * engine and the journal; {@link #shutdown} stops this dispatcher but closes neither.
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -44,9 +41,8 @@ public final class Dispatcher {
     private final DispatchLimits limits;
     private final JobNotices notices;
     private final Ticker ticker;
-    private final RateLimiter rates;
-    private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
-    private final Map<Long, String> statusMessages = new ConcurrentHashMap<>();
+    private final Admission admission;
+    private final Delivery delivery = new Delivery();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final FairQueue queue = new FairQueue();
@@ -57,10 +53,7 @@ public final class Dispatcher {
     private boolean stopping;
     private Thread worker;
 
-    private final MeterRegistry metrics;
-    private final Timer stepTimer;
-    private final long createdNanos;
-    private volatile long busyNanos;
+    private final DispatchMetrics metrics;
 
     private record Running(Job job, CancellationToken token, long startedNanos) {
     }
@@ -78,20 +71,13 @@ public final class Dispatcher {
         this.limits = limits;
         this.notices = notices;
         this.ticker = ticker;
-        this.createdNanos = ticker.read();
-        this.rates = new RateLimiter(limits, ticker);
-        this.metrics = metrics;
-        this.stepTimer = Timer.builder("imagine.step.time").description("Time per denoising step")
-                .register(metrics);
-        Gauge.builder("imagine.queue.length", this, Dispatcher::queueLength).description("Jobs waiting")
-                .register(metrics);
-        Gauge.builder("imagine.engine.busy.ratio", this, Dispatcher::busyRatio)
-                .description("Share of time the engine was running a job").register(metrics);
+        this.admission = new Admission(limits, ticker);
+        this.metrics = new DispatchMetrics(metrics, ticker, this::queueLength);
     }
 
     /** Sends the events of jobs from {@code platform} to {@code sink}, replacing any earlier one. */
     public void registerSink(String platform, JobSink sink) {
-        sinks.put(platform, sink);
+        delivery.register(platform, sink);
     }
 
     /**
@@ -107,7 +93,7 @@ public final class Dispatcher {
             if (job.attempt() > MAX_ATTEMPTS) {
                 String message = notices.interruptedTwice();
                 journal.markFailed(job.id(), message);
-                count("failed");
+                metrics.finished("failed");
                 deliver(job, new JobEvent.Failed(message));
                 continue;
             }
@@ -133,28 +119,16 @@ public final class Dispatcher {
      */
     public SubmitResult submit(Requester requester, ChatTarget target, JobSpec spec) {
         String user = requester.key();
-        boolean admin = limits.isAdmin(requester);
         lock.lock();
         try {
             if (!acceptingJobs) {
-                return reject(SubmitResult.Reason.SHUTTING_DOWN, Duration.ofMinutes(1), 0, 0, Optional.empty());
+                return reject(SubmitResult.Reason.SHUTTING_DOWN);
             }
-            int userActive = active.getOrDefault(user, 0);
-            if (!admin && userActive >= limits.perUserActive()) {
-                return reject(SubmitResult.Reason.TOO_MANY_ACTIVE, Duration.ZERO, userActive, limits.perUserActive(),
-                        Optional.empty());
-            }
-            if (queue.size() + reserved >= limits.queueCapacity()) {
-                return reject(SubmitResult.Reason.QUEUE_FULL, Duration.ofMinutes(2), 0, limits.queueCapacity(),
-                        Optional.empty());
-            }
-            if (!admin) {
-                Duration wait = rates.tryAcquire(requester, spec.images());
-                if (!wait.isZero()) {
-                    RateLimit rate = limits.rateFor(requester);
-                    return reject(SubmitResult.Reason.RATE_LIMITED, spec.images() > rate.burst() ? Duration.ZERO : wait,
-                            spec.images(), 0, Optional.of(rate));
-                }
+            Optional<SubmitResult.Rejected> refused = admission.admit(requester, spec, active.getOrDefault(user, 0),
+                    queue.size() + reserved);
+            if (refused.isPresent()) {
+                metrics.rejected(refused.get().reason());
+                return refused.get();
             }
             reserved++;
             active.merge(user, 1, Integer::sum);
@@ -172,11 +146,9 @@ public final class Dispatcher {
             } finally {
                 lock.unlock();
             }
-            if (!admin) {
-                rates.giveBack(requester, spec.images());
-            }
+            admission.giveBack(requester, spec);
             LOG.error("Recording a job failed", e);
-            return reject(SubmitResult.Reason.NOT_RECORDED, Duration.ofMinutes(1), 0, 0, Optional.empty());
+            return reject(SubmitResult.Reason.NOT_RECORDED);
         }
         Job job = new Job(id, requester, target, spec, 1);
         int position;
@@ -196,11 +168,10 @@ public final class Dispatcher {
         return new SubmitResult.Accepted(id, position);
     }
 
-    private SubmitResult reject(SubmitResult.Reason reason, Duration retryAfter, int count, int limit,
-            Optional<RateLimit> rate) {
-        Counter.builder("imagine.rejections").description("Submissions refused, by reason")
-                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(metrics).increment();
-        return new SubmitResult.Rejected(reason, retryAfter, count, limit, rate);
+    /** A refusal that trying again in a minute can fix (shutting down, the journal failed). */
+    private SubmitResult reject(SubmitResult.Reason reason) {
+        metrics.rejected(reason);
+        return new SubmitResult.Rejected(reason, Duration.ofMinutes(1), 0, 0, Optional.empty());
     }
 
     /**
@@ -231,7 +202,7 @@ public final class Dispatcher {
             lock.unlock();
         }
         journal.markCancelled(id, reason);
-        count("cancelled");
+        metrics.finished("cancelled");
         deliver(removed, new JobEvent.Cancelled(reason));
         return true;
     }
@@ -241,7 +212,7 @@ public final class Dispatcher {
      * journal, so later events, also after a restart, carry it in {@link Job#target()}.
      */
     public void setStatusMessage(long id, String messageId) {
-        statusMessages.put(id, messageId);
+        delivery.rememberStatusMessage(id, messageId);
         journal.setStatusMessage(id, messageId);
     }
 
@@ -250,7 +221,7 @@ public final class Dispatcher {
      * once they have sent the result (or the failure or cancellation notice).
      */
     public void confirmDelivered(long id) {
-        statusMessages.remove(id);
+        delivery.forget(id);
         journal.markDelivered(id);
     }
 
@@ -341,7 +312,7 @@ public final class Dispatcher {
         try {
             execute(current);
         } finally {
-            busyNanos += ticker.read() - current.startedNanos();
+            metrics.busy(ticker.read() - current.startedNanos());
             lock.lock();
             try {
                 running = null;
@@ -366,7 +337,7 @@ public final class Dispatcher {
         try {
             GenerationResult result = engine.generate(job.spec().request(), progress -> {
                 long now = ticker.read();
-                stepTimer.record(now - lastStep[0], TimeUnit.NANOSECONDS);
+                metrics.step(now - lastStep[0]);
                 lastStep[0] = now;
                 Duration runFor = Duration.ofNanos(now - current.startedNanos());
                 if (runFor.compareTo(limits.timeLimit()) > 0) {
@@ -375,7 +346,7 @@ public final class Dispatcher {
                 deliver(job, new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed()));
             }, current.token());
             journal.markDone(job.id(), result);
-            count("done");
+            metrics.finished("done");
             deliver(job, new JobEvent.Done(result));
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.CANCELLED) {
@@ -385,12 +356,12 @@ public final class Dispatcher {
                     return;
                 }
                 journal.markCancelled(job.id(), e.getMessage());
-                count("cancelled");
+                metrics.finished("cancelled");
                 deliver(job, new JobEvent.Cancelled(e.getMessage()));
             } else {
                 LOG.warn("Job {} failed: {}", job.id(), e.getMessage());
                 journal.markFailed(job.id(), e.getMessage());
-                count("failed");
+                metrics.finished("failed");
                 deliver(job, new JobEvent.Failed(e.getMessage()));
             }
         } catch (RuntimeException e) {
@@ -401,7 +372,7 @@ public final class Dispatcher {
             } catch (RuntimeException journalFailure) {
                 LOG.error("Recording the failure of job {} failed too", job.id(), journalFailure);
             }
-            count("failed");
+            metrics.finished("failed");
             deliver(job, new JobEvent.Failed(message));
         }
     }
@@ -415,33 +386,12 @@ public final class Dispatcher {
         }
     }
 
-    private void count(String outcome) {
-        Counter.builder("imagine.jobs").description("Finished jobs, by outcome").tag("outcome", outcome)
-                .register(metrics).increment();
-    }
-
-    private double busyRatio() {
-        long alive = ticker.read() - createdNanos;
-        return alive <= 0 ? 0 : Math.min(1.0, busyNanos / (double) alive);
-    }
-
     private void decrementActive(String user) {
         active.computeIfPresent(user, (k, v) -> v <= 1 ? null : v - 1);
     }
 
-    private void deliver(Job original, JobEvent event) {
-        String status = statusMessages.get(original.id());
-        Job job = status == null ? original : original.withTarget(original.target().withMessageId(status));
-        JobSink sink = sinks.get(job.target().platform());
-        if (sink == null) {
-            LOG.debug("No sink for platform {}; event {} of job {} dropped", job.target().platform(), event, job.id());
-            return;
-        }
-        try {
-            sink.deliver(job, event);
-        } catch (RuntimeException e) {
-            LOG.warn("The {} sink failed on job {}: {}", job.target().platform(), job.id(), e.toString());
-        }
+    private void deliver(Job job, JobEvent event) {
+        delivery.deliver(job, event);
     }
 
     /** Starts the background worker thread, which runs jobs until {@link #shutdown}. */
