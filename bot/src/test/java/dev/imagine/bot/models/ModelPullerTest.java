@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.imagine.bot.retry.Backoff;
 import dev.imagine.engine.DemoModel;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
@@ -77,6 +78,7 @@ class ModelPullerTest {
 
     private ModelPuller.Builder puller(String token) {
         return ModelPuller.builder(settings(token)).sleeper(sleeps::add).diskSpace(folder -> Long.MAX_VALUE)
+                .backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30)).withRandom(() -> 0.0))
                 .stallTimeout(Duration.ofMillis(300));
     }
 
