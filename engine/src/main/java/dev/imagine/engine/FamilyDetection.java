@@ -65,6 +65,16 @@ final class FamilyDetection {
         }
     }
 
+    /** SDXL's second tokenizer (OpenCLIP, with its special tokens). */
+    static ClipTokenizer tokenizer2(Path tokenizerDir, Path dir) {
+        try {
+            return ClipTokenizer.loadWithSpecialTokens(tokenizerDir);
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL,
+                    "the tokenizer of " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     static NoiseScheduleConfig schedule(ModelFolder folder, Path dir) {
         try {
             return NoiseScheduleConfig.parse(folder.schedulerConfig());

@@ -63,31 +63,11 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
-        ModelFolder folder;
-        try {
-            folder = ModelFolder.open(dir);
-        } catch (ModelFolderException e) {
-            throw new EngineException(e.unsupported() ? EngineException.Reason.UNSUPPORTED_MODEL
-                    : EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
-        }
-        ClipTokenizer tokenizer;
-        ClipTokenizer tokenizer2 = null;
-        try {
-            tokenizer = ClipTokenizer.load(folder.tokenizerDir());
-            if (folder.tokenizer2Dir().isPresent()) {
-                tokenizer2 = ClipTokenizer.loadWithSpecialTokens(folder.tokenizer2Dir().get());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new EngineException(EngineException.Reason.INVALID_MODEL,
-                    "the tokenizer of " + dir + " cannot be read: " + e.getMessage(), e);
-        }
-        NoiseScheduleConfig schedule;
-        try {
-            schedule = NoiseScheduleConfig.parse(folder.schedulerConfig());
-        } catch (IllegalArgumentException e) {
-            throw new EngineException(EngineException.Reason.INVALID_MODEL,
-                    "scheduler/scheduler_config.json of " + dir + ": " + e.getMessage(), e);
-        }
+        ModelFolder folder = FamilyDetection.openFolder(dir);
+        ClipTokenizer tokenizer = FamilyDetection.tokenizer(folder, dir);
+        ClipTokenizer tokenizer2 = folder.tokenizer2Dir().isPresent()
+                ? FamilyDetection.tokenizer2(folder.tokenizer2Dir().get(), dir) : null;
+        NoiseScheduleConfig schedule = FamilyDetection.schedule(folder, dir);
         SessionFactory sessions = new SessionFactory(settings(options));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
