@@ -1,12 +1,18 @@
 package dev.imagine.bot;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +91,71 @@ class ArchitectureTest {
                         "jakarta.servlet..")
                 .allowEmptyShould(true)
                 .check(classes);
+    }
+
+    @Test
+    void botPackagesHaveNoCycles() {
+        SlicesRuleDefinition.slices().matching("dev.imagine.bot.(*)..").should().beFreeOfCycles()
+                .because("each layer of the bot builds on the ones below it; the adapters are wired in app")
+                .check(classes);
+    }
+
+    @Test
+    void theServiceDispatcherAndCommandCoreKnowNoAdapterAndNotTheCommandLine() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.service..", "dev.imagine.bot.dispatch..",
+                        "dev.imagine.bot.command..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.discord..",
+                        "dev.imagine.bot.telegram..", "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .because("adapters are wired at the outermost layer (app), so a new adapter touches none of these")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage("dev.imagine.bot.discord..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.telegram..",
+                        "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.imagine.bot.telegram..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.bot.discord..",
+                        "dev.imagine.bot.cli..", "dev.imagine.bot.app..")
+                .check(classes);
+    }
+
+    @Test
+    void configDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("dev.imagine.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.engine..", "dev.imagine.storage..",
+                        "dev.imagine.bot..")
+                .because("the configuration is read first and knows nothing it configures")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("dev.imagine.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.config..", "dev.imagine.storage..",
+                        "dev.imagine.bot..")
+                .check(classes);
+    }
+
+    @Test
+    void caseIsChangedWithTheRootLocale() {
+        noClasses().should().callMethod(String.class, "toLowerCase")
+                .orShould().callMethod(String.class, "toUpperCase")
+                .because("the default locale changes the result (Turkish dotless i); use Locale.ROOT")
+                .check(classes);
+    }
+
+    @Test
+    void noTwoTopLevelTypesShareASimpleName() {
+        Map<String, List<String>> byName = new TreeMap<>();
+        for (JavaClass type : classes) {
+            if (type.isTopLevelClass() && !type.getSimpleName().equals("package-info")) {
+                byName.computeIfAbsent(type.getSimpleName(), name -> new ArrayList<>()).add(type.getName());
+            }
+        }
+        byName.values().removeIf(names -> names.size() == 1);
+        assertThat(byName).as("a reader should never need a fully qualified name").isEmpty();
     }
 }

@@ -1,5 +1,7 @@
 package dev.imagine.engine;
 
+import java.nio.file.Path;
+
 /**
  * The kind of Stable Diffusion model a folder holds, detected from its scheduler config, tokenizer, text-encoder
  * width and UNet inputs. The family decides the defaults a request gets when it names none.
@@ -51,5 +53,17 @@ public enum ModelFamily {
     /** Guidance used when a request names none. */
     public double defaultGuidance() {
         return defaultGuidance;
+    }
+
+    /**
+     * The family of a model folder, decided as {@link ImageEngine#open} decides it but without loading any weights:
+     * reads the folder's JSON files and tokenizer. The caller reads the two facts that live inside the UNet graph.
+     *
+     * @param hiddenSize the width of the UNet's {@code encoder_hidden_states} (768, 1024), 0 when unknown
+     * @param guidanceEmbedding whether the UNet takes LCM's {@code timestep_cond} input
+     * @throws EngineException with reason {@code UNSUPPORTED_MODEL} for families imagine does not run (SD3, FLUX...), {@code INVALID_MODEL} naming a missing or broken file
+     */
+    public static ModelFamily detect(Path modelDir, int hiddenSize, boolean guidanceEmbedding) {
+        return FamilyDetection.detect(modelDir, hiddenSize, guidanceEmbedding);
     }
 }

@@ -1,7 +1,6 @@
 package dev.imagine.engine;
 
 import dev.imagine.engine.model.ModelFolder;
-import dev.imagine.engine.model.ModelFolderException;
 import dev.imagine.engine.onnx.ExecutionSettings;
 import dev.imagine.engine.onnx.InferenceException;
 import dev.imagine.engine.onnx.SessionFactory;
@@ -10,9 +9,7 @@ import dev.imagine.engine.onnx.Unet;
 import dev.imagine.engine.onnx.VaeDecoder;
 import dev.imagine.engine.onnx.VaeEncoder;
 import dev.imagine.engine.sampler.NoiseScheduleConfig;
-import dev.imagine.engine.sampler.PredictionType;
 import dev.imagine.engine.text.ClipTokenizer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -66,31 +63,11 @@ final class OnnxImageEngine implements ImageEngine {
     }
 
     static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
-        ModelFolder folder;
-        try {
-            folder = ModelFolder.open(dir);
-        } catch (ModelFolderException e) {
-            throw new EngineException(e.unsupported() ? EngineException.Reason.UNSUPPORTED_MODEL
-                    : EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
-        }
-        ClipTokenizer tokenizer;
-        ClipTokenizer tokenizer2 = null;
-        try {
-            tokenizer = ClipTokenizer.load(folder.tokenizerDir());
-            if (folder.tokenizer2Dir().isPresent()) {
-                tokenizer2 = ClipTokenizer.loadWithSpecialTokens(folder.tokenizer2Dir().get());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new EngineException(EngineException.Reason.INVALID_MODEL,
-                    "the tokenizer of " + dir + " cannot be read: " + e.getMessage(), e);
-        }
-        NoiseScheduleConfig schedule;
-        try {
-            schedule = NoiseScheduleConfig.parse(folder.schedulerConfig());
-        } catch (IllegalArgumentException e) {
-            throw new EngineException(EngineException.Reason.INVALID_MODEL,
-                    "scheduler/scheduler_config.json of " + dir + ": " + e.getMessage(), e);
-        }
+        ModelFolder folder = FamilyDetection.openFolder(dir);
+        ClipTokenizer tokenizer = FamilyDetection.tokenizer(folder, dir);
+        ClipTokenizer tokenizer2 = folder.tokenizer2Dir().isPresent()
+                ? FamilyDetection.tokenizer2(folder.tokenizer2Dir().get(), dir) : null;
+        NoiseScheduleConfig schedule = FamilyDetection.schedule(folder, dir);
         SessionFactory sessions = new SessionFactory(settings(options));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -204,7 +181,8 @@ final class OnnxImageEngine implements ImageEngine {
 
     private ModelInfo describe() {
         int hidden = promptEncoder.declaredWidth() > 0 ? promptEncoder.declaredWidth() : unet.declaredHiddenSize();
-        ModelFamily family = detectFamily(hidden);
+        ModelFamily family = FamilyDetection.detect(folder, schedule, tokenizer, hidden,
+                unet.takesGuidanceEmbedding());
         SamplerKind sampler = family == ModelFamily.LCM ? SamplerKind.LCM
                 : SamplerKind.forDiffusersClass(schedule.className());
         if (sampler == SamplerKind.DPMPP_2M && schedule.usesKarrasSigmas()) {
@@ -225,30 +203,6 @@ final class OnnxImageEngine implements ImageEngine {
                 unet.halfPrecision(), unet.fixedBatch(), folder.vaeEncoder().isPresent(), sampler,
                 family.defaultSteps(), family.defaultGuidance(), width, side, ModelFingerprint.of(folder.root()),
                 sessions.description());
-    }
-
-    /**
-     * SDXL when the folder has two text encoders (SDXL-Turbo when its scheduler asks for trailing timesteps); LCM
-     * when the UNet takes a guidance embedding or the scheduler is LCM's; Turbo when the scheduler file asks
-     * for trailing timesteps; SD 2.x when the text encoder is 1024 wide or the tokenizer pads with something other
-     * than its end token, with v-prediction as its own family; SD 1.x otherwise.
-     */
-    private ModelFamily detectFamily(int hidden) {
-        if (folder.sdxl()) {
-            return "trailing".equals(folder.schedulerConfig().path("timestep_spacing").asText(""))
-                    ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL;
-        }
-        if (unet.takesGuidanceEmbedding() || "LCMScheduler".equals(schedule.className())) {
-            return ModelFamily.LCM;
-        }
-        if ("trailing".equals(folder.schedulerConfig().path("timestep_spacing").asText(""))) {
-            return ModelFamily.TURBO;
-        }
-        boolean sd2 = hidden == 1024 || tokenizer.padId() != tokenizer.eosId();
-        if (schedule.predictionType() == PredictionType.V_PREDICTION) {
-            return ModelFamily.SD2_V;
-        }
-        return sd2 ? ModelFamily.SD2 : ModelFamily.SD1;
     }
 
     ModelFolder folder() {

@@ -90,6 +90,20 @@ public final class Storage implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Asks the database a trivial question, for a health check.
+     *
+     * @throws StorageException when the database cannot answer (closed, damaged, the disk gone)
+     */
+    public void check() {
+        database.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT 1")) {
+                rows.next();
+            }
+            return null;
+        });
+    }
+
     /** Row counts, for metrics. */
     public Counts counts() {
         return database.read(c -> {
@@ -181,10 +195,14 @@ public final class Storage implements AutoCloseable {
      * {@value #DATABASE_FILE}; an existing file is replaced only once the copy is complete. The image files are
      * not included: they never change once written, so copying the {@code images/} folder at any time (before or
      * after) backs them up. {@link #restore} puts the database back.
+     *
+     * @throws IllegalArgumentException before any work when {@code file} is a folder or one of the live database's
+     *     own files
      */
     public void backup(Path file) {
         Checks.required("the backup file", file);
         Path target = file.toAbsolutePath().normalize();
+        refuseBackupTarget(target);
         database.read(c -> {
             Path folder = target.getParent();
             Files.createDirectories(folder);
@@ -204,6 +222,35 @@ public final class Storage implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Refuses, before any work, a backup target that would destroy or shadow the live database: one of the data
+     * folder's database files ({@code imagine.mv.db}, its trace and lock files), or a folder.
+     *
+     * @throws IllegalArgumentException naming the target and what to do instead
+     */
+    private void refuseBackupTarget(Path target) {
+        if (Files.isDirectory(target)) {
+            throw new IllegalArgumentException("the backup target " + target + " is a folder; name a file, e.g. "
+                    + target.resolve("imagine-backup.zip"));
+        }
+        Path parent = target.getParent();
+        Path name = target.getFileName();
+        if (parent == null || name == null) {
+            throw new IllegalArgumentException("the backup target " + target + " is not a file path");
+        }
+        boolean inDataFolder;
+        try {
+            inDataFolder = Files.isDirectory(parent) && Files.isSameFile(parent, dataDirectory);
+        } catch (IOException e) {
+            inDataFolder = parent.equals(dataDirectory);
+        }
+        if (inDataFolder && name.toString().startsWith(Database.FILE_NAME + ".")) {
+            throw new IllegalArgumentException("the backup target " + target + " is the live database (or one of "
+                    + "its files) in " + dataDirectory + "; writing there would destroy it. Name a file outside the "
+                    + "data folder, e.g. backups/imagine-backup.zip");
+        }
     }
 
     /**

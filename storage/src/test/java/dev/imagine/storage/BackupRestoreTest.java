@@ -79,4 +79,29 @@ class BackupRestoreTest {
                 .isInstanceOf(StorageException.class).hasMessageContaining("is not a database backup");
         assertThat(dir.resolve("empty").resolve(Storage.DATABASE_FILE)).doesNotExist();
     }
+
+    @Test
+    void aBackupOntoTheLiveDatabaseOrAFolderIsRefusedBeforeAnyWork() throws Exception {
+        Path live = dir.resolve("live");
+        long id;
+        try (Storage storage = Storage.open(live)) {
+            long user = storage.users().ensure("discord", "42", "Ada").id();
+            id = storage.generations().record(TestData.txt2img(user, "must survive"), null);
+            Path database = live.resolve(Storage.DATABASE_FILE);
+            byte[] before = Files.readAllBytes(database);
+
+            assertThatThrownBy(() -> storage.backup(database)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is the live database (or one of its files) in " + live.toAbsolutePath())
+                    .hasMessageContaining("Name a file outside the data folder");
+            assertThatThrownBy(() -> storage.backup(dir.resolve("live/./imagine.trace.db")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the live database");
+            assertThatThrownBy(() -> storage.backup(dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the backup target " + dir.toAbsolutePath().normalize() + " is a folder; name a file, "
+                            + "e.g. " + dir.toAbsolutePath().normalize().resolve("imagine-backup.zip"));
+            assertThat(Files.readAllBytes(database)).isEqualTo(before);
+        }
+        try (Storage reopened = Storage.open(live)) {
+            assertThat(reopened.generations().find(id)).isPresent();
+        }
+    }
 }

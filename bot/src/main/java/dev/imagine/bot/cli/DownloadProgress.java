@@ -1,6 +1,6 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.ByteSizes;
+import dev.imagine.bot.models.HumanSizes;
 import dev.imagine.bot.models.PullListener;
 import dev.imagine.bot.models.PullPlan;
 import java.io.PrintWriter;
@@ -36,8 +36,8 @@ final class DownloadProgress implements PullListener {
         if (plan.toFetch() == 0) {
             err.println("all " + plan.files() + " files are already here");
         } else {
-            err.println(plan.toFetch() + " of " + plan.files() + " files to fetch, " + ByteSizes.format(plan.bytesToFetch())
-                    + (plan.bytesPresent() > 0 ? " (" + ByteSizes.format(plan.bytesPresent()) + " already here)" : ""));
+            err.println(plan.toFetch() + " of " + plan.files() + " files to fetch, " + HumanSizes.format(plan.bytesToFetch())
+                    + (plan.bytesPresent() > 0 ? " (" + HumanSizes.format(plan.bytesPresent()) + " already here)" : ""));
         }
         err.flush();
     }
@@ -50,8 +50,8 @@ final class DownloadProgress implements PullListener {
         if (terminal) {
             draw(path, resumed, size);
         } else {
-            err.println("fetching " + path + " (" + ByteSizes.format(size) + ")"
-                    + (resumed > 0 ? ", resuming at " + ByteSizes.format(resumed) : ""));
+            err.println("fetching " + path + " (" + HumanSizes.format(size) + ")"
+                    + (resumed > 0 ? ", resuming at " + HumanSizes.format(resumed) : ""));
             err.flush();
         }
     }
@@ -72,9 +72,9 @@ final class DownloadProgress implements PullListener {
             endBar();
         } else {
             double seconds = (nanoTime.getAsLong() - startedAt) / 1e9;
-            err.println("done " + path + " (" + ByteSizes.format(size) + (seconds >= 0.5
+            err.println("done " + path + " (" + HumanSizes.format(size) + (seconds >= 0.5
                     ? String.format(Locale.ROOT, " in %.1f s, %s/s", seconds,
-                            ByteSizes.format((long) ((size - resumedAt) / seconds))) : "") + ")");
+                            HumanSizes.format((long) ((size - resumedAt) / seconds))) : "") + ")");
             err.flush();
         }
     }
@@ -116,10 +116,10 @@ final class DownloadProgress implements PullListener {
         int percent = size == 0 ? 100 : (int) (100 * done / size);
         int filled = size == 0 ? WIDTH : (int) (WIDTH * done / size);
         String bar = "=".repeat(filled) + (filled < WIDTH ? ">" + " ".repeat(WIDTH - filled - 1) : "");
-        String speed = bytesPerSecond > 0 ? ByteSizes.format((long) bytesPerSecond) + "/s" : "--/s";
+        String speed = bytesPerSecond > 0 ? HumanSizes.format((long) bytesPerSecond) + "/s" : "--/s";
         String eta = bytesPerSecond > 0 ? duration(Math.round((size - done) / bytesPerSecond)) : "--";
-        return String.format(Locale.ROOT, "[%s] %3d%%  %s / %s  %s  eta %s  %s", bar, percent, ByteSizes.format(done),
-                ByteSizes.format(size), speed, eta, path);
+        return String.format(Locale.ROOT, "[%s] %3d%%  %s / %s  %s  eta %s  %s", bar, percent, HumanSizes.format(done),
+                HumanSizes.format(size), speed, eta, path);
     }
 
     /** {@code 42s}, {@code 3m02s} or {@code 1h05m}. */

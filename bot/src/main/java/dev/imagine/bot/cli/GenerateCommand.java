@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -189,7 +190,7 @@ final class GenerateCommand implements Callable<Integer> {
      */
     static List<Path> write(GenerationResult result, Path out) throws IOException {
         List<Path> files = new ArrayList<>();
-        boolean single = out.getFileName() != null && out.getFileName().toString().toLowerCase().endsWith(".png");
+        boolean single = out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
         for (GeneratedImage image : result.images()) {
             Path target;
             if (single) {

@@ -4,6 +4,7 @@ import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.ModelInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ final class ModelsInfoCommand implements Callable<Integer> {
             row(out, "name", info.name());
             row(out, "path", info.path().toAbsolutePath().normalize().toString());
             row(out, "pipeline", info.pipelineClass());
-            row(out, "family", info.family().displayName() + " (" + info.family().name().toLowerCase() + ")");
+            row(out, "family", info.family().displayName() + " (" + info.family().name().toLowerCase(Locale.ROOT) + ")");
             row(out, "precision", info.precision());
             row(out, "prediction", info.predictionType());
             if (info.family().isSdxl()) {

@@ -1,15 +1,15 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.ByteSizes;
+import dev.imagine.bot.models.HumanSizes;
 import dev.imagine.bot.models.LocalModel;
-import dev.imagine.engine.ModelFamily;
 import dev.imagine.bot.models.ModelStore;
+import dev.imagine.engine.ModelFamily;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code imagine models list}: a table of the models in the models directory. Family and precision come from the
@@ -42,11 +42,10 @@ final class ModelsListCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "FAMILY", "PRECISION", "SIZE", "SOURCE"});
         for (LocalModel model : list) {
-            String family = model.family().map(ModelFamily::displayName).orElse(model.hiddenSize() > 0
-                    ? "unknown (width " + model.hiddenSize() + ")" : "unknown");
+            String family = model.family().map(ModelFamily::displayName).orElse("not usable (see note)");
             String source = model.origin().orElse("-") + (model.unfinished() ? " (unfinished: pull again)" : "");
             rows.add(new String[] {model.name(), family, model.precision().map(p -> p.id()).orElse("?"),
-                    ByteSizes.format(model.sizeBytes()), source});
+                    HumanSizes.format(model.sizeBytes()), source});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {

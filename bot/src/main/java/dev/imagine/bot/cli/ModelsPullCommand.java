@@ -1,9 +1,9 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.models.ByteSizes;
 import dev.imagine.bot.models.Environment;
 import dev.imagine.bot.models.HfToken;
 import dev.imagine.bot.models.HubSettings;
+import dev.imagine.bot.models.HumanSizes;
 import dev.imagine.bot.models.ModelPuller;
 import dev.imagine.bot.models.ModelStore;
 import dev.imagine.bot.models.Precision;
@@ -14,10 +14,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code imagine models pull REPO[@REVISION]}: fetches an ONNX Stable Diffusion folder; prints its path on stdout. */
 @Command(name = "pull", mixinStandardHelpOptions = true,
@@ -83,7 +83,7 @@ final class ModelsPullCommand implements Callable<Integer> {
         }
         err.println(result.downloaded() == 0
                 ? "already complete: " + result.alreadyPresent() + " files checked, nothing downloaded"
-                : "done: " + result.downloaded() + " files (" + ByteSizes.format(result.bytesDownloaded())
+                : "done: " + result.downloaded() + " files (" + HumanSizes.format(result.bytesDownloaded())
                         + ") downloaded, " + result.alreadyPresent() + " already present");
         boolean inDefaultStore = folder.getParent() != null
                 && folder.getParent().equals(ModelStore.fromEnvironment(environment).dir());

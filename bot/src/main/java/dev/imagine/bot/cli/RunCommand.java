@@ -1,6 +1,6 @@
 package dev.imagine.bot.cli;
 
-import dev.imagine.bot.service.Adapters;
+import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.service.ImagineService;
 import dev.imagine.config.ConfigException;
 import dev.imagine.config.ImagineConfig;

@@ -1,6 +1,6 @@
 package dev.imagine.bot.command;
 
-import dev.imagine.bot.dispatch.ReplyTarget;
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Requester;
 import java.util.Objects;
 
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param manager whether the user may manage that chat (Discord: Manage Messages; Telegram: group admin), which
  *     lets them delete or cancel others' pictures and change the chat's settings; false in direct messages
  */
-public record Caller(Requester requester, ReplyTarget target, boolean manager) {
+public record Caller(Requester requester, ChatTarget target, boolean manager) {
 
     /** Validates. */
     public Caller {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Who may do what: anyone may use the buttons on a message they see (the new job is theirs); Delete and Cancel
  * need the generation's requester or a manager of the chat it was posted in; {@code /seed} and {@code /rerun}
  * by id need the requester or the chat the generation was posted in. The chat is compared through the stored
- * generation's {@code channelId}, which the dispatcher's journal takes from {@code ReplyTarget.chatId()}.
+ * generation's {@code channelId}, which the dispatcher's journal takes from {@code ChatTarget.chatId()}.
  */
 public final class CommandCore {
     /** How many generations {@code /history} shows. */
@@ -361,7 +361,7 @@ public final class CommandCore {
             return new Reply.Queued(accepted.id(), accepted.position(),
                     Messages.accepted(accepted.id(), accepted.position(), dispatcher.queueLength()));
         }
-        return new Reply.Refused(((SubmitResult.Rejected) result).message());
+        return new Reply.Refused(Messages.rejected((SubmitResult.Rejected) result));
     }
 
     private Optional<User> storedUser(Caller caller) {

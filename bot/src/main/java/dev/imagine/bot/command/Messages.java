@@ -1,7 +1,10 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.bot.dispatch.JobNotices;
+import dev.imagine.bot.dispatch.SubmitResult;
 import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -10,6 +13,7 @@ import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.StoredImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -184,6 +188,89 @@ public final class Messages {
     }
 
     /** The answer to an accepted job. */
+    /**
+     * The sentences for jobs the dispatcher ends itself; pass this to the {@link dev.imagine.bot.dispatch.Dispatcher}.
+     */
+    public static final JobNotices JOB_NOTICES = new JobNotices() {
+        @Override
+        public String interruptedTwice() {
+            return "This job was interrupted twice by a restart, so it was not tried again; please submit it again.";
+        }
+
+        @Override
+        public String failedUnexpectedly() {
+            return "Something went wrong on our side and the picture was not made; please try again.";
+        }
+
+        @Override
+        public String overTimeLimit(Duration limit) {
+            return "It took longer than the " + roughly(limit) + " limit per job, so it was stopped.";
+        }
+
+        @Override
+        public String restarting() {
+            return "The bot is restarting; this job will run again after it.";
+        }
+    };
+
+    /** Why a submission was refused, and when trying again helps. */
+    public static String rejected(SubmitResult.Rejected rejected) {
+        switch (rejected.reason()) {
+            case TOO_MANY_ACTIVE:
+                return "You already have " + Texts.plural(rejected.count(), "job") + " queued or running (the limit is "
+                        + rejected.limit() + "); wait for one to finish or cancel one.";
+            case QUEUE_FULL:
+                return "The queue is full (" + rejected.limit() + " jobs); try again in a few minutes.";
+            case RATE_LIMITED:
+                RateLimit rate = rejected.rate().orElseThrow();
+                return rejected.overBurst()
+                        ? "You asked for " + rejected.count() + " images, but at most " + rate.burst()
+                                + " fit in your limit at once; ask for fewer."
+                        : "You have used your images for now (" + rate.refill() + " per " + roughly(rate.refillPeriod())
+                                + "); try again in " + roughly(rejected.retryAfter()) + ".";
+            case NOT_RECORDED:
+                return "The job could not be saved, so it was not queued; try again in a minute.";
+            case BLOCKED:
+                return "You cannot make pictures here: the bot's operator has blocked you.";
+            case SHUTTING_DOWN:
+            default:
+                return "The bot is restarting and takes no new jobs right now; try again in a minute.";
+        }
+    }
+
+    /** A finished picture whose stored file cannot be read back after a restart. */
+    public static String storedResultDamaged() {
+        return "The picture was made, but its stored file is damaged; please run it again.";
+    }
+
+    /** A failure stored without its sentence. */
+    public static String jobFailed() {
+        return "The job failed.";
+    }
+
+    /** A cancellation redelivered after a restart (the reason is not stored). */
+    public static String jobCancelled() {
+        return "The job was cancelled.";
+    }
+
+    /** A job that cannot be rebuilt from its stored row after a restart; {@code why} is the storage's sentence. */
+    public static String notResumable(String why) {
+        return "This job could not be resumed after a restart (" + why + "); please submit it again.";
+    }
+
+    /** A duration rounded up to whole seconds, minutes or hours: {@code 1 second}, {@code 10 minutes}. */
+    static String roughly(Duration duration) {
+        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        if (seconds < 60) {
+            return Texts.plural(seconds, "second");
+        }
+        long minutes = (seconds + 59) / 60;
+        if (minutes < 60) {
+            return Texts.plural(minutes, "minute");
+        }
+        return Texts.plural((minutes + 59) / 60, "hour");
+    }
+
     static String accepted(long generationId, int position, int queueLength) {
         return "Queued as #" + generationId + ": " + ahead(position, queueLength) + ".";
     }

@@ -7,7 +7,7 @@ import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.InitImage;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.bot.command.Reply;
-import dev.imagine.bot.dispatch.ReplyTarget;
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Requester;
 import java.time.Clock;
 import java.time.Instant;
@@ -355,7 +355,7 @@ final class Interactions extends ListenerAdapter {
         String name = member != null ? member.getEffectiveName() : user.getEffectiveName();
         Guild guild = interaction.getGuild();
         Requester requester = new Requester(DiscordAdapter.PLATFORM, user.getId(), name, roles);
-        ReplyTarget target = new ReplyTarget(DiscordAdapter.PLATFORM, guild == null ? null : guild.getId(),
+        ChatTarget target = new ChatTarget(DiscordAdapter.PLATFORM, guild == null ? null : guild.getId(),
                 interaction.getChannelId(), null);
         return new Caller(requester, target, manager);
     }

@@ -5,29 +5,16 @@ import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.JobSink;
-import dev.imagine.engine.GenerationResult;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
-import net.dv8tion.jda.api.components.actionrow.ActionRow;
-import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.interactions.InteractionHook;
-import net.dv8tion.jda.api.requests.restaction.MessageCreateAction;
-import net.dv8tion.jda.api.utils.FileUpload;
-import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
-import net.dv8tion.jda.api.utils.messages.MessageCreateData;
-import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
-import net.dv8tion.jda.api.utils.messages.MessageEditData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JobMessages implements JobSink {
     private static final Logger LOG = LoggerFactory.getLogger(JobMessages.class);
-    private static final String FINISHED_ABOVE = "Finished: see the reply below.";
 
     /** Where a job's messages go when no interaction can be used. */
     interface Channels {
@@ -62,12 +48,12 @@ final class JobMessages implements JobSink {
         long uploadLimit(Job job);
     }
 
-    private final Dispatcher dispatcher;
-    private final Clock clock;
-    private final DiscordOptions options;
-    private final Activity activity;
-    private final Executor executor;
-    private final Channels channels;
+    final Dispatcher dispatcher;
+    final Clock clock;
+    final DiscordOptions options;
+    final Activity activity;
+    final Executor executor;
+    final Channels channels;
     private final Map<Long, LiveJob> jobs = new HashMap<>();
     private int submissions;
     private volatile boolean closed;
@@ -95,7 +81,7 @@ final class JobMessages implements JobSink {
             live = jobs.get(job.id());
             toChannel = live == null && (job.target().messageId() != null || submissions == 0);
             if (live == null) {
-                live = new LiveJob(job.id());
+                live = new LiveJob(this, job.id());
                 jobs.put(job.id(), live);
             }
         }
@@ -136,7 +122,7 @@ final class JobMessages implements JobSink {
     void bindHook(long generationId, InteractionHook hook, Instant expiresAt, String queuedText) {
         LiveJob live;
         synchronized (this) {
-            live = jobs.computeIfAbsent(generationId, LiveJob::new);
+            live = jobs.computeIfAbsent(generationId, id -> new LiveJob(this, id));
         }
         live.bindHook(hook, expiresAt, queuedText);
     }
@@ -146,310 +132,7 @@ final class JobMessages implements JobSink {
         closed = true;
     }
 
-    private synchronized void forget(long generationId) {
+    synchronized void forget(long generationId) {
         jobs.remove(generationId);
-    }
-
-    /** A status message's look. */
-    private record StatusView(String text, boolean cancellable) {
-    }
-
-    /** One job's messages. Its requests run in order on {@link #tail}. */
-    private final class LiveJob {
-        private final long id;
-        private Job job;
-        private boolean bound;
-        private InteractionHook hook;
-        private Instant hookExpires = Instant.MIN;
-        private boolean hookRefused;
-        private String statusMessageId;
-        private JobEvent waitingStatus;
-        private String waitingStatusText;
-        private JobEvent waitingFinal;
-        private Instant lastProgress;
-        private StatusView pendingStatus;
-        private boolean finished;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-
-        LiveJob(long id) {
-            this.id = id;
-        }
-
-        synchronized boolean isBound() {
-            return bound;
-        }
-
-        synchronized void on(Job newest, JobEvent event, String status) {
-            job = newest;
-            if (statusMessageId == null && newest.target().messageId() != null) {
-                statusMessageId = newest.target().messageId();
-            }
-            if (finished) {
-                return;
-            }
-            if (!bound) {
-                if (event.isFinal()) {
-                    waitingFinal = event;
-                } else {
-                    waitingStatus = event;
-                    waitingStatusText = status;
-                }
-                return;
-            }
-            if (event.isFinal()) {
-                finish(event);
-                return;
-            }
-            if (event instanceof JobEvent.Progress) {
-                Instant now = clock.instant();
-                if (lastProgress != null
-                        && Duration.between(lastProgress, now).compareTo(options.progressInterval()) < 0) {
-                    return;
-                }
-                lastProgress = now;
-            }
-            showStatus(new StatusView(status, true));
-        }
-
-        synchronized void bindHook(InteractionHook interactionHook, Instant expiresAt, String queuedText) {
-            if (bound) {
-                return;
-            }
-            bound = true;
-            hook = interactionHook;
-            hookExpires = expiresAt;
-            catchUp(waitingStatus == null || waitingStatus instanceof JobEvent.Queued ? queuedText
-                    : waitingStatusText);
-        }
-
-        synchronized void bindChannel() {
-            if (bound) {
-                return;
-            }
-            bound = true;
-            catchUp(waitingStatus == null ? null : waitingStatusText);
-        }
-
-        private void catchUp(String status) {
-            if (waitingStatus instanceof JobEvent.Progress) {
-                lastProgress = clock.instant();
-            }
-            if (waitingFinal != null) {
-                finish(waitingFinal);
-            } else if (status != null) {
-                showStatus(new StatusView(status, true));
-            }
-            waitingStatus = null;
-            waitingStatusText = null;
-            waitingFinal = null;
-        }
-
-        private boolean hookUsable() {
-            return hook != null && !hookRefused && clock.instant().isBefore(hookExpires);
-        }
-
-        private void showStatus(StatusView view) {
-            boolean scheduled = pendingStatus != null;
-            pendingStatus = view;
-            if (!scheduled) {
-                enqueue(this::sendStatus);
-            }
-        }
-
-        private void finish(JobEvent event) {
-            finished = true;
-            pendingStatus = null;
-            enqueue(() -> sendFinal(event));
-        }
-
-        private void enqueue(Supplier<CompletableFuture<?>> step) {
-            activity.begin();
-            tail = tail.handleAsync((ignored, failure) -> null, executor)
-                    .thenCompose(ignored -> {
-                        try {
-                            return step.get();
-                        } catch (RuntimeException e) {
-                            return CompletableFuture.failedFuture(e);
-                        }
-                    })
-                    .handle((ignored, failure) -> {
-                        if (failure != null) {
-                            LOG.warn("A Discord message of job {} failed: {}", id, failure.toString());
-                        }
-                        activity.end();
-                        return null;
-                    });
-        }
-
-        private CompletableFuture<?> sendStatus() {
-            StatusView view;
-            Job current;
-            boolean viaHook;
-            String messageId;
-            synchronized (this) {
-                view = pendingStatus;
-                pendingStatus = null;
-                current = job;
-                viaHook = hookUsable();
-                messageId = statusMessageId;
-            }
-            if (view == null || (!viaHook && current == null)) {
-                return CompletableFuture.completedFuture(null);
-            }
-            List<ActionRow> rows = view.cancellable() ? ButtonRows.status(id) : List.of();
-            if (viaHook) {
-                MessageEditData edit = new MessageEditBuilder().setContent(view.text()).setComponents(rows).build();
-                return hook.editOriginal(edit).submit()
-                        .thenAcceptAsync(message -> rememberStatus(message.getId()), executor)
-                        .exceptionally(failure -> {
-                            if (Failures.isExpiredInteraction(failure)) {
-                                refuseHook(failure);
-                            } else {
-                                LOG.debug("Editing the status of job {} failed: {}", id, failure.toString());
-                            }
-                            return null;
-                        });
-            }
-            return channels.channel(current).thenCompose(channel -> {
-                if (messageId != null) {
-                    return channel.editMessageById(messageId, new MessageEditBuilder().setContent(view.text())
-                            .setComponents(rows).build()).submit().thenApply(message -> (Void) null);
-                }
-                return channel.sendMessage(new MessageCreateBuilder().setContent(view.text()).setComponents(rows)
-                        .build()).submit().thenAcceptAsync(message -> rememberStatus(message.getId()), executor);
-            }).exceptionally(failure -> {
-                LOG.debug("Showing the status of job {} in its channel failed: {}", id, failure.toString());
-                return null;
-            });
-        }
-
-        private void rememberStatus(String messageId) {
-            synchronized (this) {
-                if (messageId.equals(statusMessageId)) {
-                    return;
-                }
-                statusMessageId = messageId;
-            }
-            dispatcher.setStatusMessage(id, messageId);
-        }
-
-        /** The interaction's token no longer works: later messages go to the channel. Logged once. */
-        private void refuseHook(Throwable failure) {
-            synchronized (this) {
-                if (hookRefused) {
-                    return;
-                }
-                hookRefused = true;
-            }
-            LOG.info("The interaction of job {} no longer takes edits ({}); its messages go to its channel", id,
-                    Failures.cause(failure).toString());
-        }
-
-        private CompletableFuture<?> sendFinal(JobEvent event) {
-            Job current;
-            boolean viaHook;
-            synchronized (this) {
-                current = job;
-                viaHook = hookUsable();
-            }
-            Final message = compose(current, event);
-            CompletableFuture<?> sent;
-            if (viaHook) {
-                sent = hook.editOriginal(message.edit()).submit().handle((edited, failure) -> {
-                    if (failure == null) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    refuseHook(failure);
-                    return postFinal(current, message);
-                }).thenCompose(next -> next);
-            } else {
-                sent = postFinal(current, message);
-            }
-            return sent.handleAsync((ignored, failure) -> {
-                forget(id);
-                if (failure != null) {
-                    LOG.warn("The result of job {} could not be delivered ({}); it is delivered again after a "
-                            + "restart", id, failure.toString());
-                } else {
-                    dispatcher.confirmDelivered(id);
-                }
-                return null;
-            }, executor);
-        }
-
-        private CompletableFuture<?> postFinal(Job current, Final message) {
-            String messageId;
-            synchronized (this) {
-                messageId = statusMessageId;
-            }
-            return channels.channel(current).thenCompose(channel -> {
-                MessageCreateAction post = channel.sendMessage(message.create(current.requester().userId()));
-                if (messageId != null) {
-                    post = post.setMessageReference(messageId).failOnInvalidReply(false);
-                }
-                return post.submit().thenCompose(posted -> {
-                    if (messageId == null) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return channel.editMessageById(messageId, new MessageEditBuilder().setContent(FINISHED_ABOVE)
-                            .setComponents(List.of()).build()).submit().handle((edited, failure) -> null);
-                });
-            });
-        }
-
-        private Final compose(Job current, JobEvent event) {
-            if (!(event instanceof JobEvent.Done done)) {
-                return new Final(Messages.status(event, 0), Optional.empty(), List.of(), List.of());
-            }
-            GenerationResult result = done.result();
-            long limit = channels.uploadLimit(current);
-            try {
-                List<Uploads.Upload> uploads = Uploads.fit(id, result.images(), limit);
-                Optional<String> note = Uploads.note(uploads, limit);
-                int room = Messages.DISCORD_MESSAGE_LIMIT - Final.MENTION_ROOM - note.map(n -> n.length() + 1).orElse(0);
-                return new Final(Messages.caption(id, result, Math.max(Messages.MIN_CAPTION_LENGTH, room)), note,
-                        uploads, ButtonRows.result(id, result.images().size()));
-            } catch (IllegalArgumentException e) {
-                LOG.warn("The pictures of job {} do not fit Discord's upload limit: {}", id, e.getMessage());
-                return new Final("The pictures of #" + id + " are too large to post here (the limit is "
-                        + Uploads.size(limit) + ").", Optional.empty(), List.of(), ButtonRows.result(id, 0));
-            }
-        }
-    }
-
-    /**
-     * A job's final message: the caption or status text, a note (re-encoded pictures), the files and the rows.
-     * Captions are cut so the note and, in a channel, the mention still fit Discord's 2000 characters.
-     */
-    private record Final(String text, Optional<String> note, List<Uploads.Upload> uploads, List<ActionRow> rows) {
-        /** Room left for {@code <@user id> } in front of a channel message. */
-        static final int MENTION_ROOM = 32;
-
-        private String body() {
-            return text + note.map(n -> "\n" + n).orElse("");
-        }
-
-        private List<FileUpload> files() {
-            List<FileUpload> files = new ArrayList<>();
-            for (Uploads.Upload upload : uploads) {
-                files.add(FileUpload.fromData(upload.bytes(), upload.fileName()));
-            }
-            return files;
-        }
-
-        MessageEditData edit() {
-            return new MessageEditBuilder().setContent(body()).setComponents(rows).setFiles(files()).build();
-        }
-
-        MessageCreateData create(String userId) {
-            return new MessageCreateBuilder().setContent(cut("<@" + userId + "> " + body())).setComponents(rows)
-                    .setFiles(files()).setAllowedMentions(EnumSet.of(Message.MentionType.USER)).mentionUsers(userId)
-                    .build();
-        }
-
-        private static String cut(String text) {
-            return text.length() <= Message.MAX_CONTENT_LENGTH ? text
-                    : text.substring(0, Message.MAX_CONTENT_LENGTH - 1) + "\u2026";
-        }
     }
 }

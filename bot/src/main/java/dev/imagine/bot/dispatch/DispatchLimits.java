@@ -1,5 +1,6 @@
 package dev.imagine.bot.dispatch;
 
+import dev.imagine.config.RateLimit;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public record DispatchLimits(RateLimit rate, Map<String, RateLimit> userRates, M
 
     /** Burst 4 and 10 images per 10 minutes, 2 active jobs per user, 100 queued, 10 minutes per job. */
     public static DispatchLimits defaults() {
-        return new DispatchLimits(RateLimit.defaults(), Map.of(), Map.of(), Set.of(), 2, 100, Duration.ofMinutes(10));
+        return new DispatchLimits(RateLimit.DEFAULT, Map.of(), Map.of(), Set.of(), 2, 100, Duration.ofMinutes(10));
     }
 
     /** The bucket that applies to a requester. */
@@ -47,16 +48,12 @@ public record DispatchLimits(RateLimit rate, Map<String, RateLimit> userRates, M
         RateLimit best = null;
         for (String role : requester.roles()) {
             RateLimit candidate = roleRates.get(role);
-            if (candidate != null && (best == null || perSecond(candidate) > perSecond(best)
-                    || (perSecond(candidate) == perSecond(best) && candidate.burst() > best.burst()))) {
+            if (candidate != null && (best == null || candidate.imagesPerSecond() > best.imagesPerSecond()
+                    || (candidate.imagesPerSecond() == best.imagesPerSecond() && candidate.burst() > best.burst()))) {
                 best = candidate;
             }
         }
         return best != null ? best : rate;
-    }
-
-    private static double perSecond(RateLimit limit) {
-        return limit.refill() / (double) limit.period().toNanos();
     }
 
     boolean isAdmin(Requester requester) {

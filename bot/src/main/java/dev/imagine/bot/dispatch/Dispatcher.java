@@ -1,22 +1,16 @@
 package dev.imagine.bot.dispatch;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -30,8 +24,13 @@ import org.slf4j.LoggerFactory;
  * that runs past the time limit is cancelled at its next step; after a restart {@link #recover()} resumes the queued
  * jobs in order and retries a job that was running once.
  *
- * <p>Thread-safe. Time comes from the injected clock. The caller owns the engine and the journal; {@link #shutdown}
- * stops this dispatcher but closes neither.
+ * <p>Its parts: {@link Admission} decides whether a submission may enter (limits and token buckets), this class keeps
+ * the queue and runs the worker loop, {@link Delivery} sends events to the adapters' sinks and
+ * {@link DispatchMetrics} keeps the meters.
+ *
+ * <p>Thread-safe. Durations (the time limit, step times, the busy ratio) come from the injected monotonic
+ * {@link Ticker}; only the shutdown's wait for the running job uses the system's own timer. The caller owns the
+ * engine and the journal; {@link #shutdown} stops this dispatcher but closes neither.
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -40,10 +39,10 @@ public final class Dispatcher {
     private final ImageEngine engine;
     private final JobJournal journal;
     private final DispatchLimits limits;
-    private final Clock clock;
-    private final RateLimiter rates;
-    private final Map<String, JobSink> sinks = new ConcurrentHashMap<>();
-    private final Map<Long, String> statusMessages = new ConcurrentHashMap<>();
+    private final JobNotices notices;
+    private final Ticker ticker;
+    private final Admission admission;
+    private final Delivery delivery = new Delivery();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final FairQueue queue = new FairQueue();
@@ -54,35 +53,31 @@ public final class Dispatcher {
     private boolean stopping;
     private Thread worker;
 
-    private final MeterRegistry metrics;
-    private final Timer stepTimer;
-    private final long createdNanos = System.nanoTime();
-    private volatile long busyNanos;
+    private final DispatchMetrics metrics;
 
-    private record Running(Job job, CancellationToken token, Instant started) {
+    private record Running(Job job, CancellationToken token, long startedNanos) {
     }
 
     /**
      * A dispatcher that has not started its worker yet: register sinks, call {@link #recover()}, then {@link #start()}.
+     *
+     * @param notices the sentences for jobs the dispatcher ends itself (the command core's {@code Messages.JOB_NOTICES})
+     * @param ticker monotonic nanoseconds ({@link Ticker#systemTicker()} in production) for every duration it measures
      */
-    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, Clock clock, MeterRegistry metrics) {
+    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, JobNotices notices, Ticker ticker,
+            MeterRegistry metrics) {
         this.engine = engine;
         this.journal = journal;
         this.limits = limits;
-        this.clock = clock;
-        this.rates = new RateLimiter(limits, clock);
-        this.metrics = metrics;
-        this.stepTimer = Timer.builder("imagine.step.time").description("Time per denoising step")
-                .register(metrics);
-        Gauge.builder("imagine.queue.length", this, Dispatcher::queueLength).description("Jobs waiting")
-                .register(metrics);
-        Gauge.builder("imagine.engine.busy.ratio", this, Dispatcher::busyRatio)
-                .description("Share of time the engine was running a job").register(metrics);
+        this.notices = notices;
+        this.ticker = ticker;
+        this.admission = new Admission(limits, ticker);
+        this.metrics = new DispatchMetrics(metrics, ticker, this::queueLength);
     }
 
     /** Sends the events of jobs from {@code platform} to {@code sink}, replacing any earlier one. */
     public void registerSink(String platform, JobSink sink) {
-        sinks.put(platform, sink);
+        delivery.register(platform, sink);
     }
 
     /**
@@ -96,10 +91,9 @@ public final class Dispatcher {
         }
         for (Job job : journal.unfinished()) {
             if (job.attempt() > MAX_ATTEMPTS) {
-                String message = "This job was interrupted twice by a restart, so it was not tried again; please "
-                        + "submit it again.";
+                String message = notices.interruptedTwice();
                 journal.markFailed(job.id(), message);
-                count("failed");
+                metrics.finished("failed");
                 deliver(job, new JobEvent.Failed(message));
                 continue;
             }
@@ -123,37 +117,18 @@ public final class Dispatcher {
      *
      * @return accepted with its id and queue position, or rejected with a sentence that says why and when to retry
      */
-    public SubmitResult submit(Requester requester, ReplyTarget target, JobSpec spec) {
+    public SubmitResult submit(Requester requester, ChatTarget target, JobSpec spec) {
         String user = requester.key();
-        boolean admin = limits.isAdmin(requester);
         lock.lock();
         try {
             if (!acceptingJobs) {
-                return reject(SubmitResult.Reason.SHUTTING_DOWN, "The bot is restarting and takes no new jobs right "
-                        + "now; try again in a minute.", Duration.ofMinutes(1));
+                return reject(SubmitResult.Reason.SHUTTING_DOWN);
             }
-            int userActive = active.getOrDefault(user, 0);
-            if (!admin && userActive >= limits.perUserActive()) {
-                return reject(SubmitResult.Reason.TOO_MANY_ACTIVE, "You already have " + userActive + " job"
-                        + (userActive == 1 ? "" : "s") + " queued or running (the limit is " + limits.perUserActive()
-                        + "); wait for one to finish or cancel one.", Duration.ZERO);
-            }
-            if (queue.size() + reserved >= limits.queueCapacity()) {
-                return reject(SubmitResult.Reason.QUEUE_FULL, "The queue is full (" + limits.queueCapacity()
-                        + " jobs); try again in a few minutes.", Duration.ofMinutes(2));
-            }
-            if (!admin) {
-                Duration wait = rates.tryAcquire(requester, spec.images());
-                if (!wait.isZero()) {
-                    RateLimit rate = limits.rateFor(requester);
-                    String why = spec.images() > rate.burst()
-                            ? "You asked for " + spec.images() + " images, but at most " + rate.burst()
-                                    + " fit in your limit at once; ask for fewer."
-                            : "You have used your images for now (" + rate.refill() + " per " + human(rate.period())
-                                    + "); try again in " + human(wait) + ".";
-                    return reject(SubmitResult.Reason.RATE_LIMITED, why,
-                            spec.images() > rate.burst() ? Duration.ZERO : wait);
-                }
+            Optional<SubmitResult.Rejected> refused = admission.admit(requester, spec, active.getOrDefault(user, 0),
+                    queue.size() + reserved);
+            if (refused.isPresent()) {
+                metrics.rejected(refused.get().reason());
+                return refused.get();
             }
             reserved++;
             active.merge(user, 1, Integer::sum);
@@ -171,12 +146,9 @@ public final class Dispatcher {
             } finally {
                 lock.unlock();
             }
-            if (!admin) {
-                rates.giveBack(requester, spec.images());
-            }
+            admission.giveBack(requester, spec);
             LOG.error("Recording a job failed", e);
-            return reject(SubmitResult.Reason.SHUTTING_DOWN, "The job could not be saved, so it was not queued; try "
-                    + "again in a minute.", Duration.ofMinutes(1));
+            return reject(SubmitResult.Reason.NOT_RECORDED);
         }
         Job job = new Job(id, requester, target, spec, 1);
         int position;
@@ -196,10 +168,10 @@ public final class Dispatcher {
         return new SubmitResult.Accepted(id, position);
     }
 
-    private SubmitResult reject(SubmitResult.Reason reason, String message, Duration retryAfter) {
-        Counter.builder("imagine.rejections").description("Submissions refused, by reason")
-                .tag("reason", reason.name().toLowerCase()).register(metrics).increment();
-        return new SubmitResult.Rejected(reason, message, retryAfter);
+    /** A refusal that trying again in a minute can fix (shutting down, the journal failed). */
+    private SubmitResult reject(SubmitResult.Reason reason) {
+        metrics.rejected(reason);
+        return new SubmitResult.Rejected(reason, Duration.ofMinutes(1), 0, 0, Optional.empty());
     }
 
     /**
@@ -230,7 +202,7 @@ public final class Dispatcher {
             lock.unlock();
         }
         journal.markCancelled(id, reason);
-        count("cancelled");
+        metrics.finished("cancelled");
         deliver(removed, new JobEvent.Cancelled(reason));
         return true;
     }
@@ -240,7 +212,7 @@ public final class Dispatcher {
      * journal, so later events, also after a restart, carry it in {@link Job#target()}.
      */
     public void setStatusMessage(long id, String messageId) {
-        statusMessages.put(id, messageId);
+        delivery.rememberStatusMessage(id, messageId);
         journal.setStatusMessage(id, messageId);
     }
 
@@ -249,7 +221,7 @@ public final class Dispatcher {
      * once they have sent the result (or the failure or cancellation notice).
      */
     public void confirmDelivered(long id) {
-        statusMessages.remove(id);
+        delivery.forget(id);
         journal.markDelivered(id);
     }
 
@@ -286,6 +258,25 @@ public final class Dispatcher {
         }
     }
 
+    /** What a health check needs to know about the worker, read under the dispatcher's lock. */
+    public WorkerState workerState() {
+        Thread thread;
+        synchronized (this) {
+            thread = worker;
+        }
+        lock.lock();
+        try {
+            WorkerState.Thread threadState = thread == null ? WorkerState.Thread.NOT_STARTED
+                    : thread.isAlive() ? WorkerState.Thread.ALIVE : WorkerState.Thread.STOPPED;
+            return new WorkerState(threadState, stopping || !acceptingJobs,
+                    running == null ? Optional.empty() : Optional.of(running.job().id()),
+                    running == null ? Duration.ZERO : Duration.ofNanos(ticker.read() - running.startedNanos()),
+                    limits.timeLimit(), queue.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Jobs waiting (not counting the running one). */
     public int queueLength() {
         lock.lock();
@@ -313,16 +304,15 @@ public final class Dispatcher {
             if (job == null) {
                 return false;
             }
-            current = new Running(job, new CancellationToken(), clock.instant());
+            current = new Running(job, new CancellationToken(), ticker.read());
             running = current;
         } finally {
             lock.unlock();
         }
-        long startNanos = System.nanoTime();
         try {
             execute(current);
         } finally {
-            busyNanos += System.nanoTime() - startNanos;
+            metrics.busy(ticker.read() - current.startedNanos());
             lock.lock();
             try {
                 running = null;
@@ -343,21 +333,20 @@ public final class Dispatcher {
             LOG.error("Marking job {} running failed; running it anyway", job.id(), e);
         }
         deliver(job, new JobEvent.Started());
-        long[] lastStep = {System.nanoTime()};
+        long[] lastStep = {ticker.read()};
         try {
             GenerationResult result = engine.generate(job.spec().request(), progress -> {
-                long now = System.nanoTime();
-                stepTimer.record(now - lastStep[0], TimeUnit.NANOSECONDS);
+                long now = ticker.read();
+                metrics.step(now - lastStep[0]);
                 lastStep[0] = now;
-                Duration runFor = Duration.between(current.started(), clock.instant());
+                Duration runFor = Duration.ofNanos(now - current.startedNanos());
                 if (runFor.compareTo(limits.timeLimit()) > 0) {
-                    current.token().cancel("It took longer than the " + human(limits.timeLimit())
-                            + " limit per job, so it was stopped.");
+                    current.token().cancel(notices.overTimeLimit(limits.timeLimit()));
                 }
                 deliver(job, new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed()));
             }, current.token());
             journal.markDone(job.id(), result);
-            count("done");
+            metrics.finished("done");
             deliver(job, new JobEvent.Done(result));
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.CANCELLED) {
@@ -367,23 +356,23 @@ public final class Dispatcher {
                     return;
                 }
                 journal.markCancelled(job.id(), e.getMessage());
-                count("cancelled");
+                metrics.finished("cancelled");
                 deliver(job, new JobEvent.Cancelled(e.getMessage()));
             } else {
                 LOG.warn("Job {} failed: {}", job.id(), e.getMessage());
                 journal.markFailed(job.id(), e.getMessage());
-                count("failed");
+                metrics.finished("failed");
                 deliver(job, new JobEvent.Failed(e.getMessage()));
             }
         } catch (RuntimeException e) {
             LOG.error("Job {} failed unexpectedly", job.id(), e);
-            String message = "Something went wrong on our side and the picture was not made; please try again.";
+            String message = notices.failedUnexpectedly();
             try {
                 journal.markFailed(job.id(), message);
             } catch (RuntimeException journalFailure) {
                 LOG.error("Recording the failure of job {} failed too", job.id(), journalFailure);
             }
-            count("failed");
+            metrics.finished("failed");
             deliver(job, new JobEvent.Failed(message));
         }
     }
@@ -397,33 +386,12 @@ public final class Dispatcher {
         }
     }
 
-    private void count(String outcome) {
-        Counter.builder("imagine.jobs").description("Finished jobs, by outcome").tag("outcome", outcome)
-                .register(metrics).increment();
-    }
-
-    private double busyRatio() {
-        long alive = System.nanoTime() - createdNanos;
-        return alive <= 0 ? 0 : Math.min(1.0, busyNanos / (double) alive);
-    }
-
     private void decrementActive(String user) {
         active.computeIfPresent(user, (k, v) -> v <= 1 ? null : v - 1);
     }
 
-    private void deliver(Job original, JobEvent event) {
-        String status = statusMessages.get(original.id());
-        Job job = status == null ? original : original.withTarget(original.target().withMessageId(status));
-        JobSink sink = sinks.get(job.target().platform());
-        if (sink == null) {
-            LOG.debug("No sink for platform {}; event {} of job {} dropped", job.target().platform(), event, job.id());
-            return;
-        }
-        try {
-            sink.deliver(job, event);
-        } catch (RuntimeException e) {
-            LOG.warn("The {} sink failed on job {}: {}", job.target().platform(), job.id(), e.toString());
-        }
+    private void deliver(Job job, JobEvent event) {
+        delivery.deliver(job, event);
     }
 
     /** Starts the background worker thread, which runs jobs until {@link #shutdown}. */
@@ -478,7 +446,7 @@ public final class Dispatcher {
             }
             stopping = true;
             if (running != null) {
-                running.token().cancel("The bot is restarting; this job will run again after it.");
+                running.token().cancel(notices.restarting());
             }
             changed.signalAll();
             thread = worker;
@@ -507,18 +475,5 @@ public final class Dispatcher {
             out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
         }
         return text.length() > 200 ? out + "..." : out.toString();
-    }
-
-    static String human(Duration duration) {
-        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
-        if (seconds < 60) {
-            return seconds + " second" + (seconds == 1 ? "" : "s");
-        }
-        long minutes = (seconds + 59) / 60;
-        if (minutes < 60) {
-            return minutes + " minute" + (minutes == 1 ? "" : "s");
-        }
-        long hours = (minutes + 59) / 60;
-        return hours + " hour" + (hours == 1 ? "" : "s");
     }
 }

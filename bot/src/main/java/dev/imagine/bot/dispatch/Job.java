@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param spec what to run
  * @param attempt 1 for the first run, 2 for the one retry after a crash
  */
-public record Job(long id, Requester requester, ReplyTarget target, JobSpec spec, int attempt) {
+public record Job(long id, Requester requester, ChatTarget target, JobSpec spec, int attempt) {
 
     /** Validates. */
     public Job {
@@ -24,7 +24,7 @@ public record Job(long id, Requester requester, ReplyTarget target, JobSpec spec
     }
 
     /** This job with another reply target. */
-    public Job withTarget(ReplyTarget newTarget) {
+    public Job withTarget(ChatTarget newTarget) {
         return new Job(id, requester, newTarget, spec, attempt);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 public interface JobJournal {
 
     /** Records a new queued job and returns its id. */
-    long recordQueued(Requester requester, ReplyTarget target, JobSpec spec);
+    long recordQueued(Requester requester, ChatTarget target, JobSpec spec);
 
     /** The job started its {@code attempt}-th run. */
     void markRunning(long id, int attempt);

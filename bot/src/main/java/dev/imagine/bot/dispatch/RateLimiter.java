@@ -3,37 +3,36 @@ package dev.imagine.bot.dispatch;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.config.RateLimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
  * Per-user token buckets (Bucket4j), counted in images, kept in a Caffeine cache that forgets users idle for longer
- * than a full refill (their bucket would be full again anyway). Both read time from the injected clock.
+ * than a full refill (their bucket would be full again anyway). Both read the injected monotonic ticker, which is
+ * what Caffeine's {@link Ticker} and a non-wall-clock {@link TimeMeter} expect.
  */
 final class RateLimiter {
     private final DispatchLimits limits;
     private final TimeMeter meter;
     private final Cache<String, Bucket> buckets;
 
-    RateLimiter(DispatchLimits limits, Clock clock) {
+    RateLimiter(DispatchLimits limits, Ticker ticker) {
         this.limits = limits;
         this.meter = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
-                java.time.Instant now = clock.instant();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                return ticker.read();
             }
 
             @Override
             public boolean isWallClockBased() {
-                return true;
+                return false;
             }
         };
-        Ticker ticker = meter::currentTimeNanos;
         this.buckets = Caffeine.newBuilder()
                 .ticker(ticker)
                 .expireAfterAccess(Duration.ofHours(24))
@@ -52,7 +51,7 @@ final class RateLimiter {
             return Duration.ofDays(365);
         }
         Bucket bucket = buckets.get(requester.key() + "|" + rate, key -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()).build())
+                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.refillPeriod()).build())
                 .withCustomTimePrecision(meter)
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(images);

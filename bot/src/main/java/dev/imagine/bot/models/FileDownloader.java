@@ -105,8 +105,8 @@ final class FileDownloader {
                 if (partial.length() > before) {
                     failures = 0;
                 }
-                String what = "downloading " + label + " (" + ByteSizes.format(partial.length()) + " of "
-                        + ByteSizes.format(remote.size()) + " on disk, kept for the next run)";
+                String what = "downloading " + label + " (" + HumanSizes.format(partial.length()) + " of "
+                        + HumanSizes.format(remote.size()) + " on disk, kept for the next run)";
                 failures = client.waitOrGiveUp(failures + 1, e, what, listener);
             } finally {
                 received += Math.max(0, partial.length() - before);

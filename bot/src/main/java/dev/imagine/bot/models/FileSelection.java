@@ -134,12 +134,12 @@ final class FileSelection {
         List<String> notes = new ArrayList<>();
         if (pytorchFiles > 0) {
             notes.add("left out " + pytorchFiles + " PyTorch/safetensors weight file" + (pytorchFiles == 1 ? "" : "s")
-                    + " (" + ByteSizes.format(pytorchBytes) + "): imagine uses the ONNX files");
+                    + " (" + HumanSizes.format(pytorchBytes) + "): imagine uses the ONNX files");
         }
         if (!otherVariants.isEmpty()) {
             notes.add("left out other variants: " + String.join(", ", otherVariants));
         }
-        leftOut.forEach((group, bytes) -> notes.add("left out " + group + " (" + ByteSizes.format(bytes) + ")"
+        leftOut.forEach((group, bytes) -> notes.add("left out " + group + " (" + HumanSizes.format(bytes) + ")"
                 + (group.equals("safety_checker/") ? ": imagine does not run a safety checker" : "")));
         return new Selection(wanted, notes);
     }

@@ -9,14 +9,14 @@ import java.util.Optional;
  *
  * @param name the folder's name, usable as {@code --model NAME}
  * @param folder the folder
- * @param family SD 1.x or 2.x as far as the UNet's {@code encoder_hidden_states} width tells (768 or 1024; other
- *     families share those widths: {@code imagine models info} opens the model and tells them apart), or empty
+ * @param family the family the engine detects (the same as {@code imagine models info} shows), or empty when the
+ *     engine would refuse the folder (then {@code problem} says why)
  * @param hiddenSize that width, or 0 when the UNet could not be read
  * @param precision the element type of the UNet's {@code sample} input, when known
  * @param sizeBytes bytes of all files in the folder
  * @param origin {@code owner/name[@revision]} it was pulled from, when imagine pulled it
  * @param unfinished whether a pull left {@code .part} files (run it again to finish)
- * @param problem why the UNet could not be read, when it could not
+ * @param problem why the UNet could not be read or the engine would refuse the folder, when so
  */
 public record LocalModel(String name, Path folder, Optional<ModelFamily> family, int hiddenSize, Optional<Precision> precision,
         long sizeBytes, Optional<String> origin, boolean unfinished, Optional<String> problem) {

@@ -1,5 +1,6 @@
 package dev.imagine.bot.models;
 
+import dev.imagine.bot.retry.Backoff;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.channels.FileChannel;
@@ -34,7 +35,7 @@ public final class ModelPuller {
 
     private ModelPuller(Builder builder) {
         this.client = new HubClient(builder.settings, builder.httpClient,
-                new RetryPolicy(builder.maxAttempts, builder.firstDelay, builder.maxDelay, builder.sleeper),
+                new RetryPolicy(builder.maxAttempts, builder.backoff, builder.sleeper),
                 builder.stallTimeout);
         this.diskSpace = builder.diskSpace;
         this.maxCorruptFetches = builder.maxCorruptFetches;
@@ -162,9 +163,9 @@ public final class ModelPuller {
         }
         long usable = diskSpace.usableBytes(folder);
         if (usable < needed) {
-            throw new ModelException(ref + " needs " + ByteSizes.format(needed) + " more in " + folder
-                    + (present > 0 ? " (" + ByteSizes.format(present) + " already there)" : "") + ", but only "
-                    + ByteSizes.format(usable) + " is free; free " + ByteSizes.format(needed - usable)
+            throw new ModelException(ref + " needs " + HumanSizes.format(needed) + " more in " + folder
+                    + (present > 0 ? " (" + HumanSizes.format(present) + " already there)" : "") + ", but only "
+                    + HumanSizes.format(usable) + " is free; free " + HumanSizes.format(needed - usable)
                     + " or pull into another folder with --dir");
         }
     }
@@ -213,8 +214,7 @@ public final class ModelPuller {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DiskSpace diskSpace = DiskSpace.SYSTEM;
         private int maxAttempts = 6;
-        private Duration firstDelay = Duration.ofSeconds(1);
-        private Duration maxDelay = Duration.ofSeconds(30);
+        private Backoff backoff = Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
         private Duration stallTimeout = Duration.ofSeconds(60);
         private int maxCorruptFetches = 3;
 
@@ -246,13 +246,15 @@ public final class ModelPuller {
             return this;
         }
 
-        /** The first wait between tries (default 1 s); each further wait doubles up to {@code max} (default 30 s). */
-        public Builder backoff(Duration first, Duration max) {
-            if (first.isNegative() || max.compareTo(first) < 0) {
-                throw new IllegalArgumentException("backoff needs 0 <= first <= max, got " + first + " and " + max);
+        /**
+         * The waits between tries (default: 1 s doubling to 30 s, each shortened by up to 20% at random); tests pass
+         * one whose jitter is a constant.
+         */
+        public Builder backoff(Backoff value) {
+            if (value == null) {
+                throw new IllegalArgumentException("the back-off is required");
             }
-            firstDelay = first;
-            maxDelay = max;
+            backoff = value;
             return this;
         }
 

@@ -1,10 +1,10 @@
 package dev.imagine.bot.models;
 
-import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.ModelInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +89,8 @@ public final class ModelStore {
 
     /**
      * The model folders in the directory (those with a {@code model_index.json} or a pull record), by name. Reads
-     * each UNet's inputs, not its weights.
+     * each UNet's inputs, not its weights, and asks the engine's family detection ({@link ModelFamily#detect}), so a
+     * folder the engine would refuse (SDXL, no tokenizer) is listed with that sentence as its problem.
      *
      * @throws ModelException if the directory cannot be read
      */
@@ -121,6 +122,7 @@ public final class ModelStore {
             }
         }
         int hidden = 0;
+        boolean guidanceEmbedding = false;
         Optional<Precision> precision = Optional.empty();
         Optional<String> problem = Optional.empty();
         Path unet = folder.resolve("unet/model.onnx");
@@ -128,16 +130,17 @@ public final class ModelStore {
             try {
                 OnnxInputs inputs = OnnxInputs.read(unet);
                 hidden = inputs.hiddenSize();
+                guidanceEmbedding = inputs.inputs().containsKey("timestep_cond");
                 precision = inputs.precision();
             } catch (IOException e) {
                 problem = Optional.of(e.getMessage());
             }
-        } else {
-            problem = Optional.of("no unet/model.onnx");
         }
-        Optional<ModelFamily> family = familyOfWidth(hidden);
-        if (Files.isRegularFile(folder.resolve("text_encoder_2/model.onnx"))) {
-            family = Optional.of(trailingTimesteps(folder) ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL);
+        Optional<ModelFamily> family = Optional.empty();
+        try {
+            family = Optional.of(ModelFamily.detect(folder, hidden, guidanceEmbedding));
+        } catch (EngineException e) {
+            problem = problem.or(() -> Optional.of(e.getMessage()));
         }
         return new LocalModel(folder.getFileName().toString(), folder, family, hidden,
                 precision, size, Manifest.read(folder).origin(), unfinished, problem);
@@ -193,22 +196,5 @@ public final class ModelStore {
             problems.add("the engine cannot open it: " + e.getMessage());
         }
         return new VerifyReport(model, folder, manifest.origin(), checked, info, problems, notes);
-    }
-
-    /** Whether the folder's scheduler config asks for trailing timesteps (Turbo models). */
-    private static boolean trailingTimesteps(Path folder) {
-        try {
-            return "trailing".equals(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(folder.resolve("scheduler/scheduler_config.json").toFile())
-                    .path("timestep_spacing").asText(""));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** SD 1.x for 768-wide text embeddings, SD 2.x for 1024, else empty. */
-    static Optional<ModelFamily> familyOfWidth(int hiddenSize) {
-        return hiddenSize == 768 ? Optional.of(ModelFamily.SD1)
-                : hiddenSize == 1024 ? Optional.of(ModelFamily.SD2) : Optional.empty();
     }
 }

@@ -1,8 +1,9 @@
 package dev.imagine.bot.service;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
 import dev.imagine.bot.models.ModelStore;
 import dev.imagine.config.CudaSettings;
 import dev.imagine.config.EngineSettings;
@@ -10,6 +11,7 @@ import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.LimitSettings;
 import dev.imagine.config.Platform;
 import dev.imagine.config.PlatformUser;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -56,18 +59,26 @@ public final class ImagineService {
         this.context = context;
     }
 
+    /** Starts the service with the system's monotonic ticker; see {@link #start(ImagineConfig, Map, Clock, Ticker)}. */
+    public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
+            adapterFactories, Clock clock) throws Exception {
+        return start(config, adapterFactories, clock, Ticker.systemTicker());
+    }
+
     /**
      * Starts the service.
      *
+     * @param clock wall-clock time for timestamps shown to users and stored
+     * @param ticker monotonic nanoseconds for durations (rate limits, time limits, step times)
      * @param adapterFactories how to make the adapter of each platform; every configured platform must have one
      * @throws IllegalStateException when a configured platform has no adapter; everything opened so far is closed
      */
     public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
-            adapterFactories, Clock clock) throws Exception {
+            adapterFactories, Clock clock, Ticker ticker) throws Exception {
         List<Platform> platforms = config.requireAdapters();
         for (Platform platform : platforms) {
             if (!adapterFactories.containsKey(platform)) {
-                throw new IllegalStateException("the " + platform.name().toLowerCase() + " adapter is not part of this "
+                throw new IllegalStateException("the " + platform.name().toLowerCase(Locale.ROOT) + " adapter is not part of this "
                         + "build; remove its token from the configuration");
             }
         }
@@ -80,12 +91,13 @@ public final class ImagineService {
                     engineOptions(config.engine())));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageJournal journal = new StorageJournal(storage, engine.model());
-            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()), clock, metrics);
+            Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()),
+                    Messages.JOB_NOTICES, ticker, metrics);
             ServiceContext context = new ServiceContext(dispatcher, storage, engine.model(), config, clock);
             OpsServer ops = null;
             if (config.operations().enabled()) {
                 ops = track(opened, new OpsServer(config.operations().bindAddress(), config.operations().port(), metrics,
-                        () -> health(dispatcher, engine)));
+                        new Health(dispatcher, engine.model(), storage)::check));
             }
             List<ChatAdapter> adapters = new ArrayList<>();
             for (Platform platform : platforms) {
@@ -130,26 +142,17 @@ public final class ImagineService {
 
     static DispatchLimits dispatchLimits(LimitSettings limits) {
         Map<String, RateLimit> users = new HashMap<>();
-        limits.users().forEach((user, rate) -> users.put(key(user), rate(rate)));
+        limits.users().forEach((user, rate) -> users.put(key(user), rate));
         Map<String, RateLimit> roles = new HashMap<>();
-        limits.roles().forEach((role, rate) -> roles.put(Long.toString(role), rate(rate)));
+        limits.roles().forEach((role, rate) -> roles.put(Long.toString(role), rate));
         Set<String> admins = new HashSet<>();
         limits.admins().forEach(user -> admins.add(key(user)));
-        return new DispatchLimits(rate(limits.rate()), users, roles, admins, limits.maxJobsPerUser(),
+        return new DispatchLimits(limits.rate(), users, roles, admins, limits.maxJobsPerUser(),
                 limits.queueCapacity(), limits.jobTimeLimit());
     }
 
     private static String key(PlatformUser user) {
-        return user.platform().name().toLowerCase() + ":" + user.id();
-    }
-
-    private static RateLimit rate(dev.imagine.config.RateLimit rate) {
-        return new RateLimit(rate.burst(), rate.refill(), rate.refillPeriod());
-    }
-
-    private static String health(Dispatcher dispatcher, ImageEngine engine) {
-        return "{\"status\":\"ok\",\"model\":\"" + engine.model().name().replace("\"", "'") + "\",\"device\":\""
-                + engine.model().device() + "\",\"queue\":" + dispatcher.queueLength() + "}";
+        return user.platform().name().toLowerCase(Locale.ROOT) + ":" + user.id();
     }
 
     /** The dispatcher, for adapters started outside the service (tests). */

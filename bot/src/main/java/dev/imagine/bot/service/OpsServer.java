@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operations endpoints on a local port: {@code /healthz} (200 with a one-line JSON status while the service runs)
- * and {@code /metrics} (Prometheus text from Micrometer). Binds to the configured address only (default 127.0.0.1).
+ * The operations endpoints on a local port: {@code /healthz} (a JSON report of the worker, the engine and the
+ * database: 200 when all are fine, 503 otherwise) and {@code /metrics} (Prometheus text from Micrometer). Binds to the configured address only (default 127.0.0.1).
  * The caller owns it and closes it.
  */
 public final class OpsServer implements AutoCloseable {
@@ -24,9 +24,9 @@ public final class OpsServer implements AutoCloseable {
      * Starts serving.
      *
      * @param port 0 for any free port (see {@link #port()})
-     * @param health the JSON body of {@code /healthz}
+     * @param health makes the report of {@code /healthz}
      */
-    public OpsServer(String bindAddress, int port, PrometheusMeterRegistry metrics, Supplier<String> health)
+    OpsServer(String bindAddress, int port, PrometheusMeterRegistry metrics, Supplier<Health.Report> health)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         executor = Executors.newSingleThreadExecutor(r -> {
@@ -35,7 +35,10 @@ public final class OpsServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/healthz", exchange -> respond(exchange, 200, "application/json", health.get()));
+        server.createContext("/healthz", exchange -> {
+            Health.Report report = health.get();
+            respond(exchange, report.healthy() ? 200 : 503, "application/json", report.json());
+        });
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape()));
         server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found; try /healthz or /metrics"));

@@ -1,10 +1,11 @@
 package dev.imagine.bot.service;
 
+import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.JobJournal;
 import dev.imagine.bot.dispatch.JobSpec;
-import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationResult;
@@ -14,6 +15,7 @@ import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationRepository;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.NewGeneration;
+import dev.imagine.storage.ReplyTarget;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.Storage;
 import dev.imagine.storage.User;
@@ -47,9 +49,9 @@ public final class StorageJournal implements JobJournal {
     }
 
     @Override
-    public long recordQueued(Requester requester, ReplyTarget target, JobSpec spec) {
+    public long recordQueued(Requester requester, ChatTarget target, JobSpec spec) {
         User user = storage.users().ensure(requester.platform(), requester.userId(), requester.displayName());
-        dev.imagine.storage.ReplyTarget stored = new dev.imagine.storage.ReplyTarget(target.guildId(), target.chatId(),
+        ReplyTarget stored = new ReplyTarget(target.guildId(), target.chatId(),
                 target.messageId(), null);
         return generations.record(new NewGeneration(user.id(), kind(spec.kind()), spec.parentId(),
                 StoredJobs.model(model), StoredJobs.parameters(spec.request()), stored), spec.initImageBytes());
@@ -148,13 +150,12 @@ public final class StorageJournal implements JobJournal {
                 } catch (RuntimeException e) {
                     LOG.warn("The result of generation {} cannot be read back ({}); telling the user", generation.id(),
                             e.getMessage());
-                    event = new JobEvent.Failed("The picture was made, but its stored file is damaged; please run it "
-                            + "again.");
+                    event = new JobEvent.Failed(Messages.storedResultDamaged());
                 }
             } else if (generation.status() == GenerationStatus.FAILED) {
-                event = new JobEvent.Failed(generation.error() == null ? "The job failed." : generation.error());
+                event = new JobEvent.Failed(generation.error() == null ? Messages.jobFailed() : generation.error());
             } else {
-                event = new JobEvent.Cancelled("The job was cancelled.");
+                event = new JobEvent.Cancelled(Messages.jobCancelled());
             }
             finished.add(new Finished(job, event));
         }
@@ -168,7 +169,7 @@ public final class StorageJournal implements JobJournal {
             LOG.warn("Generation {} has no user; skipped", generation.id());
             return null;
         }
-        dev.imagine.storage.ReplyTarget stored = generation.replyTarget();
+        ReplyTarget stored = generation.replyTarget();
         String chat = stored.channelId() != null ? stored.channelId() : user.externalId();
         String message = stored.replyMessageId() != null ? stored.replyMessageId() : stored.requestMessageId();
         try {
@@ -177,12 +178,11 @@ public final class StorageJournal implements JobJournal {
                     generation.parentId());
             return new Job(generation.id(), new Requester(generation.platform(), user.externalId(),
                     user.displayName() == null ? "" : user.displayName(), Set.of()),
-                    new ReplyTarget(generation.platform(), stored.guildId(), chat, message), jobSpec, attempt);
+                    new ChatTarget(generation.platform(), stored.guildId(), chat, message), jobSpec, attempt);
         } catch (RuntimeException e) {
             LOG.warn("Generation {} cannot be resumed: {}", generation.id(), e.getMessage());
             if (generation.status() == GenerationStatus.QUEUED || generation.status() == GenerationStatus.RUNNING) {
-                generations.markFailed(generation.id(), "This job could not be resumed after a restart ("
-                        + e.getMessage() + "); please submit it again.");
+                generations.markFailed(generation.id(), Messages.notResumable(e.getMessage()));
             }
             return null;
         }

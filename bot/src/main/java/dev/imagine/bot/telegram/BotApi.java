@@ -1,5 +1,6 @@
 package dev.imagine.bot.telegram;
 
+import dev.imagine.bot.retry.Backoff;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,25 +29,28 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
  * The Bot API methods the adapter uses, through the TelegramBots client. Every call waits out a 429's
- * {@code retry_after} (through the {@link Pacer}) and retries, retries a network failure or a 5xx with a doubling
- * back-off from one second, up to {@value #MAX_ATTEMPTS} attempts in all, and otherwise fails with an {@link ApiFailure} whose message
- * holds no token. Calls block the calling thread; thread-safe. The adapter owns the client.
+ * {@code retry_after} (through the {@link Pacer}) and retries, retries a network failure or a 5xx after the shared
+ * {@link Backoff} ({@link #BACKOFF}), up to {@value #MAX_ATTEMPTS} attempts in all, and otherwise fails with an
+ * {@link ApiFailure} whose message holds no token. Calls block the calling thread; thread-safe. The adapter owns the client.
  */
 final class BotApi {
     /** Attempts per call, the first included. */
     static final int MAX_ATTEMPTS = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(BotApi.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    /** The shared back-off: 1 s doubling (at most 8 s), shortened by up to 20% at random. */
+    static final Backoff BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(8));
 
     private final TelegramClient client;
     private final Redactor redactor;
     private final Pacer pacer;
+    private final Backoff backoff;
 
-    BotApi(TelegramClient client, Redactor redactor, Pacer pacer) {
+    BotApi(TelegramClient client, Redactor redactor, Pacer pacer, Backoff backoff) {
         this.client = client;
         this.redactor = redactor;
         this.pacer = pacer;
+        this.backoff = backoff;
     }
 
     /** One Bot API call; it builds its method anew for each attempt (an upload's stream is read once). */
@@ -78,7 +82,7 @@ final class BotApi {
 
     /** Runs {@code call} with the retry rules above. */
     <T> T call(String method, Call<T> call) {
-        Duration backoff = FIRST_BACKOFF;
+        int failures = 0;
         for (int attempt = 1; ; attempt++) {
             Duration wait;
             try {
@@ -93,18 +97,16 @@ final class BotApi {
                     wait = Duration.ofSeconds(retryAfter == null ? 1 : Math.max(1, retryAfter));
                     LOG.info("Telegram asked to slow down on {}; waiting {} s as it said", method, wait.toSeconds());
                 } else {
-                    wait = backoff;
-                    backoff = backoff.multipliedBy(2);
-                    LOG.info("Telegram answered {} with {}; retrying in {} s", method, code, wait.toSeconds());
+                    wait = backoff.delay(++failures);
+                    LOG.info("Telegram answered {} with {}; retrying in {} ms", method, code, wait.toMillis());
                 }
             } catch (TelegramApiException e) {
                 if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof IOException)) {
                     throw new ApiFailure(method, 0, redactor.describe(e));
                 }
-                wait = backoff;
-                backoff = backoff.multipliedBy(2);
-                LOG.info("{} could not reach Telegram ({}); retrying in {} s", method, redactor.describe(e),
-                        wait.toSeconds());
+                wait = backoff.delay(++failures);
+                LOG.info("{} could not reach Telegram ({}); retrying in {} ms", method, redactor.describe(e),
+                        wait.toMillis());
             } catch (RuntimeException e) {
                 throw new ApiFailure(method, 0, redactor.describe(e));
             }

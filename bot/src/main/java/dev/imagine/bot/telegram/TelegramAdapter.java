@@ -110,7 +110,7 @@ public final class TelegramAdapter implements ChatAdapter {
         TelegramUrl url = telegramUrl(settings.apiUrl());
         redactor = new Redactor(token);
         http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
-        BotApi api = new BotApi(new OkHttpTelegramClient(http, token, url), redactor, pacer);
+        BotApi api = new BotApi(new OkHttpTelegramClient(http, token, url), redactor, pacer, BotApi.BACKOFF);
         User me;
         try {
             me = api.getMe();

@@ -4,7 +4,7 @@ import dev.imagine.bot.command.Caller;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.InitImage;
 import dev.imagine.bot.command.Reply;
-import dev.imagine.bot.dispatch.ReplyTarget;
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Requester;
 import java.util.Comparator;
 import java.util.List;
@@ -251,7 +251,7 @@ final class UpdateHandler {
             name = user.getUserName();
         }
         return new Caller(new Requester(PLATFORM, Long.toString(user.getId()), name.strip()),
-                new ReplyTarget(PLATFORM, null, Long.toString(chatId), null),
+                new ChatTarget(PLATFORM, null, Long.toString(chatId), null),
                 group && admins.isManager(chatId, user.getId()));
     }
 }

@@ -10,7 +10,7 @@ import dev.imagine.bot.command.InitImage;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.bot.command.Reply;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.ReplyTarget;
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
@@ -285,7 +285,7 @@ public final class WebAdapter implements ChatAdapter {
 
     private static Caller caller(Sessions.Session session) {
         return new Caller(new Requester(PLATFORM, session.name(), session.name()),
-                new ReplyTarget(PLATFORM, null, ROOM, null), session.manager());
+                new ChatTarget(PLATFORM, null, ROOM, null), session.manager());
     }
 
     private static void answer(Context ctx, int status, String json) {

@@ -2,9 +2,9 @@ package dev.imagine.bot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.models.ByteSizes;
 import dev.imagine.bot.models.Environment;
 import dev.imagine.bot.models.FakeHub;
+import dev.imagine.bot.models.HumanSizes;
 import dev.imagine.bot.models.LogCapture;
 import dev.imagine.engine.DemoModel;
 import java.io.IOException;
@@ -75,7 +75,7 @@ class ModelsCommandTest {
         assertThat(out.toString().trim()).isEqualTo(models.resolve("tiny").toString());
         assertThat(err.toString())
                 .contains("pulling owner/tiny from " + hub.endpoint() + " into " + models.resolve("tiny"))
-                .contains("10 of 10 files to fetch, " + ByteSizes.format(sourceBytes))
+                .contains("10 of 10 files to fetch, " + HumanSizes.format(sourceBytes))
                 .contains("fetching unet/model.onnx (")
                 .contains("done: 10 files")
                 .contains("try: imagine generate --model tiny ");
@@ -95,11 +95,11 @@ class ModelsCommandTest {
         assertThat(run("models", "pull", "owner/tiny@main", "--name", "mine")).isZero();
 
         // The size on disk is the model's files plus the pull record (.imagine-pull.json) beside them.
-        String size = ByteSizes.format(sourceBytes + Files.size(models.resolve("mine/.imagine-pull.json")));
+        String size = HumanSizes.format(sourceBytes + Files.size(models.resolve("mine/.imagine-pull.json")));
         assertThat(run("models", "list")).isZero();
         assertThat(out.toString().lines()).containsExactly(
-                "NAME  FAMILY              PRECISION  SIZE" + " ".repeat(size.length() - 2) + "SOURCE",
-                "mine  unknown (width 32)  fp32       " + size + "  owner/tiny");
+                "NAME  FAMILY                PRECISION  SIZE" + " ".repeat(size.length() - 2) + "SOURCE",
+                "mine  Stable Diffusion 1.x  fp32       " + size + "  owner/tiny");
 
         assertThat(run("models", "verify", "mine")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("engine: OnnxStableDiffusionPipeline, Stable Diffusion 1.x (width 32), fp32")

@@ -271,6 +271,13 @@ class StorageCommandsTest {
                 .contains("generations     1 (queued 0, running 0, done 1, failed 0, cancelled 0)")
                 .contains("images          2 rows, 2 files");
 
+        // Issue 12, problem 2: a backup onto the live database file is refused (exit 2, a sentence), history intact.
+        Path liveDatabase = dir.resolve("data").resolve(Storage.DATABASE_FILE);
+        assertThat(inData("db backup", liveDatabase.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("is the live database (or one of its files)").doesNotContain("Exception");
+        assertThat(inData("history")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("kept in the backup");
+
         Path backup = dir.resolve("backup.zip");
         assertThat(inData("db backup", backup.toString())).as(err.toString()).isZero();
         Path restored = dir.resolve("restored");

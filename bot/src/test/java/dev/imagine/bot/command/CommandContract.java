@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
+import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.imagine.bot.fake.FakeClock;
 
 /**
  * What every chat adapter must do, whatever its platform, checked through a small adapter-neutral
@@ -161,7 +161,8 @@ public abstract class CommandContract {
     }
 
     private void boot() {
-        dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), DISPATCH, clock, new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), DISPATCH,
+                Messages.JOB_NOTICES, clock, new SimpleMeterRegistry());
         core = new CommandCore(dispatcher, storage, LIMITS);
         driver = connect(core, dispatcher);
     }

@@ -3,12 +3,12 @@ package dev.imagine.bot.command;
 import dev.imagine.bot.stored.StoredJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
-import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.config.RateLimit;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +37,7 @@ class CommandCoreTest {
     private CommandCore core;
 
     private static Caller caller(String id, String name, String chat, boolean manager) {
-        return new Caller(new Requester("test", id, name), new ReplyTarget("test", null, chat, null), manager);
+        return new Caller(new Requester("test", id, name), new ChatTarget("test", null, chat, null), manager);
     }
 
     @BeforeEach
@@ -45,7 +45,7 @@ class CommandCoreTest {
         storage = Storage.open(folder);
         dispatcher = new Dispatcher(engine, new dev.imagine.bot.service.StorageJournal(storage, FakeEngine.MODEL), new DispatchLimits(
                 new RateLimit(4, 1, Duration.ofHours(1)), Map.of(), Map.of(), Set.of(), 5, 100,
-                Duration.ofMinutes(10)), new FakeClock(), new SimpleMeterRegistry());
+                Duration.ofMinutes(10)), Messages.JOB_NOTICES, new FakeClock(), new SimpleMeterRegistry());
         core = new CommandCore(dispatcher, storage, LIMITS);
     }
 

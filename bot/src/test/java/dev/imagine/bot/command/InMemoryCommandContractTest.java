@@ -1,9 +1,9 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
-import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.RequestValues;
@@ -41,7 +41,7 @@ class InMemoryCommandContractTest extends CommandContract {
 
         private static Caller caller(ChatUser user) {
             return new Caller(new Requester(PLATFORM, user.id(), user.name()),
-                    new ReplyTarget(PLATFORM, null, CHAT, null), user.manager());
+                    new ChatTarget(PLATFORM, null, CHAT, null), user.manager());
         }
 
         @Override

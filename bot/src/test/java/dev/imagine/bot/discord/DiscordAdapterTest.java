@@ -381,15 +381,17 @@ class DiscordAdapterTest {
 
     @Test
     void whenDiscordRefusesTheTokenTheResultStillArrivesInTheChannel() throws Exception {
-        start();
-        imagine(ALICE, false, "a fox --seed 3");
-        String status = last(fake.takeVisible()).messageId();
-
         String log;
-        try (LogCapture logs = new LogCapture()) {
+        String status;
+        try (LogCapture logs = LogCapture.withLibraries()) {
+            start();
+            imagine(ALICE, false, "a fox --seed 3");
+            status = last(fake.takeVisible()).messageId();
             fake.expireTokens();
             runJobs(1);
             log = logs.text();
+            // JDA's own lines (login, gateway) are captured too, not only imagine's.
+            assertThat(logs.loggerNames()).anyMatch(name -> name.startsWith("net.dv8tion"));
         }
 
         FakeDiscord.Visible result = fake.takeVisible().stream().filter(v -> v.op().equals("create")).findFirst()
@@ -475,7 +477,7 @@ class DiscordAdapterTest {
         DiscordAdapter adapter = new DiscordAdapter(new DiscordSettings(Optional.of(Secret.of(wrong)),
                 fake.apiUrl(), List.of()), TestBot.options());
 
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.withLibraries()) {
             assertThatThrownBy(() -> adapter.start(null, null, clock)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("refused the bot token").message().doesNotContain(wrong);
             adapter.close();

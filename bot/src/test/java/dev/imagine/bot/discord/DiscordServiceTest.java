@@ -3,7 +3,7 @@ package dev.imagine.bot.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.imagine.bot.service.Adapters;
+import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.service.ImagineService;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.Platform;

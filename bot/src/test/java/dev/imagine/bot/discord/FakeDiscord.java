@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -805,7 +806,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
     private static ObjectNode user(Person person) {
-        return NODES.objectNode().put("id", person.id()).put("username", person.name().toLowerCase())
+        return NODES.objectNode().put("id", person.id()).put("username", person.name().toLowerCase(Locale.ROOT))
                 .put("global_name", person.name()).put("discriminator", "0").putNull("avatar").put("bot", false)
                 .put("public_flags", 0);
     }

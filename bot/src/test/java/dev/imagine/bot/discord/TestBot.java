@@ -2,15 +2,16 @@ package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
+import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.service.StorageJournal;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +39,11 @@ final class TestBot implements AutoCloseable {
         this.adapter = adapter;
     }
 
-    static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, Clock clock, DiscordOptions options)
+    static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, FakeClock clock, DiscordOptions options)
             throws Exception {
         Storage storage = Storage.open(data);
-        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH, clock,
-                new SimpleMeterRegistry());
+        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH,
+                Messages.JOB_NOTICES, clock, new SimpleMeterRegistry());
         CommandCore core = new CommandCore(dispatcher, storage, LIMITS);
         DiscordAdapter adapter = new DiscordAdapter(fake.settings(), options);
         try {

@@ -2,7 +2,10 @@ package dev.imagine.bot.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.service.StorageJournal;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.ModelInfo;
@@ -10,7 +13,6 @@ import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +55,8 @@ class DispatcherLoadTest {
         try (Storage storage = Storage.open(dir.resolve("data"))) {
             Dispatcher dispatcher = new Dispatcher(new FakeEngine(), new StorageJournal(storage, model),
                     new DispatchLimits(new RateLimit(100, 100, Duration.ofMinutes(1)), Map.of(), Map.of(), Set.of(),
-                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Clock.systemUTC(), new SimpleMeterRegistry());
+                            JOBS_PER_USER, total, Duration.ofMinutes(10)), Messages.JOB_NOTICES, Ticker.systemTicker(),
+                    new SimpleMeterRegistry());
             dispatcher.registerSink("load", (job, event) -> {
                 if (event instanceof JobEvent.Started) {
                     startedAt.put(job.id(), System.nanoTime());
@@ -73,7 +76,7 @@ class DispatcherLoadTest {
                 users.execute(() -> {
                     for (int j = 0; j < JOBS_PER_USER; j++) {
                         SubmitResult result = dispatcher.submit(new Requester("load", user, user),
-                                new ReplyTarget("load", null, "chat-" + user, null),
+                                new ChatTarget("load", null, "chat-" + user, null),
                                 JobSpec.of(GenerationRequest.builder("job " + j).steps(2).seed((long) j).build(), null));
                         assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
                         long id = ((SubmitResult.Accepted) result).id();

@@ -2,17 +2,20 @@ package dev.imagine.bot.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.imagine.bot.fake.FakeClock;
 
 /** The dispatcher's limits, fairness, cancellation, time limit and failure isolation, on a fake clock and engine. */
 class DispatcherTest {
@@ -32,7 +35,7 @@ class DispatcherTest {
     }
 
     private void create(DispatchLimits limits) {
-        dispatcher = new Dispatcher(engine, journal, limits, clock, metrics);
+        dispatcher = new Dispatcher(engine, journal, limits, Messages.JOB_NOTICES, clock, metrics);
         dispatcher.registerSink("test", (job, event) -> events.add(job.id() + ":" + describe(event)));
     }
 
@@ -49,7 +52,7 @@ class DispatcherTest {
         if (event instanceof JobEvent.Cancelled c) {
             return "cancelled " + c.reason();
         }
-        return event.getClass().getSimpleName().toLowerCase();
+        return event.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private static DispatchLimits limits(RateLimit rate, int perUser, int capacity) {
@@ -58,7 +61,7 @@ class DispatcherTest {
 
     private SubmitResult submit(Requester who, String prompt, int count) {
         GenerationRequest request = GenerationRequest.builder(prompt).count(count).steps(3).seed(10L).build();
-        return dispatcher.submit(who, new ReplyTarget("test", null, "chat-" + who.userId(), null),
+        return dispatcher.submit(who, new ChatTarget("test", null, "chat-" + who.userId(), null),
                 JobSpec.of(request, null));
     }
 
@@ -74,14 +77,14 @@ class DispatcherTest {
 
     @Test
     void tokenBucketCountsImagesAndRefillsWithTime() {
-        create(limits(RateLimit.defaults(), 10, 100));
+        create(limits(RateLimit.DEFAULT, 10, 100));
         accepted(submit(ALICE, "one", 1));
         accepted(submit(ALICE, "three", 3));
         SubmitResult.Rejected limited = rejected(submit(ALICE, "one more", 1));
         assertThat(limited.reason()).isEqualTo(SubmitResult.Reason.RATE_LIMITED);
         // 10 images per 10 minutes refill one image a minute.
         assertThat(limited.retryAfter()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(limited.message()).isEqualTo("You have used your images for now (10 per 10 minutes); try again in "
+        assertThat(Messages.rejected(limited)).isEqualTo("You have used your images for now (10 per 10 minutes); try again in "
                 + "1 minute.");
 
         clock.advance(Duration.ofSeconds(59));
@@ -96,7 +99,7 @@ class DispatcherTest {
     void moreImagesThanTheBurstAreRefusedOutright() {
         SubmitResult.Rejected tooMany = rejected(submit(ALICE, "eight", 8));
         assertThat(tooMany.reason()).isEqualTo(SubmitResult.Reason.RATE_LIMITED);
-        assertThat(tooMany.message()).isEqualTo("You asked for 8 images, but at most 4 fit in your limit at once; ask "
+        assertThat(Messages.rejected(tooMany)).isEqualTo("You asked for 8 images, but at most 4 fit in your limit at once; ask "
                 + "for fewer.");
         assertThat(tooMany.retryAfter()).isZero();
         accepted(submit(ALICE, "four is fine", 4));
@@ -108,7 +111,7 @@ class DispatcherTest {
         accepted(submit(ALICE, "b", 1));
         SubmitResult.Rejected capped = rejected(submit(ALICE, "c", 1));
         assertThat(capped.reason()).isEqualTo(SubmitResult.Reason.TOO_MANY_ACTIVE);
-        assertThat(capped.message()).isEqualTo("You already have 2 jobs queued or running (the limit is 2); wait for "
+        assertThat(Messages.rejected(capped)).isEqualTo("You already have 2 jobs queued or running (the limit is 2); wait for "
                 + "one to finish or cancel one.");
         engine.beforeStep = (request, step) -> {
             if (step == 2) {
@@ -124,13 +127,13 @@ class DispatcherTest {
 
     @Test
     void globalCapacityRejectsWhenTheQueueIsFull() {
-        create(limits(RateLimit.defaults(), 2, 3));
+        create(limits(RateLimit.DEFAULT, 2, 3));
         accepted(submit(ALICE, "a", 1));
         accepted(submit(ALICE, "b", 1));
         accepted(submit(BOB, "c", 1));
         SubmitResult.Rejected full = rejected(submit(BOB, "d", 1));
         assertThat(full.reason()).isEqualTo(SubmitResult.Reason.QUEUE_FULL);
-        assertThat(full.message()).isEqualTo("The queue is full (3 jobs); try again in a few minutes.");
+        assertThat(Messages.rejected(full)).isEqualTo("The queue is full (3 jobs); try again in a few minutes.");
         assertThat(journal.entries).hasSize(3);
         dispatcher.runNext();
         accepted(submit(BOB, "d", 1));
@@ -236,7 +239,8 @@ class DispatcherTest {
 
         journal.failWrites.set(true);
         SubmitResult.Rejected failed = rejected(submit(BOB, "b", 4));
-        assertThat(failed.message()).startsWith("The job could not be saved");
+        assertThat(failed.reason()).isEqualTo(SubmitResult.Reason.NOT_RECORDED);
+        assertThat(Messages.rejected(failed)).startsWith("The job could not be saved");
         assertThat(dispatcher.queueLength()).isEqualTo(1);
         journal.failWrites.set(false);
         accepted(submit(BOB, "b", 4));
@@ -246,7 +250,7 @@ class DispatcherTest {
     void adminsBypassLimitsAndRolesGetTheirOwnBucket() {
         Requester admin = new Requester("test", "root", "Root");
         Requester patron = new Requester("test", "pat", "Pat", Set.of("patron"));
-        create(new DispatchLimits(RateLimit.defaults(), Map.of(), Map.of("patron", new RateLimit(8, 60,
+        create(new DispatchLimits(RateLimit.DEFAULT, Map.of(), Map.of("patron", new RateLimit(8, 60,
                 Duration.ofMinutes(10))), Set.of(admin.key()), 2, 100, Duration.ofMinutes(10)));
         for (int i = 0; i < 5; i++) {
             accepted(submit(admin, "admin " + i, 8));
@@ -262,6 +266,7 @@ class DispatcherTest {
         long twice = accepted(submit(ALICE, "interrupted twice", 1));
         journal.markRunning(interrupted, 1);
         journal.markRunning(twice, 1);
+        journal.unfinished(); // a first restart puts the running jobs back in the queue, their starts counted
         journal.markRunning(twice, 2);
         events.clear();
 

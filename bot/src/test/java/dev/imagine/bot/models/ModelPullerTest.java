@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.imagine.bot.retry.Backoff;
 import dev.imagine.engine.DemoModel;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
@@ -77,6 +78,7 @@ class ModelPullerTest {
 
     private ModelPuller.Builder puller(String token) {
         return ModelPuller.builder(settings(token)).sleeper(sleeps::add).diskSpace(folder -> Long.MAX_VALUE)
+                .backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30)).withRandom(() -> 0.0))
                 .stallTimeout(Duration.ofMillis(300));
     }
 
@@ -372,7 +374,7 @@ class ModelPullerTest {
 
         assertThatThrownBy(() -> pull(puller(null).diskSpace(folder -> 1000)))
                 .isInstanceOf(ModelException.class)
-                .hasMessageContaining("needs " + ByteSizes.format(total) + " more in " + target())
+                .hasMessageContaining("needs " + HumanSizes.format(total) + " more in " + target())
                 .hasMessageContaining("only 1000 B is free");
         assertThat(hub.fileRequests()).isEmpty();
     }

@@ -1,10 +1,12 @@
 package dev.imagine.bot.models;
 
-import dev.imagine.engine.ModelFamily;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.engine.DemoModel;
+import dev.imagine.engine.ModelFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +87,32 @@ class ModelStoreTest {
         assertThat(demo.origin()).isEmpty();
         assertThat(demo.unfinished()).isFalse();
         LocalModel pulled = list.get(1);
-        assertThat(pulled.family()).isEmpty();
+        assertThat(pulled.family()).contains(ModelFamily.SD1);
         assertThat(pulled.hiddenSize()).isEqualTo(32);
         assertThat(pulled.origin()).contains("owner/tiny");
         assertThat(pulled.unfinished()).isTrue();
+    }
+
+    @Test
+    void listUsesTheEnginesFamilyDetection() throws IOException {
+        DemoModel.writeTiny(models.resolve("a-v"));
+        setSchedulerKey(models.resolve("a-v"), "prediction_type", "v_prediction");
+        DemoModel.writeTiny(models.resolve("b-turbo"));
+        setSchedulerKey(models.resolve("b-turbo"), "timestep_spacing", "trailing");
+        DemoModel.writeTiny(models.resolve("c-flux"));
+        Files.writeString(models.resolve("c-flux/model_index.json"), "{\"_class_name\": \"FluxPipeline\"}");
+        DemoModel.writeTiny(models.resolve("d-no-tokenizer"));
+        Files.delete(models.resolve("d-no-tokenizer/tokenizer/merges.txt"));
+
+        List<LocalModel> list = store.list();
+
+        assertThat(list).extracting(LocalModel::name).containsExactly("a-v", "b-turbo", "c-flux", "d-no-tokenizer");
+        assertThat(list.get(0).family()).contains(ModelFamily.SD2_V);
+        assertThat(list.get(1).family()).contains(ModelFamily.TURBO);
+        assertThat(list.get(2).family()).isEmpty();
+        assertThat(list.get(2).problem()).hasValueSatisfying(p -> assertThat(p).contains("FLUX"));
+        assertThat(list.get(3).family()).isEmpty();
+        assertThat(list.get(3).problem()).hasValueSatisfying(p -> assertThat(p).contains("tokenizer/merges.txt"));
     }
 
     @Test
@@ -133,6 +157,14 @@ class ModelStoreTest {
         assertThat(broken.problems()).singleElement().asString()
                 .startsWith("the engine cannot open it: ").contains("unet/model.onnx");
         assertThat(broken.model()).isEmpty();
+    }
+
+    private static void setSchedulerKey(Path model, String key, String value) throws IOException {
+        Path file = model.resolve("scheduler/scheduler_config.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(file.toFile());
+        config.put(key, value);
+        json.writeValue(file.toFile(), config);
     }
 
     private static long du(Path folder) throws IOException {

@@ -3,6 +3,9 @@ package dev.imagine.bot.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.bot.dispatch.SubmitResult;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.Platform;
@@ -35,10 +38,14 @@ class ImagineServiceTest {
     }
 
     private static String get(int port, String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = fetch(port, path);
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
+    }
+
+    private static HttpResponse<String> fetch(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -62,7 +69,14 @@ class ImagineServiceTest {
             assertThat(finished.await(60, TimeUnit.SECONDS)).isTrue();
 
             int port = service.opsPort();
-            assertThat(get(port, "/healthz")).startsWith("{\"status\":\"ok\",\"model\":\"model\",\"device\":\"CPU\"");
+            JsonNode health = new ObjectMapper().readTree(get(port, "/healthz"));
+            assertThat(health.path("status").asText()).isEqualTo("ok");
+            assertThat(health.path("model").asText()).isEqualTo("model");
+            assertThat(health.path("device").asText()).isEqualTo("CPU");
+            assertThat(health.path("worker").path("status").asText()).isEqualTo("ok");
+            assertThat(health.path("worker").path("thread").asText()).isEqualTo("alive");
+            assertThat(health.path("engine").path("status").asText()).isEqualTo("ok");
+            assertThat(health.path("database").path("status").asText()).isEqualTo("ok");
             String metrics = get(port, "/metrics");
             assertThat(metrics)
                     .contains("imagine_queue_length")
@@ -76,6 +90,31 @@ class ImagineServiceTest {
         }
         try (Storage storage = Storage.open(dir.resolve("data"))) {
             assertThat(storage.counts().generations()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void healthSaysDownWhenTheWorkerOrTheDatabaseIsGone() throws Exception {
+        DemoModel.writeTiny(dir.resolve("model"));
+        ImagineService service = ImagineService.start(config(""), Map.of(Platform.TELEGRAM,
+                c -> new RecordingAdapter(line -> { })), Clock.systemUTC());
+        try {
+            int port = service.opsPort();
+            assertThat(service.dispatcher().shutdown(Duration.ZERO)).isTrue();
+
+            HttpResponse<String> workerGone = fetch(port, "/healthz");
+            assertThat(workerGone.statusCode()).isEqualTo(503);
+            JsonNode health = new ObjectMapper().readTree(workerGone.body());
+            assertThat(health.path("status").asText()).isEqualTo("down");
+            assertThat(health.path("worker").path("thread").asText()).isEqualTo("stopped");
+            assertThat(health.path("database").path("status").asText()).isEqualTo("ok");
+
+            service.context().storage().close();
+            JsonNode databaseGone = new ObjectMapper().readTree(fetch(port, "/healthz").body());
+            assertThat(databaseGone.path("database").path("status").asText()).isEqualTo("down");
+            assertThat(databaseGone.path("database").path("error").asText()).isNotBlank();
+        } finally {
+            service.close(Duration.ofSeconds(5));
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.imagine.bot.service;
 
+import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.JobSpec;
-import dev.imagine.bot.dispatch.ReplyTarget;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.dispatch.SubmitResult;
 import dev.imagine.engine.GenerationRequest;
@@ -60,7 +60,7 @@ final class RecordingAdapter implements ChatAdapter {
             throw new IllegalStateException("intake stopped");
         }
         SubmitResult result = dispatcher.submit(new Requester("telegram", user, user),
-                new ReplyTarget("telegram", null, "chat-" + user, null), JobSpec.of(request, null));
+                new ChatTarget("telegram", null, "chat-" + user, null), JobSpec.of(request, null));
         if (result instanceof SubmitResult.Accepted accepted) {
             emit("accepted " + accepted.id() + " chat-" + user);
         }

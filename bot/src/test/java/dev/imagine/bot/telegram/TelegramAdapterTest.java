@@ -3,20 +3,22 @@ package dev.imagine.bot.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
-import dev.imagine.bot.dispatch.RateLimit;
-import dev.imagine.bot.service.Adapters;
 import dev.imagine.bot.service.ImagineService;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.bot.telegram.FakeBotApi.Call;
 import dev.imagine.bot.telegram.FakeBotApi.TgUser;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.Platform;
+import dev.imagine.config.RateLimit;
 import dev.imagine.config.Secret;
 import dev.imagine.config.TelegramSettings;
 import dev.imagine.engine.CudaOptions;
@@ -96,8 +98,8 @@ class TelegramAdapterTest {
     /** Starts storage, the dispatcher (with its worker when {@code runJobs}) and the adapter on fake flood time. */
     private void boot(CommandLimits limits, boolean runJobs) {
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH,
+                Messages.JOB_NOTICES, Ticker.systemTicker(), new SimpleMeterRegistry());
         adapter = new TelegramAdapter(TelegramCommandContractTest.settings(api), pacer);
         adapter.start(new CommandCore(dispatcher, storage, limits), dispatcher);
         dispatcher.recover();
@@ -439,8 +441,8 @@ class TelegramAdapterTest {
     void aRefusedTokenFailsTheStartWithoutShowingIt() {
         String wrong = "7081234567:ZZH3kLw9ZsQe_Xr2ft-0ab1cd2ef3gh4ij5kl6";
         storage = Storage.open(dir.resolve("data"));
-        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH, Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH,
+                Messages.JOB_NOTICES, Ticker.systemTicker(), new SimpleMeterRegistry());
         TelegramAdapter refused = new TelegramAdapter(new TelegramSettings(Optional.of(Secret.of(wrong)),
                 URI.create(api.baseUrl())), pacer);
         try (LogLines logs = new LogLines()) {

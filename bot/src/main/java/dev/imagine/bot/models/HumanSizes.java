@@ -3,8 +3,8 @@ package dev.imagine.bot.models;
 import java.util.Locale;
 
 /** Byte counts for people: {@code 512 B}, {@code 1.5 KB}, {@code 3.44 GB} (binary units, 1 KB = 1024 B). */
-public final class ByteSizes {
-    private ByteSizes() {
+public final class HumanSizes {
+    private HumanSizes() {
     }
 
     /** Formats {@code bytes} with three significant digits above 1 KB. */

@@ -9,16 +9,16 @@ package dev.imagine.bot.dispatch;
  * @param chatId the channel or chat
  * @param messageId the status message to edit or the message to reply to, when there is one
  */
-public record ReplyTarget(String platform, String guildId, String chatId, String messageId) {
+public record ChatTarget(String platform, String guildId, String chatId, String messageId) {
 
     /** Validates. */
-    public ReplyTarget {
+    public ChatTarget {
         Requester.requireText(platform, "platform");
         Requester.requireText(chatId, "chat id");
     }
 
     /** This target with another status message id. */
-    public ReplyTarget withMessageId(String id) {
-        return new ReplyTarget(platform, guildId, chatId, id);
+    public ChatTarget withMessageId(String id) {
+        return new ChatTarget(platform, guildId, chatId, id);
     }
 }
