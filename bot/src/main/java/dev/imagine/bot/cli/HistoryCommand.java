@@ -60,7 +60,7 @@ final class HistoryCommand implements Callable<Integer> {
         if (flagged > 0) {
             status += "flagged " + flagged + " of " + g.images().size() + "  ";
         }
-        String prompt = Objects.toString(p.get("prompt"), "").replaceAll("\s+", " ").strip();
+        String prompt = Objects.toString(p.get("prompt"), "").replaceAll("\\s+", " ").strip();
         if (prompt.length() > PROMPT_CHARS) {
             prompt = prompt.substring(0, PROMPT_CHARS - 3) + "...";
         }

@@ -1,10 +1,12 @@
 package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.JobSink;
+import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +62,9 @@ final class JobMessages implements JobSink {
 
         /** The largest file the job's chat accepts, in bytes. */
         long uploadLimit(Job job);
+
+        /** Whether the job's channel is marked age-restricted (NSFW); false when unknown. */
+        boolean ageRestricted(Job job);
     }
 
     private final Dispatcher dispatcher;
@@ -68,12 +73,14 @@ final class JobMessages implements JobSink {
     private final Activity activity;
     private final Executor executor;
     private final Channels channels;
+    private final SafetyPolicy safety;
     private final Map<Long, LiveJob> jobs = new HashMap<>();
     private int submissions;
     private volatile boolean closed;
 
     JobMessages(Dispatcher dispatcher, Clock clock, DiscordOptions options, Activity activity, Executor executor,
-            Channels channels) {
+            Channels channels, SafetyPolicy safety) {
+        this.safety = safety;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.options = options;
@@ -403,9 +410,33 @@ final class JobMessages implements JobSink {
             }
             GenerationResult result = done.result();
             long limit = channels.uploadLimit(current);
+            boolean ageRestricted = channels.ageRestricted(current);
+            List<GeneratedImage> shown = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            boolean spoilers = false;
+            for (GeneratedImage image : result.images()) {
+                SafetyPolicy.Treatment treatment = safety.treatment(image.nsfw(), ageRestricted);
+                if (treatment == SafetyPolicy.Treatment.WITHHOLD) {
+                    notes.add(Messages.withheld(id, image.index(), result.images().size()));
+                } else {
+                    shown.add(image);
+                    spoilers |= treatment == SafetyPolicy.Treatment.SPOILER;
+                }
+            }
+            if (spoilers) {
+                notes.add(Messages.SPOILER_NOTE);
+            }
             try {
-                List<Uploads.Upload> uploads = Uploads.fit(id, result.images(), limit);
-                Optional<String> note = Uploads.note(uploads, limit);
+                List<Uploads.Upload> uploads = new ArrayList<>();
+                for (GeneratedImage image : shown) {
+                    Uploads.Upload upload = Uploads.fit(id, image, limit);
+                    boolean spoiler = safety.treatment(image.nsfw(), ageRestricted) == SafetyPolicy.Treatment.SPOILER;
+                    // Discord blurs an attachment whose name starts with SPOILER_ until it is clicked.
+                    uploads.add(spoiler ? new Uploads.Upload("SPOILER_" + upload.fileName(), upload.bytes(),
+                            upload.reencoded()) : upload);
+                }
+                Uploads.note(uploads, limit).ifPresent(notes::add);
+                Optional<String> note = notes.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", notes));
                 int room = Messages.DISCORD_MESSAGE_LIMIT - Final.MENTION_ROOM - note.map(n -> n.length() + 1).orElse(0);
                 return new Final(Messages.caption(id, result, Math.max(Messages.MIN_CAPTION_LENGTH, room)), note,
                         uploads, ButtonRows.result(id, result.images().size()));
