@@ -166,7 +166,7 @@ class TelegramSafetyTest {
         assertThat(refusals).isEqualTo(4);
         try (Storage stored = Storage.open(dir.resolve("data"))) {
             assertThat(stored.generations().unfinished()).isEmpty();
-            assertThat(stored.generations().find(1).orElseThrow().parameters().prompt()).isEqualTo("a gorey lighthouse");
+            assertThat(stored.generations().find(1).orElseThrow().parameters().get("prompt")).isEqualTo("a gorey lighthouse");
             assertThat(stored.generations().find(2)).isEmpty();
         }
     }
