@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,7 +16,8 @@ import java.util.Set;
  * {@code [batch, height, width, 3]} (pixels in 0..1, channels last); outputs {@code out_images} and
  * {@code has_nsfw_concepts} bool {@code [batch]}. Like diffusers' {@code OnnxStableDiffusionPipeline}, each image is
  * checked alone (batch 1), and only the verdict is read: {@code out_images}, where the export blacks out flagged
- * pictures, is not computed. Float16 exports are fed float16. Calls are serialised. Owns its graph.
+ * pictures, is not computed. Float16 exports are fed float16. The input tensors of the last size are kept for the
+ * next call, so calls are serialised. Owns its graph.
  */
 public final class SafetyChecker implements AutoCloseable {
     static final String CLIP_INPUT = "clip_input";
@@ -26,6 +28,10 @@ public final class SafetyChecker implements AutoCloseable {
     private final Port clipInput;
     private final Port images;
     private final Object lock = new Object();
+    private HostTensor cachedClip;
+    private HostTensor cachedImages;
+    private int[] row = new int[0];
+    private float[] samples = new float[0];
 
     private SafetyChecker(Graph graph) throws InferenceException {
         this.graph = graph;
@@ -80,22 +86,23 @@ public final class SafetyChecker implements AutoCloseable {
         int width = image.getWidth();
         int height = image.getHeight();
         synchronized (lock) {
-            try (HostTensor clipTensor = HostTensor.allocate(graph.environment(), clipInput.type(),
-                    new long[] {1, 3, clipHeight, clipWidth});
-                    HostTensor imageTensor = HostTensor.allocate(graph.environment(), images.type(),
-                            new long[] {1, height, width, 3})) {
+            try {
+                HostTensor clipTensor = tensor(true, new long[] {1, 3, clipHeight, clipWidth});
+                HostTensor imageTensor = tensor(false, new long[] {1, height, width, 3});
                 clipTensor.write(clip, 0, clip.length, 0);
-                float[] row = new float[3 * width];
-                int[] rgb = new int[width];
+                if (row.length < width) {
+                    row = new int[width];
+                    samples = new float[3 * width];
+                }
                 for (int y = 0; y < height; y++) {
-                    image.getRGB(0, y, width, 1, rgb, 0, width);
+                    image.getRGB(0, y, width, 1, row, 0, width);
                     for (int x = 0; x < width; x++) {
-                        int p = rgb[x];
-                        row[3 * x] = ((p >> 16) & 0xFF) / 255f;
-                        row[3 * x + 1] = ((p >> 8) & 0xFF) / 255f;
-                        row[3 * x + 2] = (p & 0xFF) / 255f;
+                        int p = row[x];
+                        samples[3 * x] = ((p >> 16) & 0xFF) / 255f;
+                        samples[3 * x + 1] = ((p >> 8) & 0xFF) / 255f;
+                        samples[3 * x + 2] = (p & 0xFF) / 255f;
                     }
-                    imageTensor.write(row, 0, row.length, y * 3 * width);
+                    imageTensor.write(samples, 0, 3 * width, y * 3 * width);
                 }
                 try (OrtSession.Result result = graph.run(Map.of(CLIP_INPUT, clipTensor.tensor(), IMAGES,
                         imageTensor.tensor()), Set.of(VERDICT))) {
@@ -108,13 +115,46 @@ public final class SafetyChecker implements AutoCloseable {
                     return verdicts[0];
                 }
             } catch (OrtException e) {
+                releaseCache();
                 throw Graph.translate(e, "preparing safety_checker tensors", false);
             }
         }
     }
 
+    /** The input tensor of that shape, kept from the last call of the same size (pictures of a server repeat sizes). */
+    private HostTensor tensor(boolean clip, long[] shape) throws OrtException {
+        HostTensor cached = clip ? cachedClip : cachedImages;
+        if (cached != null && Arrays.equals(cached.tensor().getInfo().getShape(), shape)) {
+            return cached;
+        }
+        if (cached != null) {
+            cached.close();
+        }
+        HostTensor fresh = HostTensor.allocate(graph.environment(), (clip ? clipInput : images).type(), shape);
+        if (clip) {
+            cachedClip = fresh;
+        } else {
+            cachedImages = fresh;
+        }
+        return fresh;
+    }
+
+    private void releaseCache() {
+        if (cachedClip != null) {
+            cachedClip.close();
+            cachedClip = null;
+        }
+        if (cachedImages != null) {
+            cachedImages.close();
+            cachedImages = null;
+        }
+    }
+
     @Override
     public void close() {
+        synchronized (lock) {
+            releaseCache();
+        }
         graph.close();
     }
 }
