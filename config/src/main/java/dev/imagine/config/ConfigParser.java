@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,11 +78,12 @@ final class ConfigParser {
         Supplier<DiscordSettings> discord = discord(top.section("discord"));
         Supplier<OperationsSettings> operations = operations(top.section("operations"));
         Supplier<WebSettings> web = web(top.section("web"));
+        Supplier<SafetySettings> safety = safety(top.section("safety"));
         List<ConfigProblem> found = problems.finish();
         if (found.isEmpty()) {
             try {
                 return new ImagineConfig(engine.get(), storage.get(), models.get(), limits.get(), telegram.get(),
-                        discord.get(), operations.get(), web.get(), warnings);
+                        discord.get(), operations.get(), web.get(), safety.get(), warnings);
             } catch (IllegalArgumentException e) {
                 found = List.of(Problems.refusal(e));
             }
@@ -300,6 +305,63 @@ final class ConfigParser {
             return Optional.empty();
         }
         return Optional.of(Secret.of(value));
+    }
+
+    private Supplier<SafetySettings> safety(Section s) {
+        String checkerAllowed = "use auto (the model folder's safety_checker/ when it has one), off, or a folder "
+                + "holding safety_checker/model.onnx or model.onnx";
+        CheckerChoice choice = s.parsed("checker", new CheckerChoice(SafetySettings.Checker.AUTO, null), text -> {
+            String value = text.strip();
+            if (value.equalsIgnoreCase("auto")) {
+                return new CheckerChoice(SafetySettings.Checker.AUTO, null);
+            }
+            if (value.equalsIgnoreCase("off") || value.equals("false")) {
+                // YAML 1.1 reads a bare off as false.
+                return new CheckerChoice(SafetySettings.Checker.OFF, null);
+            }
+            if (value.isEmpty() || value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(Rules.notAllowed(Rules.show(text), checkerAllowed));
+            }
+            Path path;
+            try {
+                path = workingDir.resolve(value).normalize();
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException(Rules.notAllowed(Rules.show(text), checkerAllowed), e);
+            }
+            if (!Files.isDirectory(path)) {
+                throw new IllegalArgumentException(Rules.notAllowed(Rules.show(text), "the folder " + path
+                        + " does not exist; " + checkerAllowed));
+            }
+            return new CheckerChoice(SafetySettings.Checker.FOLDER, path);
+        }, checkerAllowed);
+        SafetySettings.NsfwAction nsfw = s.choice("nsfw", SafetySettings.NsfwAction.class,
+                SafetySettings.NsfwAction.SPOILER);
+        String wordAllowed = "use a word or phrase of 1 to " + SafetySettings.MAX_WORD_CHARS
+                + " characters without control characters";
+        Set<String> seen = new HashSet<>();
+        List<String> words = new ArrayList<>();
+        List<Section.Item> items = s.list("blocked-words", "use a list of words or phrases");
+        for (Section.Item item : items) {
+            String text = item.node().isValueNode() && !item.node().isNull() ? item.node().asText().strip() : null;
+            if (text == null || text.isEmpty() || text.length() > SafetySettings.MAX_WORD_CHARS
+                    || text.chars().anyMatch(Character::isISOControl)) {
+                problems.add(item.path(), Rules.notAllowed(Section.show(item.node()), wordAllowed));
+            } else if (seen.add(text.toLowerCase(Locale.ROOT))) {
+                words.add(text);
+            }
+        }
+        if (words.size() > SafetySettings.MAX_BLOCKED_WORDS) {
+            s.problem("blocked-words", Rules.notAllowed(words.size() + " entries", "use at most "
+                    + SafetySettings.MAX_BLOCKED_WORDS));
+        }
+        boolean allowInNsfw = s.bool("allow-in-nsfw-channels", true);
+        String checker = choice.folder() != null ? choice.folder().toString()
+                : choice.checker().name().toLowerCase(Locale.ROOT);
+        return () -> new SafetySettings(checker, nsfw, words, allowInNsfw);
+    }
+
+    /** {@code safety.checker} as read: the mode, and the folder with {@code FOLDER}. */
+    private record CheckerChoice(SafetySettings.Checker checker, Path folder) {
     }
 
     private URI url(Section s, String key, String fallback) {

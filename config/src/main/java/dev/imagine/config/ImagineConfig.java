@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param discord the Discord adapter (key {@code discord})
  * @param operations the health and metrics endpoint (key {@code operations})
  * @param web the web chat (key {@code web})
+ * @param safety the safety checker and what happens to flagged pictures and blocked prompts (key {@code safety})
  * @param warnings things that work but deserve a log line, such as a token written in the file; not a key
  */
 public record ImagineConfig(
@@ -37,6 +38,7 @@ public record ImagineConfig(
         DiscordSettings discord,
         OperationsSettings operations,
         WebSettings web,
+        SafetySettings safety,
         List<String> warnings) {
 
     /** The file looked for in the working directory when no path is given. */
@@ -54,6 +56,7 @@ public record ImagineConfig(
         Rules.present("discord", discord);
         Rules.present("operations", operations);
         Rules.present("web", web);
+        Rules.present("safety", safety);
         warnings = List.copyOf(warnings);
     }
 

@@ -70,7 +70,7 @@ class ConfigErrorsTest {
     void anUnknownKeyWithNothingCloseListsTheAllowedKeys() {
         assertThat(problems("engine:\n  model: m\ncolour: blue\n")).containsExactly(
                 "colour: unknown key; keys allowed at the top level: "
-                        + "engine, storage, models, limits, telegram, discord, operations, web");
+                        + "engine, storage, models, limits, telegram, discord, operations, web, safety");
     }
 
     @Test
@@ -186,7 +186,7 @@ class ConfigErrorsTest {
                         + "job-time-limit, admins, users, roles");
         assertThat(problems("- engine\n")).containsExactly(
                 "the file holds a list; use a mapping with the keys "
-                        + "engine, storage, models, limits, telegram, discord, operations, web",
+                        + "engine, storage, models, limits, telegram, discord, operations, web, safety",
                 "engine.model: missing; set it to a model folder or the name of a pulled model");
     }
 

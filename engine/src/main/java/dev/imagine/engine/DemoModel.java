@@ -43,4 +43,14 @@ public final class DemoModel {
     public static void writeTiny(Path dir) throws IOException {
         TinyModelWriter.write(dir, TinyModelSpec.tiny());
     }
+
+    /**
+     * Writes the tiny model with a safety checker in diffusers' layout ({@code safety_checker/model.onnx},
+     * {@code feature_extractor/preprocessor_config.json}) that flags a picture when the mean of its normalised CLIP
+     * input is above {@code threshold}: 0 flags pictures brighter than CLIP's mean grey, about half of them; a very
+     * low value flags all, a very high one none. Meant for tests of other modules.
+     */
+    public static void writeTinyWithSafetyChecker(Path dir, double threshold) throws IOException {
+        TinyModelWriter.write(dir, TinyModelSpec.tiny().toBuilder().safetyThreshold(threshold).build());
+    }
 }

@@ -53,7 +53,8 @@ final class DiffusionPipeline {
             List<GeneratedImage> images = run.execute();
             Timings timings = new Timings(Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
-                    Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.stepsDone);
+                    Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.stepsDone,
+                    Duration.ofNanos(run.safetyNanos));
             return new GenerationResult(job, images, run.prompts.droppedCond(), run.prompts.droppedUncond(), timings,
                     engine.model().device());
         } catch (InferenceException e) {
@@ -180,6 +181,7 @@ final class DiffusionPipeline {
         private int unetCalls;
         private int stepsDone;
         private int stepsTotal;
+        private long safetyNanos;
 
         Job(GenerationRequest job, ProgressListener listener, CancellationToken cancellation, long start) {
             this.job = job;
@@ -226,12 +228,27 @@ final class DiffusionPipeline {
                 }
                 images = hires.run(rowStates, rowVectors, upscaled);
             }
+            boolean[] flagged = checkSafety(images);
             List<GeneratedImage> result = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 long seed = job.seed() + i;
-                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model())));
+                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model()),
+                        flagged[i]));
             }
             return result;
+        }
+
+        /** The safety checker's verdict on each finished picture (all false without a checker); pixels unchanged. */
+        private boolean[] checkSafety(List<BufferedImage> images) throws InferenceException {
+            SafetyCheck safety = engine.safety();
+            if (safety == null) {
+                return new boolean[images.size()];
+            }
+            checkCancelled();
+            long before = System.nanoTime();
+            boolean[] flagged = safety.check(images);
+            safetyNanos = System.nanoTime() - before;
+            return flagged;
         }
 
         /**

@@ -9,9 +9,10 @@ package dev.imagine.engine;
  * @param cuda options that apply when the device is CUDA
  * @param maxSide the largest image side this engine makes, after any upscale ({@value #MIN_MAX_SIDE} to
  *     {@value #MAX_MAX_SIDE}; default {@value #DEFAULT_MAX_SIDE}): a limit on memory and time per job
+ * @param safetyChecker which safety checker runs on every picture (default {@link SafetyCheckerSource#auto()})
  */
 public record EngineOptions(ExecutionDevice device, int intraOpThreads, int interOpThreads, CudaOptions cuda,
-        int maxSide) {
+        int maxSide, SafetyCheckerSource safetyChecker) {
 
     /** Default for {@link #maxSide()}. */
     public static final int DEFAULT_MAX_SIDE = 2048;
@@ -38,6 +39,15 @@ public record EngineOptions(ExecutionDevice device, int intraOpThreads, int inte
             throw new IllegalArgumentException("maximum image side must be a multiple of 8 between " + MIN_MAX_SIDE
                     + " and " + MAX_MAX_SIDE + ", got " + maxSide);
         }
+        if (safetyChecker == null) {
+            safetyChecker = SafetyCheckerSource.auto();
+        }
+    }
+
+    /** Options with the model's own safety checker, if any. */
+    public EngineOptions(ExecutionDevice device, int intraOpThreads, int interOpThreads, CudaOptions cuda,
+            int maxSide) {
+        this(device, intraOpThreads, interOpThreads, cuda, maxSide, SafetyCheckerSource.auto());
     }
 
     /** Options with the default maximum image side. */
@@ -52,11 +62,16 @@ public record EngineOptions(ExecutionDevice device, int intraOpThreads, int inte
 
     /** These options on another device. */
     public EngineOptions withDevice(ExecutionDevice newDevice) {
-        return new EngineOptions(newDevice, intraOpThreads, interOpThreads, cuda, maxSide);
+        return new EngineOptions(newDevice, intraOpThreads, interOpThreads, cuda, maxSide, safetyChecker);
     }
 
     /** These options with another maximum image side. */
     public EngineOptions withMaxSide(int newMaxSide) {
-        return new EngineOptions(device, intraOpThreads, interOpThreads, cuda, newMaxSide);
+        return new EngineOptions(device, intraOpThreads, interOpThreads, cuda, newMaxSide, safetyChecker);
+    }
+
+    /** These options with another safety checker. */
+    public EngineOptions withSafetyChecker(SafetyCheckerSource source) {
+        return new EngineOptions(device, intraOpThreads, interOpThreads, cuda, maxSide, source);
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
 /**
  * One picture of a result: its pixels and its PNG file, encoded once and shared by everything that stores, uploads
  * or writes it. The engine starts the encoding on its own encoder thread as soon as the picture is decoded, so the
- * engine's thread never waits for it; {@link #png()} returns the bytes when they are ready. Thread-safe.
+ * engine's thread never waits for it; {@link #png()} returns the bytes when they are ready. It also carries the
+ * model's safety-checker verdict ({@link #nsfw()}); the check never changes the pixels. Thread-safe.
  */
 public final class GeneratedImage {
     /** PNG text chunk key AUTOMATIC1111 and other tools read generation parameters from. */
@@ -19,6 +20,7 @@ public final class GeneratedImage {
     private final int index;
     private final long seed;
     private final String parameters;
+    private final boolean nsfw;
     private BufferedImage image;
     private byte[] png;
 
@@ -31,17 +33,28 @@ public final class GeneratedImage {
      * @param parameters the AUTOMATIC1111-style {@code parameters} text stored in the PNG
      */
     public GeneratedImage(int index, long seed, BufferedImage image, String parameters) {
+        this(index, seed, image, parameters, false);
+    }
+
+    /**
+     * A picture whose PNG is encoded when first asked for, with the safety checker's verdict.
+     *
+     * @param nsfw whether the model's safety checker flagged it (false when no checker ran)
+     */
+    public GeneratedImage(int index, long seed, BufferedImage image, String parameters, boolean nsfw) {
         this.index = index;
         this.seed = seed;
         this.image = Objects.requireNonNull(image, "image");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.nsfw = nsfw;
     }
 
-    private GeneratedImage(int index, long seed, byte[] png, String parameters) {
+    private GeneratedImage(int index, long seed, byte[] png, String parameters, boolean nsfw) {
         this.index = index;
         this.seed = seed;
         this.png = png.clone();
         this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.nsfw = nsfw;
     }
 
     /**
@@ -49,7 +62,12 @@ public final class GeneratedImage {
      * {@link #image()} decodes them when first asked for.
      */
     public static GeneratedImage fromPng(int index, long seed, byte[] png, String parameters) {
-        return new GeneratedImage(index, seed, png, parameters);
+        return fromPng(index, seed, png, parameters, false);
+    }
+
+    /** A stored picture as {@link #fromPng(int, long, byte[], String)}, with the verdict stored with it. */
+    public static GeneratedImage fromPng(int index, long seed, byte[] png, String parameters, boolean nsfw) {
+        return new GeneratedImage(index, seed, png, parameters, nsfw);
     }
 
     /** Position in the request, from 0. */
@@ -65,6 +83,14 @@ public final class GeneratedImage {
     /** The AUTOMATIC1111-style {@code parameters} text stored in the PNG. */
     public String parameters() {
         return parameters;
+    }
+
+    /**
+     * Whether the model's safety checker flagged this picture as possibly not safe for work; false when no checker
+     * ran. The pixels are the same either way.
+     */
+    public boolean nsfw() {
+        return nsfw;
     }
 
     /** The pixels, 8-bit RGB. */
@@ -95,6 +121,6 @@ public final class GeneratedImage {
 
     @Override
     public String toString() {
-        return "GeneratedImage[index=" + index + ", seed=" + seed + "]";
+        return "GeneratedImage[index=" + index + ", seed=" + seed + (nsfw ? ", nsfw" : "") + "]";
     }
 }

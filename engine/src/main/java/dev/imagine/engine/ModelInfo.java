@@ -23,6 +23,8 @@ import java.nio.file.Path;
  * @param defaultHeight height used when a request names none
  * @param fingerprint a short hash of the model files' names, sizes and headers; it changes when the files do
  * @param device where it runs, e.g. {@code CPU} or {@code CUDA device 0}
+ * @param safetyChecker the safety checker the engine runs: {@code fp32} or {@code fp16} (its precision), or
+ *     {@code none}
  */
 public record ModelInfo(
         String name,
@@ -42,7 +44,26 @@ public record ModelInfo(
         int defaultWidth,
         int defaultHeight,
         String fingerprint,
-        String device) {
+        String device,
+        String safetyChecker) {
+
+    /** {@link #safetyChecker()} when none runs. */
+    public static final String NO_SAFETY_CHECKER = "none";
+
+    /** Information about a model that runs without a safety checker. */
+    public ModelInfo(String name, Path path, String pipelineClass, ModelFamily family, String predictionType,
+            int hiddenSize, String idsType, String unetInputs, boolean halfPrecision, int fixedBatch,
+            boolean imageToImage, SamplerKind defaultSampler, int defaultSteps, double defaultGuidance,
+            int defaultWidth, int defaultHeight, String fingerprint, String device) {
+        this(name, path, pipelineClass, family, predictionType, hiddenSize, idsType, unetInputs, halfPrecision,
+                fixedBatch, imageToImage, defaultSampler, defaultSteps, defaultGuidance, defaultWidth, defaultHeight,
+                fingerprint, device, NO_SAFETY_CHECKER);
+    }
+
+    /** Whether a safety checker runs on every picture. */
+    public boolean hasSafetyChecker() {
+        return !NO_SAFETY_CHECKER.equals(safetyChecker);
+    }
 
     /** {@code fp16} or {@code fp32}, by the UNet's sample type. */
     public String precision() {

@@ -1,8 +1,12 @@
 package dev.imagine.engine;
 
+import dev.imagine.engine.image.ClipImageProcessor;
+import dev.imagine.engine.model.CheckerFiles;
 import dev.imagine.engine.model.ModelFolder;
+import dev.imagine.engine.model.ModelFolderException;
 import dev.imagine.engine.onnx.ExecutionSettings;
 import dev.imagine.engine.onnx.InferenceException;
+import dev.imagine.engine.onnx.SafetyChecker;
 import dev.imagine.engine.onnx.SessionFactory;
 import dev.imagine.engine.onnx.TextEncoder;
 import dev.imagine.engine.onnx.Unet;
@@ -12,6 +16,7 @@ import dev.imagine.engine.sampler.NoiseScheduleConfig;
 import dev.imagine.engine.text.ClipTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -34,6 +39,7 @@ final class OnnxImageEngine implements ImageEngine {
     private final PromptEncoder promptEncoder;
     private final Unet unet;
     private final VaeDecoder vaeDecoder;
+    private final SafetyCheck safety;
     private final Object encoderLock = new Object();
     private VaeEncoder vaeEncoder;
     private final ModelInfo info;
@@ -48,7 +54,7 @@ final class OnnxImageEngine implements ImageEngine {
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
             NoiseScheduleConfig schedule, TextEncoder textEncoder, PromptEncoder promptEncoder, Unet unet,
-            VaeDecoder vaeDecoder, int maxSide) {
+            VaeDecoder vaeDecoder, SafetyCheck safety, int maxSide) {
         this.promptEncoder = promptEncoder;
         this.maxSide = maxSide;
         this.folder = folder;
@@ -58,6 +64,7 @@ final class OnnxImageEngine implements ImageEngine {
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
+        this.safety = safety;
         this.info = describe();
         this.pipeline = new DiffusionPipeline(this);
     }
@@ -99,8 +106,12 @@ final class OnnxImageEngine implements ImageEngine {
                 promptEncoder = new ClipPromptEncoder(tokenizer, textEncoder);
             }
             VaeDecoder vaeDecoder = track(opened, VaeDecoder.open(sessions, folder.vaeDecoder()));
+            SafetyCheck safety = openSafetyCheck(folder, options.safetyChecker(), sessions);
+            if (safety != null) {
+                opened.add(safety);
+            }
             OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder,
-                    promptEncoder, unet, vaeDecoder, options.maxSide());
+                    promptEncoder, unet, vaeDecoder, safety, options.maxSide());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
             if (unet.halfPrecision() && !sessions.onGpu()) {
@@ -115,6 +126,52 @@ final class OnnxImageEngine implements ImageEngine {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * The checker the options ask for: none when off, the model's own when automatic (none, said once in the log, when
+     * the folder has no {@code safety_checker/}), or the one in the given folder.
+     */
+    private static SafetyCheck openSafetyCheck(ModelFolder folder, SafetyCheckerSource source, SessionFactory sessions)
+            throws InferenceException {
+        if (source.mode() == SafetyCheckerSource.Mode.OFF) {
+            LOG.info("Safety checker is off: pictures of model {} are not checked", folder.name());
+            return null;
+        }
+        CheckerFiles files;
+        try {
+            Optional<CheckerFiles> found = source.mode() == SafetyCheckerSource.Mode.AUTO
+                    ? CheckerFiles.inModel(folder.root()) : Optional.of(CheckerFiles.inFolder(source.folder()));
+            if (found.isEmpty()) {
+                LOG.info("Model {} has no safety_checker/model.onnx, so its pictures are not checked", folder.name());
+                return null;
+            }
+            files = found.get();
+        } catch (ModelFolderException e) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, e.getMessage(), e);
+        }
+        ClipImageProcessor processor;
+        try {
+            processor = ClipImageProcessor.fromConfig(files.preprocessorConfig().orElseGet(() -> {
+                LOG.warn("No {} beside the safety checker; using CLIP's defaults (224 pixels, bicubic, OpenAI mean "
+                        + "and std)", files.configPath());
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            }));
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, files.configPath() + ": " + e.getMessage(),
+                    e);
+        }
+        SafetyChecker checker = SafetyChecker.open(sessions, files.model());
+        long[] clip = checker.clipSize();
+        if ((clip[0] > 0 && clip[0] != processor.outputHeight()) || (clip[1] > 0 && clip[1] != processor.outputWidth())) {
+            checker.close();
+            throw new EngineException(EngineException.Reason.INVALID_MODEL, "the safety checker " + files.model()
+                    + " takes " + clip[0] + "x" + clip[1] + " pixels but " + files.configPath() + " crops to "
+                    + processor.outputHeight() + "x" + processor.outputWidth());
+        }
+        SafetyCheck check = new SafetyCheck(checker, processor);
+        LOG.info("Safety checker {} ({}) runs on every picture", files.model(), check.precision());
+        return check;
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T part) {
@@ -202,7 +259,7 @@ final class OnnxImageEngine implements ImageEngine {
                 schedule.predictionType().configName(), hidden, textEncoder.idsType(), unet.describeInputs(),
                 unet.halfPrecision(), unet.fixedBatch(), folder.vaeEncoder().isPresent(), sampler,
                 family.defaultSteps(), family.defaultGuidance(), width, side, ModelFingerprint.of(folder.root()),
-                sessions.description());
+                sessions.description(), safety == null ? ModelInfo.NO_SAFETY_CHECKER : safety.precision());
     }
 
     ModelFolder folder() {
@@ -227,6 +284,11 @@ final class OnnxImageEngine implements ImageEngine {
 
     int maxSide() {
         return maxSide;
+    }
+
+    /** The safety check after decoding, or {@code null} when no checker runs. */
+    SafetyCheck safety() {
+        return safety;
     }
 
     boolean onGpu() {
@@ -264,6 +326,9 @@ final class OnnxImageEngine implements ImageEngine {
     @Override
     public void close() {
         List<AutoCloseable> parts = new ArrayList<>(List.of(promptEncoder, unet, vaeDecoder));
+        if (safety != null) {
+            parts.add(safety);
+        }
         synchronized (encoderLock) {
             if (vaeEncoder != null) {
                 parts.add(vaeEncoder);

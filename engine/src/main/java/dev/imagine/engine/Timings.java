@@ -10,8 +10,16 @@ import java.time.Duration;
  * @param unet time spent inside UNet calls
  * @param unetCalls number of UNet calls
  * @param steps denoising steps
+ * @param safetyChecker time spent checking the pictures (feature extraction and the checker's graph); zero without
+ *     a checker
  */
-public record Timings(Duration total, Duration inOnnxRuntime, Duration unet, int unetCalls, int steps) {
+public record Timings(Duration total, Duration inOnnxRuntime, Duration unet, int unetCalls, int steps,
+        Duration safetyChecker) {
+
+    /** Timings of a job without a safety check. */
+    public Timings(Duration total, Duration inOnnxRuntime, Duration unet, int unetCalls, int steps) {
+        this(total, inOnnxRuntime, unet, unetCalls, steps, Duration.ZERO);
+    }
 
     /** The engine's own share of the wall time: everything outside ONNX Runtime, 0 to 1. */
     public double overheadFraction() {

@@ -77,15 +77,19 @@ final class BenchCommand implements Callable<Integer> {
                 result.images().get(0).png();
                 pngNanos += System.nanoTime() - pngStart;
                 out.printf("run %d: total %.1f ms, UNet %.1f ms (%.2f ms/step, %d calls), inside ONNX Runtime %.1f ms, "
-                                + "pipeline overhead %.2f ms (%.2f%%)%n", i + 1, ms(t.total().toNanos()),
-                        ms(t.unet().toNanos()), ms(t.unetPerStep().toNanos()), t.unetCalls(),
+                                + "pipeline overhead %.2f ms (%.2f%%), safety checker %.1f ms%n", i + 1,
+                        ms(t.total().toNanos()), ms(t.unet().toNanos()), ms(t.unetPerStep().toNanos()), t.unetCalls(),
                         ms(t.inOnnxRuntime().toNanos()), ms(t.total().toNanos() - t.inOnnxRuntime().toNanos()),
-                        100 * t.overheadFraction());
+                        100 * t.overheadFraction(), ms(t.safetyChecker().toNanos()));
             }
             timings.sort(Comparator.comparingDouble(Timings::overheadFraction));
             Timings median = timings.get(timings.size() / 2);
             out.printf("median: UNet %.2f ms/step, pipeline overhead %.2f%% of wall time%n",
                     ms(median.unetPerStep().toNanos()), 100 * median.overheadFraction());
+            out.printf("safety checker: %s%n", engine.model().hasSafetyChecker()
+                    ? String.format("%s, median %.1f ms per job (inside the total above)", engine.model().safetyChecker(),
+                            ms(median.safetyChecker().toNanos()))
+                    : "none");
             out.printf("PNG encoding (after the pipeline, not counted above): %.1f ms per image%n", ms(pngNanos) / runs);
         }
         return 0;

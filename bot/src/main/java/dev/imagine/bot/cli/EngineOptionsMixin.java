@@ -3,11 +3,13 @@ package dev.imagine.bot.cli;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.SafetyCheckerSource;
+import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The engine options shared by the commands that run a model: device, threads and CUDA settings. */
+/** The engine options shared by the commands that run a model: device, threads, CUDA and the safety checker. */
 final class EngineOptionsMixin {
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = DeviceConverter.class,
@@ -31,9 +33,32 @@ final class EngineOptionsMixin {
             description = "How the CUDA memory arena grows: ${COMPLETION-CANDIDATES}.")
     CudaOptions.ArenaStrategy arenaStrategy;
 
+    @Option(names = "--safety-checker", paramLabel = "auto|off|DIR", defaultValue = "auto",
+            description = "The safety checker run on every picture: auto (the model's safety_checker/ when it has "
+                    + "one), off, or a folder holding one (default auto).")
+    String safetyChecker;
+
     EngineOptions toOptions() {
         CudaOptions cuda = new CudaOptions(gpuMemoryLimit == null ? 0 : gpuMemoryLimit, convSearch, arenaStrategy);
-        return new EngineOptions(device, threads, 0, cuda);
+        return new EngineOptions(device, threads, 0, cuda, EngineOptions.DEFAULT_MAX_SIDE, safetySource());
+    }
+
+    boolean safetyCheckerOff() {
+        return "off".equalsIgnoreCase(safetyChecker);
+    }
+
+    private SafetyCheckerSource safetySource() {
+        String value = safetyChecker == null ? "auto" : safetyChecker.strip();
+        if (value.equalsIgnoreCase("auto")) {
+            return SafetyCheckerSource.auto();
+        }
+        if (value.equalsIgnoreCase("off")) {
+            return SafetyCheckerSource.off();
+        }
+        if (value.isEmpty()) {
+            throw new UserException("--safety-checker takes auto, off or a folder");
+        }
+        return SafetyCheckerSource.folder(Path.of(value));
     }
 
     /** Parses sizes such as {@code 6G}, {@code 512M}, {@code 1024K} or plain bytes. */

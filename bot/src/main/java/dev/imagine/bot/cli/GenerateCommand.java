@@ -133,11 +133,26 @@ final class GenerateCommand implements Callable<Integer> {
                 stderr.println("note: the negative prompt is longer than 75 tokens; not used: "
                         + result.truncatedNegativePrompt());
             }
-            for (Path written : write(result, out)) {
-                stdout.println(written);
-            }
+            writeAndWarn(result, out, stdout, stderr);
         }
         return 0;
+    }
+
+    /**
+     * Writes the images as {@link #write} does, prints each path on {@code stdout}, and warns on {@code stderr}
+     * about every picture the safety checker flagged, naming its file: a local user sees their own output, so the
+     * file is written as it is.
+     */
+    static void writeAndWarn(GenerationResult result, Path out, PrintWriter stdout, PrintWriter stderr)
+            throws IOException {
+        List<Path> written = write(result, out);
+        for (int i = 0; i < written.size(); i++) {
+            stdout.println(written.get(i));
+            if (result.images().get(i).nsfw()) {
+                stderr.println("warning: the safety checker flagged " + written.get(i)
+                        + " as possibly not safe for work");
+            }
+        }
     }
 
     /** The init image's file bytes, or {@code null} without {@code --init-image}. */

@@ -48,11 +48,18 @@ final class HistoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code ID  TIME  seed N  SAMPLER  WxH  [STATUS  ]PROMPT}, with {@code -} for values the engine never set. */
+    /**
+     * {@code ID  TIME  seed N  SAMPLER  WxH  [STATUS  ][flagged N of M  ]PROMPT}, with {@code -} for values the engine
+     * never set; the flag counts the pictures the safety checker flagged.
+     */
     static String line(Generation g) {
         GenerationParameters p = g.parameters();
         String size = p.get("width") == null || p.get("height") == null ? "-" : p.get("width") + "x" + p.get("height");
         String status = g.status() == GenerationStatus.DONE ? "" : g.status().id() + "  ";
+        long flagged = g.images().stream().filter(image -> image.nsfw()).count();
+        if (flagged > 0) {
+            status += "flagged " + flagged + " of " + g.images().size() + "  ";
+        }
         String prompt = Objects.toString(p.get("prompt"), "").replaceAll("\\s+", " ").strip();
         if (prompt.length() > PROMPT_CHARS) {
             prompt = prompt.substring(0, PROMPT_CHARS - 3) + "...";

@@ -51,6 +51,9 @@ final class ModelsInfoCommand implements Callable<Integer> {
             row(out, "unet batch", info.fixedBatch() == 0 ? "dynamic" : "fixed to " + info.fixedBatch()
                     + " (guided steps make two calls)");
             row(out, "img2img", info.imageToImage() ? "yes (vae_encoder present)" : "no (no vae_encoder)");
+            row(out, "safety", info.hasSafetyChecker() ? "checker present (" + info.safetyChecker() + ")"
+                    : "no checker runs (" + (engineOptions.safetyCheckerOff() ? "--safety-checker off"
+                            : "no safety_checker/ folder") + ")");
             row(out, "defaults", "sampler " + info.defaultSampler().id() + ", " + info.defaultSteps() + " steps, guidance "
                     + info.defaultGuidance() + ", " + info.defaultWidth() + "x" + info.defaultHeight());
             row(out, "fingerprint", info.fingerprint());

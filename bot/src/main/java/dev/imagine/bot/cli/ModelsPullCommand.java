@@ -58,6 +58,10 @@ final class ModelsPullCommand implements Callable<Integer> {
             description = "Read the access token from FILE instead of $HF_TOKEN.")
     Path tokenFile;
 
+    @Option(names = "--no-safety-checker", description = "Leave out safety_checker/ and feature_extractor/ (fetched "
+            + "by default: the engine runs the checker on every picture).")
+    boolean noSafetyChecker;
+
     @Option(names = "--no-progress", description = "Print a line per file instead of a progress bar.")
     boolean noProgress;
 
@@ -74,7 +78,7 @@ final class ModelsPullCommand implements Callable<Integer> {
         DownloadProgress progress = new DownloadProgress(err, !noProgress && System.console() != null, System::nanoTime);
         PullResult result;
         try {
-            result = ModelPuller.create(settings).pull(ref, folder, variant, progress);
+            result = ModelPuller.create(settings).pull(ref, folder, variant, !noSafetyChecker, progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted; run the same command again to resume");

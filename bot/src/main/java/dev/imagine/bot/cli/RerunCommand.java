@@ -80,9 +80,7 @@ final class RerunCommand implements Callable<Integer> {
                 if (progress instanceof ProgressBar bar) {
                     bar.finish();
                 }
-                for (Path written : GenerateCommand.write(result, out)) {
-                    stdout.println(written);
-                }
+                GenerateCommand.writeAndWarn(result, out, stdout, stderr);
             }
         }
         return 0;

@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param target the chat the command came from, where answers and the job's events go
  * @param manager whether the user may manage that chat (Discord: Manage Messages; Telegram: group admin), which
  *     lets them delete or cancel others' pictures and change the chat's settings; false in direct messages
+ * @param ageRestricted whether the chat is marked for adults (a Discord channel marked NSFW), where the safety policy
+ *     may let flagged pictures through as they are
  */
-public record Caller(Requester requester, ChatTarget target, boolean manager) {
+public record Caller(Requester requester, ChatTarget target, boolean manager, boolean ageRestricted) {
+
+    /** A caller in a chat not marked for adults. */
+    public Caller(Requester requester, ChatTarget target, boolean manager) {
+        this(requester, target, manager, false);
+    }
 
     /** Validates. */
     public Caller {

@@ -58,13 +58,28 @@ public final class CommandCore {
     private final Storage storage;
     private final CommandLimits limits;
     private final RequestFactory factory;
+    private final SafetyPolicy safety;
 
-    /** A core over a dispatcher and a storage that the caller owns. */
+    /** A core over a dispatcher and a storage that the caller owns, with no safety policy ({@link SafetyPolicy#NONE}). */
     public CommandCore(Dispatcher dispatcher, Storage storage, CommandLimits limits) {
+        this(dispatcher, storage, limits, SafetyPolicy.NONE);
+    }
+
+    /**
+     * A core over a dispatcher and a storage that the caller owns, refusing prompts with blocked words before they are
+     * queued and handing out flagged pictures' files as {@code safety} says.
+     */
+    public CommandCore(Dispatcher dispatcher, Storage storage, CommandLimits limits, SafetyPolicy safety) {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.factory = new RequestFactory(limits);
+        this.safety = Objects.requireNonNull(safety, "safety");
+    }
+
+    /** The safety policy this core applies; adapters render flagged pictures by it. */
+    public SafetyPolicy safety() {
+        return safety;
     }
 
     /** The limits this core applies. */
@@ -332,10 +347,7 @@ public final class CommandCore {
                 case UPSCALE:
                     return submit(caller, factory.upscale(rerunSpec(id), picture(id, button.imageIndex())));
                 case PNG:
-                    StoredImage image = picture(id, button.imageIndex());
-                    return new Reply.Document("imagine-" + id + "-" + (image.index() + 1) + ".png",
-                            storage.generations().imageBytes(image), "The original PNG of #" + id + ", picture "
-                                    + (image.index() + 1) + ", with its parameters inside.");
+                    return original(caller, id, picture(id, button.imageIndex()));
                 case DELETE:
                     Generation g = generation(id);
                     if (!isOwner(caller, g) && !(caller.manager() && postedHere(caller, g))) {
@@ -352,9 +364,26 @@ public final class CommandCore {
         });
     }
 
+    /** A picture's original PNG, unless the safety policy withholds it; behind a spoiler when it says so. */
+    private Reply original(Caller caller, long id, StoredImage image) {
+        SafetyPolicy.Treatment treatment = safety.treatment(image.nsfw(), caller.ageRestricted());
+        if (treatment == SafetyPolicy.Treatment.WITHHOLD) {
+            throw new CommandException(Messages.withheldFile(id, image.index()));
+        }
+        String name = "imagine-" + id + "-" + (image.index() + 1) + ".png";
+        boolean spoiler = treatment == SafetyPolicy.Treatment.SPOILER;
+        String text = "The original PNG of #" + id + ", picture " + (image.index() + 1) + ", with its parameters inside"
+                + (spoiler ? ", behind a spoiler: the safety checker flagged it." : ".");
+        return new Reply.Document(spoiler ? "SPOILER_" + name : name, storage.generations().imageBytes(image), text,
+                spoiler);
+    }
+
     private Reply submit(Caller caller, JobSpec spec) {
         if (storedUser(caller).map(User::blocked).orElse(false)) {
             throw new CommandException("You cannot make pictures here: the bot's operator has blocked you.");
+        }
+        if (safety.blocks(spec.request().prompt())) {
+            throw new CommandException(Messages.BLOCKED_PROMPT);
         }
         SubmitResult result = dispatcher.submit(caller.requester(), caller.target(), spec);
         if (result instanceof SubmitResult.Accepted accepted) {

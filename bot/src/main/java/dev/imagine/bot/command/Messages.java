@@ -55,6 +55,29 @@ public final class Messages {
                 : Texts.plural(position, "job") + " ahead of yours (" + queueLength + " waiting)";
     }
 
+    /** A prompt with a blocked word: says so without naming the word or the list. */
+    public static final String BLOCKED_PROMPT = "This prompt uses a word this server does not allow, so it was not "
+            + "queued. Please rephrase it.";
+    /** The line added to the caption of a picture sent behind a spoiler. */
+    public static final String SPOILER_NOTE = "Hidden as a spoiler: the safety checker flagged this picture.";
+
+    /**
+     * Said instead of a picture the safety policy withholds; the result's buttons go with it.
+     *
+     * @param index the picture's position, from 0
+     * @param count how many pictures the generation has
+     */
+    public static String withheld(long generationId, int index, int count) {
+        return (count == 1 ? "The picture of #" + generationId : "Picture " + (index + 1) + " of #" + generationId)
+                + " was withheld: the safety checker flagged it. Re-roll makes a new one.";
+    }
+
+    /** Said instead of a flagged picture's original file where it cannot be sent or hidden. */
+    public static String withheldFile(long generationId, int index) {
+        return "The original file of #" + generationId + ", picture " + (index + 1) + ", is not sent here: the safety "
+                + "checker flagged it.";
+    }
+
     /** The engine took the job. */
     public static String started() {
         return "Generating\u2026";

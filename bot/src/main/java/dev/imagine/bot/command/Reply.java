@@ -53,16 +53,23 @@ public sealed interface Reply {
      * Send a file: a picture's original PNG with its parameters embedded. Send it as a document (Telegram) or an
      * attachment (Discord), not as a compressed photo.
      *
-     * @param fileName such as {@code imagine-123-1.png}
+     * @param fileName such as {@code imagine-123-1.png}, or {@code SPOILER_imagine-123-1.png} for a spoiler
      * @param bytes the file; the caller owns the array
      * @param text a caption
+     * @param spoiler whether the safety policy wants the file hidden behind a spoiler (the safety checker flagged
+     *     it); a platform that cannot hide a file sends {@link #text()} alone
      */
-    record Document(String fileName, byte[] bytes, String text) implements Reply {
+    record Document(String fileName, byte[] bytes, String text, boolean spoiler) implements Reply {
         /** Validates. */
         public Document {
             Objects.requireNonNull(fileName, "fileName");
             Objects.requireNonNull(bytes, "bytes");
             Objects.requireNonNull(text, "text");
+        }
+
+        /** A file shown as it is. */
+        public Document(String fileName, byte[] bytes, String text) {
+            this(fileName, bytes, text, false);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.service.ChatAdapter;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.JDAInfo;
 import net.dv8tion.jda.api.entities.Guild;
@@ -89,7 +91,8 @@ public final class DiscordAdapter implements ChatAdapter {
     @Override
     public void start(ServiceContext context) throws Exception {
         CommandLimits limits = CommandLimits.of(context.config().engine(), context.model());
-        start(new CommandCore(context.dispatcher(), context.storage(), limits), context.dispatcher(), context.clock());
+        start(new CommandCore(context.dispatcher(), context.storage(), limits,
+                SafetyPolicy.of(context.config().safety())), context.dispatcher(), context.clock());
     }
 
     /** {@link #start(ServiceContext)} over a core and dispatcher the caller owns. */
@@ -102,7 +105,7 @@ public final class DiscordAdapter implements ChatAdapter {
         String apiBase = settings.apiUrl() + "/v" + JDAInfo.DISCORD_REST_VERSION + "/";
         GatewayLookup gateway = GatewayLookup.find(apiBase, token, options.readyTimeout());
         workers = Executors.newFixedThreadPool(options.workers(), threads());
-        messages = new JobMessages(dispatcher, clock, options, activity, workers, new Channels());
+        messages = new JobMessages(dispatcher, clock, options, activity, workers, new Channels(), core.safety());
         interactions = new Interactions(core, messages, options, clock, activity, workers, this::uploadLimit);
         CountDownLatch connected = new CountDownLatch(1);
         AtomicBoolean ready = new AtomicBoolean();
@@ -216,6 +219,24 @@ public final class DiscordAdapter implements ChatAdapter {
             JDA api = jda;
             String guildId = job.target().guildId();
             return guildLimit(api == null || guildId == null ? null : api.getGuildById(guildId));
+        }
+
+        @Override
+        public boolean ageRestricted(Job job) {
+            return DiscordAdapter.this.ageRestricted(job.target().chatId());
+        }
+    }
+
+    /** Whether a channel in JDA's cache is marked age-restricted (NSFW); false when it is not cached. */
+    boolean ageRestricted(String channelId) {
+        JDA api = jda;
+        if (api == null || channelId == null) {
+            return false;
+        }
+        try {
+            return api.getGuildChannelById(channelId) instanceof IAgeRestrictedChannel channel && channel.isNSFW();
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.Role;
 import net.dv8tion.jda.api.entities.User;
@@ -357,6 +358,7 @@ final class Interactions extends ListenerAdapter {
         Requester requester = new Requester(DiscordAdapter.PLATFORM, user.getId(), name, roles);
         ChatTarget target = new ChatTarget(DiscordAdapter.PLATFORM, guild == null ? null : guild.getId(),
                 interaction.getChannelId(), null);
-        return new Caller(requester, target, manager);
+        boolean ageRestricted = interaction.getChannel() instanceof IAgeRestrictedChannel channel && channel.isNSFW();
+        return new Caller(requester, target, manager, ageRestricted);
     }
 }

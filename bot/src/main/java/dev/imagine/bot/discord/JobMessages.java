@@ -1,6 +1,7 @@
 package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
@@ -46,6 +47,9 @@ final class JobMessages implements JobSink {
 
         /** The largest file the job's chat accepts, in bytes. */
         long uploadLimit(Job job);
+
+        /** Whether the job's channel is marked age-restricted (NSFW); false when unknown. */
+        boolean ageRestricted(Job job);
     }
 
     final Dispatcher dispatcher;
@@ -54,12 +58,14 @@ final class JobMessages implements JobSink {
     final Activity activity;
     final Executor executor;
     final Channels channels;
+    final SafetyPolicy safety;
     private final Map<Long, LiveJob> jobs = new HashMap<>();
     private int submissions;
     private volatile boolean closed;
 
     JobMessages(Dispatcher dispatcher, Clock clock, DiscordOptions options, Activity activity, Executor executor,
-            Channels channels) {
+            Channels channels, SafetyPolicy safety) {
+        this.safety = safety;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.options = options;

@@ -1,8 +1,10 @@
 package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,9 +284,34 @@ final class LiveJob {
         }
         GenerationResult result = done.result();
         long limit = owner.channels.uploadLimit(current);
+        boolean ageRestricted = owner.channels.ageRestricted(current);
+        List<GeneratedImage> shown = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        boolean spoilers = false;
+        for (GeneratedImage image : result.images()) {
+            SafetyPolicy.Treatment treatment = owner.safety.treatment(image.nsfw(), ageRestricted);
+            if (treatment == SafetyPolicy.Treatment.WITHHOLD) {
+                notes.add(Messages.withheld(id, image.index(), result.images().size()));
+            } else {
+                shown.add(image);
+                spoilers |= treatment == SafetyPolicy.Treatment.SPOILER;
+            }
+        }
+        if (spoilers) {
+            notes.add(Messages.SPOILER_NOTE);
+        }
         try {
-            List<Uploads.Upload> uploads = Uploads.fit(id, result.images(), limit);
-            Optional<String> note = Uploads.note(uploads, limit);
+            List<Uploads.Upload> uploads = new ArrayList<>();
+            for (GeneratedImage image : shown) {
+                Uploads.Upload upload = Uploads.fit(id, image, limit);
+                boolean spoiler = owner.safety.treatment(image.nsfw(), ageRestricted)
+                        == SafetyPolicy.Treatment.SPOILER;
+                // Discord blurs an attachment whose name starts with SPOILER_ until it is clicked.
+                uploads.add(spoiler ? new Uploads.Upload("SPOILER_" + upload.fileName(), upload.bytes(),
+                        upload.reencoded()) : upload);
+            }
+            Uploads.note(uploads, limit).ifPresent(notes::add);
+            Optional<String> note = notes.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", notes));
             int room = Messages.DISCORD_MESSAGE_LIMIT - Final.MENTION_ROOM - note.map(n -> n.length() + 1).orElse(0);
             return new Final(Messages.caption(id, result, Math.max(Messages.MIN_CAPTION_LENGTH, room)), note,
                     uploads, ButtonRows.result(id, result.images().size()));

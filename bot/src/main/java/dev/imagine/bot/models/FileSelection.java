@@ -13,18 +13,20 @@ import java.util.TreeSet;
 /**
  * Picks the files of a repository that an ONNX Stable Diffusion pipeline needs: {@code model_index.json} and the
  * direct files of {@code scheduler/}, {@code tokenizer/}, {@code tokenizer_2/} and {@code text_encoder_2/} (SDXL),
- * {@code text_encoder/}, {@code unet/},
- * {@code vae_decoder/}, {@code vae_encoder/} and {@code feature_extractor/}. PyTorch, safetensors and Flax
- * weights are left out; so are the safety checker and files of other precision variants. In a component folder
+ * {@code text_encoder/}, {@code unet/}, {@code vae_decoder/}, {@code vae_encoder/} and, unless asked not to, the
+ * safety checker's {@code safety_checker/} and {@code feature_extractor/}. PyTorch, safetensors and Flax weights are
+ * left out; so are files of other precision variants. In a component folder
  * with several graphs ({@code model.onnx}, {@code model_fp16.onnx}, {@code model.fp16.onnx}...) the one for the
  * requested precision is kept and stored as {@code model.onnx}, with the external data files named after it;
  * other files beside it (such as {@code weights.pb}) are kept.
  */
 final class FileSelection {
     static final List<String> COMPONENTS = List.of("scheduler", "tokenizer", "tokenizer_2", "text_encoder",
-            "text_encoder_2", "unet", "vae_decoder", "vae_encoder", "feature_extractor");
+            "text_encoder_2", "unet", "vae_decoder", "vae_encoder", "feature_extractor", "safety_checker");
     static final Set<String> GRAPH_COMPONENTS = Set.of("text_encoder", "text_encoder_2", "unet", "vae_decoder",
-            "vae_encoder");
+            "vae_encoder", "safety_checker");
+    /** The safety checker's folders, which {@code --no-safety-checker} leaves out. */
+    static final Set<String> SAFETY_COMPONENTS = Set.of("safety_checker", "feature_extractor");
     static final List<String> REQUIRED = List.of("model_index.json", "scheduler/scheduler_config.json",
             "tokenizer/vocab.json", "tokenizer/merges.txt", "text_encoder/model.onnx", "unet/model.onnx",
             "vae_decoder/model.onnx");
@@ -70,6 +72,16 @@ final class FileSelection {
      *     several variants and none was asked for, or lacks a file the pipeline needs
      */
     static Selection select(RepoRef ref, List<RemoteFile> files, Precision precision) {
+        return select(ref, files, precision, true);
+    }
+
+    /**
+     * Selects the files for {@code precision}, with or without the safety checker ({@code safety_checker/} and
+     * {@code feature_extractor/}).
+     *
+     * @throws ModelException as {@link #select(RepoRef, List, Precision)}
+     */
+    static Selection select(RepoRef ref, List<RemoteFile> files, Precision precision, boolean safetyChecker) {
         rejectUnsupportedFamily(ref, files);
         if (files.stream().noneMatch(f -> isGraph(f.name()) && GRAPH_COMPONENTS.contains(component(f)))) {
             throw noOnnx(ref, files);
@@ -84,7 +96,8 @@ final class FileSelection {
             String component = component(file);
             if (file.path().equals("model_index.json")) {
                 wanted.add(new Wanted(file, file.path()));
-            } else if (component != null && COMPONENTS.contains(component) && depth(file) == 2) {
+            } else if (component != null && COMPONENTS.contains(component) && depth(file) == 2
+                    && (safetyChecker || !SAFETY_COMPONENTS.contains(component))) {
                 byComponent.computeIfAbsent(component, c -> new ArrayList<>()).add(file);
             } else if (component != null) {
                 leftOut.merge(component + "/", file.size(), Long::sum);
@@ -140,7 +153,8 @@ final class FileSelection {
             notes.add("left out other variants: " + String.join(", ", otherVariants));
         }
         leftOut.forEach((group, bytes) -> notes.add("left out " + group + " (" + HumanSizes.format(bytes) + ")"
-                + (group.equals("safety_checker/") ? ": imagine does not run a safety checker" : "")));
+                + (!safetyChecker && SAFETY_COMPONENTS.contains(group.substring(0, group.length() - 1))
+                        ? ": --no-safety-checker" : "")));
         return new Selection(wanted, notes);
     }
 

@@ -63,12 +63,24 @@ public final class ModelPuller {
      */
     public PullResult pull(RepoRef ref, Path folder, Precision precision, PullListener listener)
             throws InterruptedException {
+        return pull(ref, folder, precision, true, listener);
+    }
+
+    /**
+     * Downloads a model as {@link #pull(RepoRef, Path, Precision, PullListener)} does, with or without its safety
+     * checker ({@code safety_checker/} and {@code feature_extractor/}).
+     *
+     * @throws ModelException as the other {@code pull}
+     * @throws InterruptedException as the other {@code pull}
+     */
+    public PullResult pull(RepoRef ref, Path folder, Precision precision, boolean safetyChecker, PullListener listener)
+            throws InterruptedException {
         RepoListing listing = client.list(ref, listener);
         HubSettings settings = client.settings();
         if (listing.gated() && settings.token().isEmpty()) {
             throw client.refusal(401, "GatedRepo", ref, null);
         }
-        FileSelection.Selection selection = FileSelection.select(ref, listing.files(), precision);
+        FileSelection.Selection selection = FileSelection.select(ref, listing.files(), precision, safetyChecker);
         try {
             Files.createDirectories(folder);
             try (FileChannel lockChannel = FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.CREATE,

@@ -12,10 +12,12 @@ import dev.imagine.config.LimitSettings;
 import dev.imagine.config.Platform;
 import dev.imagine.config.PlatformUser;
 import dev.imagine.config.RateLimit;
+import dev.imagine.config.SafetySettings;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.SafetyCheckerSource;
 import dev.imagine.storage.Storage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -88,7 +90,7 @@ public final class ImagineService {
             Storage storage = track(opened, Storage.open(config.storage().dir()));
             ModelStore models = new ModelStore(config.models().dir());
             ImageEngine engine = track(opened, ImageEngine.open(models.resolve(config.engine().model()),
-                    engineOptions(config.engine())));
+                    engineOptions(config.engine()).withSafetyChecker(safetyChecker(config.safety()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageJournal journal = new StorageJournal(storage, engine.model());
             Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()),
@@ -138,6 +140,17 @@ public final class ImagineService {
                 CudaOptions.ConvAlgorithmSearch.valueOf(cuda.convAlgoSearch().name()),
                 CudaOptions.ArenaStrategy.valueOf(cuda.arenaStrategy().name()));
         return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide());
+    }
+
+    static SafetyCheckerSource safetyChecker(SafetySettings safety) {
+        switch (safety.checkerMode()) {
+            case OFF:
+                return SafetyCheckerSource.off();
+            case FOLDER:
+                return SafetyCheckerSource.folder(safety.checkerFolder().orElseThrow());
+            default:
+                return SafetyCheckerSource.auto();
+        }
     }
 
     static DispatchLimits dispatchLimits(LimitSettings limits) {

@@ -87,11 +87,11 @@ public final class StoredJobs {
         return request(spec.parameters(), spec.initImage(), seed);
     }
 
-    /** The result's images as storage takes them: the PNG bytes each image encoded once. */
+    /** The result's images as storage takes them: the PNG bytes each image encoded once, and the checker's flag. */
     public static List<NewImage> images(GenerationResult result) {
         List<NewImage> images = new ArrayList<>();
         for (GeneratedImage image : result.images()) {
-            images.add(new NewImage(image.index(), image.seed(), image.png(), false));
+            images.add(new NewImage(image.index(), image.seed(), image.png(), image.nsfw()));
         }
         return images;
     }
@@ -105,7 +105,7 @@ public final class StoredJobs {
         for (StoredImage stored : generation.images()) {
             byte[] png = generations.imageBytes(stored);
             String parameters = ImageInput.parameters(png).orElse("");
-            images.add(GeneratedImage.fromPng(stored.index(), stored.seed(), png, parameters));
+            images.add(GeneratedImage.fromPng(stored.index(), stored.seed(), png, parameters, stored.nsfw()));
         }
         long millis = generation.engineMillis() == null ? 0 : generation.engineMillis();
         byte[] initImage = generation.initImageSha256() == null ? null

@@ -134,11 +134,12 @@ final class BotApi {
                 .text(text).replyMarkup(keyboard).build()));
     }
 
+    /** Sends a photo; {@code spoiler} hides it behind Telegram's spoiler animation until tapped. */
     Message sendPhoto(long chatId, byte[] picture, String fileName, String caption, InlineKeyboardMarkup keyboard,
-            Integer replyTo) {
+            Integer replyTo, boolean spoiler) {
         return call("sendPhoto", c -> c.execute(SendPhoto.builder().chatId(chatId)
                 .photo(new InputFile(new ByteArrayInputStream(picture), fileName)).caption(caption)
-                .replyMarkup(keyboard).replyParameters(replyTo(replyTo)).build()));
+                .hasSpoiler(spoiler).replyMarkup(keyboard).replyParameters(replyTo(replyTo)).build()));
     }
 
     Message sendDocument(long chatId, byte[] file, String fileName, String caption, InlineKeyboardMarkup keyboard,

@@ -3,6 +3,7 @@ package dev.imagine.bot.telegram;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /**
  * Renders the dispatcher's job events in Telegram: a status message (sent when the command core queues a job) is
@@ -36,6 +38,7 @@ final class JobRenderer implements JobSink {
     private final BotApi api;
     private final Sender sender;
     private final Dispatcher dispatcher;
+    private final SafetyPolicy safety;
     private final Map<Long, Status> statuses = new ConcurrentHashMap<>();
     private final Cache<Long, Boolean> finished;
 
@@ -49,10 +52,11 @@ final class JobRenderer implements JobSink {
     private record Status(Integer messageId, Integer replyTo, String shownText) {
     }
 
-    JobRenderer(BotApi api, Sender sender, Dispatcher dispatcher, Pacer pacer) {
+    JobRenderer(BotApi api, Sender sender, Dispatcher dispatcher, Pacer pacer, SafetyPolicy safety) {
         this.api = api;
         this.sender = sender;
         this.dispatcher = dispatcher;
+        this.safety = safety;
         this.finished = Caffeine.newBuilder().ticker(pacer::nanoTime).expireAfterWrite(Duration.ofHours(1))
                 .maximumSize(10_000).build();
     }
@@ -136,14 +140,33 @@ final class JobRenderer implements JobSink {
         Status status = statuses.remove(id);
         Integer replyTo = status == null ? null : status.replyTo();
         String caption = Messages.caption(id, result, Messages.TELEGRAM_CAPTION_LIMIT);
+        String spoilerCaption = Messages.caption(id, result, Messages.TELEGRAM_CAPTION_LIMIT
+                - Messages.SPOILER_NOTE.length() - 1) + "\n" + Messages.SPOILER_NOTE;
         int sent = 0;
         for (GeneratedImage image : result.images()) {
+            // Telegram marks no chat as age-restricted, so a flagged picture is always treated as outside one.
+            SafetyPolicy.Treatment treatment = safety.treatment(image.nsfw(), false);
+            if (treatment == SafetyPolicy.Treatment.WITHHOLD) {
+                sent += report(chatId, id, Messages.withheld(id, image.index(), result.images().size()), replyTo,
+                        Keyboards.picture(id, image.index())) ? 1 : 0;
+                continue;
+            }
+            boolean spoiler = treatment == SafetyPolicy.Treatment.SPOILER;
             byte[] png = image.png();
             String name = "imagine-" + id + "-" + (image.index() + 1) + ".png";
             try {
-                api.sendPhoto(chatId, png, name, caption, Keyboards.picture(id, image.index()), replyTo);
+                api.sendPhoto(chatId, png, name, spoiler ? spoilerCaption : caption, Keyboards.picture(id,
+                        image.index()), replyTo, spoiler);
                 sent++;
             } catch (BotApi.ApiFailure photoFailure) {
+                if (spoiler) {
+                    // A file cannot be hidden behind a spoiler: say what happened instead of showing it.
+                    LOG.warn("Flagged picture {} of job {} was not taken as a photo ({}); it is withheld",
+                            image.index() + 1, id, photoFailure.getMessage());
+                    sent += report(chatId, id, Messages.withheld(id, image.index(), result.images().size()), replyTo,
+                            Keyboards.picture(id, image.index())) ? 1 : 0;
+                    continue;
+                }
                 LOG.warn("Picture {} of job {} was not taken as a photo ({}); sending it as a file", image.index() + 1,
                         id, photoFailure.getMessage());
                 try {
@@ -187,8 +210,12 @@ final class JobRenderer implements JobSink {
     }
 
     private boolean report(long chatId, long id, String text, Integer replyTo) {
+        return report(chatId, id, text, replyTo, null);
+    }
+
+    private boolean report(long chatId, long id, String text, Integer replyTo, InlineKeyboardMarkup keyboard) {
         try {
-            api.sendMessage(chatId, text, null, replyTo);
+            api.sendMessage(chatId, text, keyboard, replyTo);
             return true;
         } catch (BotApi.ApiFailure e) {
             LOG.warn("Job {} could not be reported in its chat: {}", id, e.getMessage());

@@ -3,6 +3,7 @@ package dev.imagine.bot.telegram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
@@ -97,7 +98,8 @@ public final class TelegramAdapter implements ChatAdapter {
     @Override
     public void start(ServiceContext context) {
         start(new CommandCore(context.dispatcher(), context.storage(),
-                CommandLimits.of(context.config().engine(), context.model())), context.dispatcher());
+                CommandLimits.of(context.config().engine(), context.model()),
+                SafetyPolicy.of(context.config().safety())), context.dispatcher());
     }
 
     /** {@link #start(ServiceContext)} with a core the caller made. */
@@ -120,7 +122,7 @@ public final class TelegramAdapter implements ChatAdapter {
                     + " not be reached: " + e.getMessage());
         }
         sender = new Sender(pacer, redactor);
-        JobRenderer renderer = new JobRenderer(api, sender, dispatcher, pacer);
+        JobRenderer renderer = new JobRenderer(api, sender, dispatcher, pacer, core.safety());
         HttpUrl base = new HttpUrl.Builder().scheme(url.getSchema()).host(url.getHost()).port(url.getPort()).build();
         handler = new UpdateHandler(core, api, sender, renderer, new ChatAdmins(api, pacer),
                 new PictureFetcher(api, http, base, token, redactor), me);

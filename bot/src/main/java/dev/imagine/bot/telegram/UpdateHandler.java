@@ -232,6 +232,12 @@ final class UpdateHandler {
     }
 
     private void sendDocument(long chatId, Reply.Document document, Integer replyTo) {
+        if (document.spoiler()) {
+            // Telegram hides photos behind spoilers, not files: the flagged original is not posted.
+            say(chatId, "The original file of this picture is not sent here: the safety checker flagged it, and "
+                    + "Telegram cannot hide a file behind a spoiler. The photo above can be revealed with a tap.", replyTo);
+            return;
+        }
         sender.offer(FloodControl.Outgoing.message(chatId, 1, () -> {
             try {
                 api.sendDocument(chatId, document.bytes(), document.fileName(), document.text(), null, replyTo);

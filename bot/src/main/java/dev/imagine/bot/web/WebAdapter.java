@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.Caller;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.command.InitImage;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.bot.command.Reply;
@@ -116,8 +117,8 @@ public final class WebAdapter implements ChatAdapter {
     @Override
     public void start(ServiceContext context) {
         start(new CommandCore(context.dispatcher(), context.storage(),
-                CommandLimits.of(context.config().engine(), context.model())), context.dispatcher(),
-                context.storage(), context.clock());
+                CommandLimits.of(context.config().engine(), context.model()),
+                SafetyPolicy.of(context.config().safety())), context.dispatcher(), context.storage(), context.clock());
     }
 
     /** {@link #start(ServiceContext)} with a core the caller made. */

@@ -2,6 +2,7 @@ package dev.imagine.bot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.fake.SafetyModel;
 import dev.imagine.engine.DemoModel;
 import dev.imagine.engine.ModelFamily;
 import dev.imagine.storage.Generation;
@@ -25,13 +26,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Recording every CLI generation, {@code rerun}, {@code history} and {@code db}, end to end on a tiny model. */
+/**
+ * Recording every CLI generation, {@code rerun}, {@code history} and {@code db}, end to end on a tiny model; and the
+ * safety checker on the command line: a flagged picture is written as it is with a warning naming its file, the flag
+ * is stored, {@code history} marks it, {@code rerun} reproduces it, {@code --safety-checker off} runs none, and
+ * {@code models info} says whether a checker is there.
+ */
 class StorageCommandsTest {
     private static final Pattern GENERATION = Pattern.compile("generation (\\d+)");
 
     @TempDir
     static Path shared;
     private static Path model;
+    private static final String SAFETY_PROMPT = "a harbour at noon";
+    /** The tiny model with its statistic-driven safety checker, and seeds it flags and does not flag. */
+    private static Path checked;
+    private static SafetyModel.Seeds seeds;
 
     @TempDir
     Path dir;
@@ -43,6 +53,8 @@ class StorageCommandsTest {
     static void writeModel() throws IOException {
         model = shared.resolve("tiny");
         DemoModel.writeTiny(model);
+        checked = SafetyModel.write(shared.resolve("checked"));
+        seeds = SafetyModel.seeds(checked, SAFETY_PROMPT, 64, 2);
     }
 
     private int run(String... args) {
@@ -304,5 +316,69 @@ class StorageCommandsTest {
                 "-W", "64", "-H", "64", "--out", dir.toString())).isZero();
         assertThat(inData("rerun 999")).isEqualTo(2);
         assertThat(err.toString()).contains("error: there is no generation 999 in");
+    }
+
+    private int generateChecked(long seed, Path file, String... more) {
+        List<String> args = new ArrayList<>(List.of("--model", checked.toString(), "--prompt", SAFETY_PROMPT, "--seed",
+                Long.toString(seed), "--steps", "2", "--width", "64", "--height", "64", "--device", "cpu", "--out",
+                file.toString()));
+        args.addAll(List.of(more));
+        return inData("generate", args.toArray(String[]::new));
+    }
+
+    @Test
+    void aFlaggedPictureIsWrittenWithAWarningNamingItAndTheFlagIsStoredListedAndRerun() throws IOException {
+        Path flaggedFile = dir.resolve("flagged.png");
+        assertThat(generateChecked(seeds.flagged(), flaggedFile)).as(err.toString()).isZero();
+        long flagged = printedId();
+        assertThat(out.toString().strip()).isEqualTo(flaggedFile.toString());
+        assertThat(err.toString()).contains("warning: the safety checker flagged " + flaggedFile);
+        assertThat(Files.size(flaggedFile)).isPositive();
+
+        Path cleanFile = dir.resolve("clean.png");
+        assertThat(generateChecked(seeds.clean(), cleanFile)).as(err.toString()).isZero();
+        long clean = printedId();
+        assertThat(err.toString()).doesNotContain("warning");
+
+        assertThat(inData("history")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).startsWith(clean + "  ").doesNotContain("flagged");
+        assertThat(lines.get(1)).startsWith(flagged + "  ").contains("  flagged 1 of 1  " + SAFETY_PROMPT);
+
+        Path again = dir.resolve("again.png");
+        assertThat(inData("rerun " + flagged, "--out", again.toString())).as(err.toString()).isZero();
+        long rerun = printedId();
+        assertThat(err.toString()).contains("warning: the safety checker flagged " + again);
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(flaggedFile));
+        try (Storage storage = Storage.open(dir.resolve("data"))) {
+            Generation original = storage.generations().find(flagged).orElseThrow();
+            Generation repeated = storage.generations().find(rerun).orElseThrow();
+            assertThat(original.images().get(0).nsfw()).isTrue();
+            assertThat(repeated.images().get(0).nsfw()).isTrue();
+            assertThat(storage.generations().find(clean).orElseThrow().images().get(0).nsfw()).isFalse();
+        }
+    }
+
+    @Test
+    void checkerOffWritesTheSameBytesWithoutAWarningOrAFlag() throws IOException {
+        Path withChecker = dir.resolve("checked.png");
+        assertThat(generateChecked(seeds.flagged(), withChecker)).isZero();
+        Path unchecked = dir.resolve("unchecked.png");
+        assertThat(generateChecked(seeds.flagged(), unchecked, "--safety-checker", "off")).as(err.toString()).isZero();
+        long id = printedId();
+
+        assertThat(err.toString()).doesNotContain("warning");
+        assertThat(Files.readAllBytes(unchecked)).isEqualTo(Files.readAllBytes(withChecker));
+        try (Storage storage = Storage.open(dir.resolve("data"))) {
+            assertThat(storage.generations().find(id).orElseThrow().images().get(0).nsfw()).isFalse();
+        }
+    }
+
+    @Test
+    void modelsInfoShowsTheCheckerAndItsPrecision() {
+        assertThat(run("models", "info", checked.toString(), "--device", "cpu")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("safety        checker present (fp32)");
+        assertThat(run("models", "info", checked.toString(), "--device", "cpu", "--safety-checker", "off")).isZero();
+        assertThat(out.toString()).contains("safety        no checker runs (--safety-checker off)");
     }
 }

@@ -135,6 +135,7 @@ final class FakeDiscord implements AutoCloseable {
         return thread;
     });
     private final FakeGateway gateway;
+    private volatile boolean channelNsfw;
     private final AtomicLong ids = new AtomicLong();
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, Msg> messages = new LinkedHashMap<>();
@@ -827,9 +828,17 @@ final class FakeDiscord implements AutoCloseable {
         return person.manager() ? EVERYONE_PERMISSIONS | MANAGE_MESSAGES : EVERYONE_PERMISSIONS;
     }
 
-    private static ObjectNode channel() {
+    /**
+     * Marks the server's text channel age-restricted (Discord's NSFW flag) or not, as it appears from then on in
+     * interactions and in the server the gateway sends; call before the bot connects for its cache to see it.
+     */
+    void markChannelNsfw(boolean nsfw) {
+        channelNsfw = nsfw;
+    }
+
+    private ObjectNode channel() {
         ObjectNode channel = NODES.objectNode().put("id", CHANNEL_ID).put("type", 0).put("guild_id", GUILD_ID)
-                .put("name", "general").put("position", 0).put("nsfw", false).putNull("parent_id")
+                .put("name", "general").put("position", 0).put("nsfw", channelNsfw).putNull("parent_id")
                 .putNull("topic").putNull("last_message_id").put("rate_limit_per_user", 0).put("flags", 0);
         channel.putArray("permission_overwrites");
         return channel;

@@ -41,21 +41,36 @@ class FileSelectionTest {
     }
 
     @Test
-    void keepsTheOnnxPipelineAndLeavesOutPytorchWeightsAndTheSafetyChecker() {
+    void keepsTheOnnxPipelineWithItsSafetyCheckerAndLeavesOutPytorchWeights() {
         FileSelection.Selection selection = FileSelection.select(REF, files(MIXED), null);
 
         assertThat(selection.files()).extracting(FileSelection.Wanted::localPath).containsExactly(
-                "feature_extractor/preprocessor_config.json", "model_index.json", "scheduler/scheduler_config.json",
-                "text_encoder/model.onnx", "tokenizer/merges.txt", "tokenizer/special_tokens_map.json",
-                "tokenizer/tokenizer_config.json", "tokenizer/vocab.json", "unet/model.onnx", "unet/weights.pb",
-                "vae_decoder/model.onnx", "vae_encoder/model.onnx");
-        // Weights in the kept folders or at the top: v1-5-pruned.ckpt, text_encoder/pytorch_model.bin and both unet
-        // safetensors, 4 files of 100 bytes; other folders are named whole (2 files of 100 bytes each).
+                "feature_extractor/preprocessor_config.json", "model_index.json", "safety_checker/model.onnx",
+                "scheduler/scheduler_config.json", "text_encoder/model.onnx", "tokenizer/merges.txt",
+                "tokenizer/special_tokens_map.json", "tokenizer/tokenizer_config.json", "tokenizer/vocab.json",
+                "unet/model.onnx", "unet/weights.pb", "vae_decoder/model.onnx", "vae_encoder/model.onnx");
+        // Weights in the kept folders or at the top: v1-5-pruned.ckpt, text_encoder/pytorch_model.bin,
+        // safety_checker/pytorch_model.bin and both unet safetensors, 5 files of 100 bytes; other folders are named
+        // whole (2 files of 100 bytes).
+        assertThat(selection.notes()).containsExactly(
+                "left out 5 PyTorch/safetensors weight files (500 B): imagine uses the ONNX files",
+                "left out vae/ (200 B)");
+        assertThat(selection.totalBytes()).isEqualTo(1300);
+    }
+
+    @Test
+    void withoutTheSafetyCheckerItsFoldersAreLeftOutAndNamed() {
+        FileSelection.Selection selection = FileSelection.select(REF, files(MIXED), null, false);
+
+        assertThat(selection.files()).extracting(FileSelection.Wanted::localPath)
+                .doesNotContain("safety_checker/model.onnx", "feature_extractor/preprocessor_config.json")
+                .contains("unet/model.onnx", "vae_encoder/model.onnx");
         assertThat(selection.notes()).containsExactly(
                 "left out 4 PyTorch/safetensors weight files (400 B): imagine uses the ONNX files",
-                "left out safety_checker/ (200 B): imagine does not run a safety checker",
+                "left out feature_extractor/ (100 B): --no-safety-checker",
+                "left out safety_checker/ (200 B): --no-safety-checker",
                 "left out vae/ (200 B)");
-        assertThat(selection.totalBytes()).isEqualTo(1200);
+        assertThat(selection.totalBytes()).isEqualTo(1100);
     }
 
     @Test

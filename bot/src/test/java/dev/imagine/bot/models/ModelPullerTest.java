@@ -46,7 +46,7 @@ class ModelPullerTest {
     @BeforeAll
     static void writeModel() throws IOException {
         source = shared.resolve("tiny");
-        DemoModel.writeTiny(source);
+        DemoModel.writeTinyWithSafetyChecker(source, 0.0);
         expected = new TreeMap<>();
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -60,7 +60,6 @@ class ModelPullerTest {
         hub = new FakeHub();
         hub.addRepo(REPO, source);
         hub.putFile(REPO, "unet/diffusion_pytorch_model.safetensors", new byte[3000]);
-        hub.putFile(REPO, "safety_checker/model.onnx", new byte[2000]);
         hub.putFile(REPO, "README.md", "# tiny".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -121,7 +120,7 @@ class ModelPullerTest {
             assertThat(plan.commit()).isEqualTo(FakeHub.COMMIT);
             assertThat(plan.bytesToFetch()).isEqualTo(expected.values().stream().mapToLong(b -> b.length).sum());
             assertThat(plan.notes()).anyMatch(n -> n.contains("1 PyTorch/safetensors weight file"))
-                    .anyMatch(n -> n.contains("safety_checker/") && n.contains("does not run a safety checker"));
+                    .noneMatch(n -> n.contains("safety_checker/"));
         });
         // Files are fetched from the commit the listing named; ONNX files come from the CDN after a redirect.
         assertThat(hub.fileRequests()).allMatch(r -> r.server().equals("cdn") || r.path().contains(FakeHub.COMMIT));
@@ -129,6 +128,28 @@ class ModelPullerTest {
         assertThat(fileRequestsFor("tokenizer/vocab.json")).containsExactly("hub null");
         try (ImageEngine engine = ImageEngine.open(target(), EngineOptions.defaults().withDevice(ExecutionDevice.cpu()))) {
             assertThat(engine.model().hiddenSize()).isEqualTo(32);
+            assertThat(engine.model().safetyChecker()).isEqualTo("fp32");
+        }
+    }
+
+    @Test
+    void withoutTheSafetyCheckerItsFoldersAreNotFetched() throws Exception {
+        List<PullPlan> plans = new ArrayList<>();
+        puller(null).build().pull(RepoRef.parse(REPO), target(), null, false, new PullListener() {
+            @Override
+            public void planned(PullPlan plan) {
+                plans.add(plan);
+            }
+        });
+
+        assertThat(target().resolve("safety_checker")).doesNotExist();
+        assertThat(target().resolve("feature_extractor")).doesNotExist();
+        assertThat(fileRequestsFor("safety_checker/model.onnx")).isEmpty();
+        assertThat(plans).singleElement().satisfies(plan -> assertThat(plan.notes())
+                .anyMatch(n -> n.startsWith("left out safety_checker/") && n.endsWith("--no-safety-checker"))
+                .anyMatch(n -> n.startsWith("left out feature_extractor/") && n.endsWith("--no-safety-checker")));
+        try (ImageEngine engine = ImageEngine.open(target(), EngineOptions.defaults().withDevice(ExecutionDevice.cpu()))) {
+            assertThat(engine.model().hasSafetyChecker()).isFalse();
         }
     }
 

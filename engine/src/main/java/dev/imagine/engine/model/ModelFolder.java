@@ -184,7 +184,8 @@ public record ModelFolder(
         return file;
     }
 
-    private static JsonNode readJson(Path root, String relative) throws ModelFolderException {
+    /** Reads a JSON object file of {@code root}, naming the file in any error. */
+    static JsonNode readJson(Path root, String relative) throws ModelFolderException {
         Path file = require(root, relative);
         try {
             JsonNode node = JSON.readTree(file.toFile());

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 
 /** The element types the engine feeds to and reads from Stable Diffusion graphs. */
 enum TensorType {
-    FLOAT32, FLOAT16, INT32, INT64, OTHER;
+    FLOAT32, FLOAT16, INT32, INT64, BOOL, OTHER;
 
     static TensorType of(OnnxJavaType type) {
         switch (type) {
@@ -16,6 +16,8 @@ enum TensorType {
                 return INT32;
             case INT64:
                 return INT64;
+            case BOOL:
+                return BOOL;
             default:
                 return OTHER;
         }
@@ -35,6 +37,8 @@ enum TensorType {
                 return "int32";
             case INT64:
                 return "int64";
+            case BOOL:
+                return "bool";
             default:
                 return "unsupported";
         }

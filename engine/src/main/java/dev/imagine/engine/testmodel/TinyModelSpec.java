@@ -49,6 +49,9 @@ import java.util.Objects;
  *     {@code null} to leave the key out
  * @param timestepCondDim width of an extra UNet input {@code timestep_cond} (LCM's guidance embedding), or 0
  *     for none
+ * @param safetyThreshold with a value, {@code safety_checker/} and {@code feature_extractor/} are written: a
+ *     checker that flags a picture when the mean of its normalised CLIP input is above this value (0 is about CLIP's
+ *     mean grey); {@code null} writes no checker
  * @param seed seed of the made-up weights
  */
 public record TinyModelSpec(
@@ -76,6 +79,7 @@ public record TinyModelSpec(
         int secondHiddenSize,
         Boolean forceZerosForEmptyPrompt,
         int timestepCondDim,
+        Double safetyThreshold,
         long seed) {
 
     /** Element type of the text encoder's {@code input_ids}. */
@@ -176,6 +180,9 @@ public record TinyModelSpec(
         }
         requireRange("timestepCondDim", timestepCondDim, 0, 4096);
         requireRange("secondHiddenSize", secondHiddenSize, 1, 4096);
+        if (safetyThreshold != null && !Double.isFinite(safetyThreshold)) {
+            throw new IllegalArgumentException("safetyThreshold must be a finite number, got " + safetyThreshold);
+        }
     }
 
     /**
@@ -305,6 +312,7 @@ public record TinyModelSpec(
         private int secondHiddenSize = 48;
         private Boolean forceZerosForEmptyPrompt;
         private int timestepCondDim;
+        private Double safetyThreshold;
         private long seed = 1L;
 
         private Builder() {
@@ -335,6 +343,7 @@ public record TinyModelSpec(
             secondHiddenSize = spec.secondHiddenSize;
             forceZerosForEmptyPrompt = spec.forceZerosForEmptyPrompt;
             timestepCondDim = spec.timestepCondDim;
+            safetyThreshold = spec.safetyThreshold;
             seed = spec.seed;
         }
 
@@ -482,6 +491,12 @@ public record TinyModelSpec(
             return this;
         }
 
+        /** Sets {@link TinyModelSpec#safetyThreshold()}. */
+        public Builder safetyThreshold(Double value) {
+            safetyThreshold = value;
+            return this;
+        }
+
         /** Sets {@link TinyModelSpec#seed()}. */
         public Builder seed(long value) {
             seed = value;
@@ -498,7 +513,7 @@ public record TinyModelSpec(
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
                     smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
-                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, seed);
+                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, safetyThreshold, seed);
         }
     }
 }

@@ -27,7 +27,8 @@ import java.util.Map;
  * {@code tokenizer/{vocab.json, merges.txt, tokenizer_config.json, special_tokens_map.json}},
  * {@code text_encoder/model.onnx}, {@code unet/model.onnx} (plus {@code weights.pb} or
  * {@code model.onnx_data}), {@code vae_decoder/model.onnx}, optionally {@code vae_encoder/model.onnx},
- * {@code vae_decoder/config.json}, and for the SDXL layout {@code text_encoder_2/} and {@code tokenizer_2/}.
+ * {@code vae_decoder/config.json}, for the SDXL layout {@code text_encoder_2/} and {@code tokenizer_2/}, and with a
+ * safety threshold {@code safety_checker/model.onnx} and {@code feature_extractor/preprocessor_config.json}.
  */
 public final class TinyModelWriter {
 
@@ -70,6 +71,11 @@ public final class TinyModelWriter {
         if (spec.vaeEncoder() != TinyModelSpec.VaeEncoder.NONE) {
             writeModel(dir.resolve("vae_encoder"), VaeGraphs.encoder(spec));
         }
+        if (spec.safetyThreshold() != null) {
+            writeModel(dir.resolve("safety_checker"), SafetyCheckerGraph.build(spec));
+            writeJson(dir.resolve("feature_extractor").resolve("preprocessor_config.json"),
+                    SafetyCheckerGraph.preprocessorConfig(JSON));
+        }
         if (spec.sdxlLayout()) {
             writeTokenizer(dir.resolve("tokenizer_2"), spec, TinyModelSpec.PadToken.EXCLAMATION);
             writeModel(dir.resolve("text_encoder_2"), TextEncoderGraph.buildSdxl(spec, false, componentSeed(spec, 4)));
@@ -80,10 +86,12 @@ public final class TinyModelWriter {
     private static void removeStaleFiles(Path dir) throws IOException {
         for (String file : List.of("unet/weights.pb", "unet/model.onnx_data", "vae_encoder/model.onnx",
                 "vae_decoder/config.json", "unet/config.json", "text_encoder_2/model.onnx", "tokenizer_2/vocab.json",
-                "tokenizer_2/merges.txt", "tokenizer_2/tokenizer_config.json", "tokenizer_2/special_tokens_map.json")) {
+                "tokenizer_2/merges.txt", "tokenizer_2/tokenizer_config.json", "tokenizer_2/special_tokens_map.json",
+                "safety_checker/model.onnx", "feature_extractor/preprocessor_config.json")) {
             Files.deleteIfExists(dir.resolve(file));
         }
-        for (String folder : List.of("vae_encoder", "text_encoder_2", "tokenizer_2")) {
+        for (String folder : List.of("vae_encoder", "text_encoder_2", "tokenizer_2", "safety_checker",
+                "feature_extractor")) {
             Path path = dir.resolve(folder);
             if (Files.isDirectory(path)) {
                 try (var entries = Files.list(path)) {
@@ -101,9 +109,10 @@ public final class TinyModelWriter {
                 : spec.sdxlLayout() ? "ORTStableDiffusionXLPipeline" : "OnnxStableDiffusionPipeline";
         ObjectNode index = JSON.createObjectNode();
         index.put("_class_name", pipeline);
-        index.set("feature_extractor", pair(null, null));
-        index.put("requires_safety_checker", false);
-        index.set("safety_checker", pair(null, null));
+        boolean checker = spec.safetyThreshold() != null;
+        index.set("feature_extractor", checker ? pair("transformers", "CLIPImageProcessor") : pair(null, null));
+        index.put("requires_safety_checker", checker);
+        index.set("safety_checker", checker ? pair("diffusers", ONNX_RUNTIME_MODEL) : pair(null, null));
         index.set("scheduler", pair("diffusers", spec.schedulerClass()));
         index.set("text_encoder", pair("diffusers", ONNX_RUNTIME_MODEL));
         if (spec.sdxlLayout()) {

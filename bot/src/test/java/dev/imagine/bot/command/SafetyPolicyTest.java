@@ -1,0 +1,80 @@
+package dev.imagine.bot.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.config.SafetySettings.NsfwAction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Blocked words match whole words in any case and script; flagged pictures are treated as the policy says. */
+class SafetyPolicyTest {
+
+    private static SafetyPolicy words(String... words) {
+        return SafetyPolicy.of(NsfwAction.SPOILER, List.of(words), true);
+    }
+
+    @Test
+    void wordsMatchWholeWordsInAnyCase() {
+        SafetyPolicy policy = words("gore", "blood bath");
+
+        assertThat(policy.blocks("gore")).isTrue();
+        assertThat(policy.blocks("A GORE scene")).isTrue();
+        assertThat(policy.blocks("gore, at night")).isTrue();
+        assertThat(policy.blocks("(gore)")).isTrue();
+        assertThat(policy.blocks("a blood\tbath")).isTrue();
+        assertThat(policy.blocks("Blood  Bath")).isTrue();
+        assertThat(policy.blocks("gorey")).isFalse();
+        assertThat(policy.blocks("angore wool")).isFalse();
+        assertThat(policy.blocks("gore_fest")).isFalse();
+        assertThat(policy.blocks("a blood orange bath")).isFalse();
+        assertThat(policy.blocks("bloodbath")).isFalse();
+        assertThat(policy.blocks("")).isFalse();
+    }
+
+    @Test
+    void wordsMatchInOtherScriptsAndCompatibilityForms() {
+        SafetyPolicy policy = words("Ärger", "кровь", "gore");
+
+        assertThat(policy.blocks("viel ärger")).isTrue();
+        assertThat(policy.blocks("ÄRGERLICH")).isFalse();
+        assertThat(policy.blocks("Кровь на снегу")).isTrue();
+        assertThat(policy.blocks("кровью")).isFalse();
+        // Full-width letters are the same word after NFKC.
+        assertThat(policy.blocks("ＧＯＲＥ")).isTrue();
+        // A combining mark continues a word: "gorè" (e + U+0300) is not "gore".
+        assertThat(policy.blocks("gore\u0300")).isFalse();
+        // Letters of another script right beside the word make it another word.
+        assertThat(policy.blocks("goreкровь")).isFalse();
+    }
+
+    @Test
+    void regexCharactersInWordsAreLiteral() {
+        SafetyPolicy policy = words("a.b", "c++");
+
+        assertThat(policy.blocks("x a.b y")).isTrue();
+        assertThat(policy.blocks("axb")).isFalse();
+        assertThat(policy.blocks("c++ code")).isTrue();
+    }
+
+    @Test
+    void noWordsBlockNothing() {
+        assertThat(SafetyPolicy.NONE.blocks("anything at all")).isFalse();
+    }
+
+    @Test
+    void treatmentFollowsTheActionAndAgeRestrictedPlaces() {
+        SafetyPolicy spoiler = SafetyPolicy.of(NsfwAction.SPOILER, List.of(), true);
+        SafetyPolicy block = SafetyPolicy.of(NsfwAction.BLOCK, List.of(), true);
+        SafetyPolicy allow = SafetyPolicy.of(NsfwAction.ALLOW, List.of(), true);
+        SafetyPolicy strict = SafetyPolicy.of(NsfwAction.BLOCK, List.of(), false);
+
+        assertThat(spoiler.treatment(false, false)).isEqualTo(SafetyPolicy.Treatment.AS_IS);
+        assertThat(spoiler.treatment(true, false)).isEqualTo(SafetyPolicy.Treatment.SPOILER);
+        assertThat(spoiler.treatment(true, true)).isEqualTo(SafetyPolicy.Treatment.AS_IS);
+        assertThat(block.treatment(true, false)).isEqualTo(SafetyPolicy.Treatment.WITHHOLD);
+        assertThat(block.treatment(true, true)).isEqualTo(SafetyPolicy.Treatment.AS_IS);
+        assertThat(allow.treatment(true, false)).isEqualTo(SafetyPolicy.Treatment.AS_IS);
+        assertThat(strict.treatment(true, true)).isEqualTo(SafetyPolicy.Treatment.WITHHOLD);
+        assertThat(strict.treatment(false, true)).isEqualTo(SafetyPolicy.Treatment.AS_IS);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.imagine.bot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.imagine.bot.command.ButtonAction;
+import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.fake.SafetyModel;
+import dev.imagine.bot.app.Adapters;
+import dev.imagine.bot.service.ImagineService;
+import dev.imagine.config.ImagineConfig;
+import dev.imagine.config.Platform;
+import dev.imagine.storage.Generation;
+import dev.imagine.storage.Storage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The safety policy through the whole service against the fake Discord: a flagged picture goes out as a
+ * {@code SPOILER_} file in an ordinary channel and as it is in an age-restricted one; {@code block} posts no file but
+ * a sentence with working buttons; blocked words are refused before queueing without naming them.
+ */
+class DiscordSafetyTest {
+    private static final FakeDiscord.Person ALICE = new FakeDiscord.Person("1001", "Alice", false);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String PROMPT = "a lighthouse at dusk";
+
+    @TempDir
+    static Path shared;
+    private static Path model;
+    private static SafetyModel.Seeds seeds;
+
+    @TempDir
+    Path dir;
+
+    @AutoClose
+    final FakeDiscord fake = FakeDiscord.start();
+
+    @BeforeAll
+    static void modelWithAChecker() throws Exception {
+        model = SafetyModel.write(shared.resolve("model"));
+        seeds = SafetyModel.seeds(model, PROMPT, 64, 2);
+    }
+
+    private ImagineService start(String safety) throws Exception {
+        String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
+                + "storage:\n  dir: " + dir.resolve("data") + "\n"
+                + "operations:\n  enabled: false\n"
+                + "discord:\n  api-url: " + fake.apiUrl() + "\n  guild-ids: [" + FakeDiscord.GUILD_ID + "]\n"
+                + "safety:\n" + safety;
+        ImagineConfig config = ImagineConfig.parse(yaml, "test", dir,
+                Map.of(Platform.DISCORD.tokenVariable(), FakeDiscord.TOKEN));
+        return ImagineService.start(config, Adapters.available(), Clock.systemUTC());
+    }
+
+    private void imagine(String prompt) throws InterruptedException {
+        fake.awaitAcknowledged(fake.slash(ALICE, false, "imagine", JsonNodeFactory.instance.arrayNode()
+                .add(FakeDiscord.option("prompt", 3, prompt)), null));
+    }
+
+    private static String prompt(long seed) {
+        return PROMPT + " --size 64x64 --steps 2 --seed " + seed;
+    }
+
+    private FakeDiscord.Visible result(long seed) throws InterruptedException {
+        return fake.awaitVisible(v -> v.content().contains("Seed " + seed + " ") && !v.components().isEmpty()
+                && (v.content().contains("was withheld") || !v.files().isEmpty()), WAIT);
+    }
+
+    @Test
+    void inAnOrdinaryChannelTheFlaggedPictureIsASpoilerFileAndTheCleanOneIsNot() throws Exception {
+        ImagineService service = start("  nsfw: spoiler\n");
+        try {
+            imagine(prompt(seeds.flagged()));
+            FakeDiscord.Visible flagged = result(seeds.flagged());
+            imagine(prompt(seeds.clean()));
+            FakeDiscord.Visible clean = result(seeds.clean());
+
+            assertThat(flagged.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).startsWith("SPOILER_imagine-").endsWith(".png"));
+            assertThat(flagged.content()).contains(Messages.SPOILER_NOTE);
+            assertThat(clean.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).startsWith("imagine-"));
+            assertThat(clean.content()).doesNotContain(Messages.SPOILER_NOTE);
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void inAnAgeRestrictedChannelTheFlaggedPictureGoesOutAsItIs() throws Exception {
+        fake.markChannelNsfw(true);
+        ImagineService service = start("  nsfw: spoiler\n  allow-in-nsfw-channels: true\n");
+        try {
+            imagine(prompt(seeds.flagged()));
+            FakeDiscord.Visible flagged = result(seeds.flagged());
+
+            assertThat(flagged.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).startsWith("imagine-"));
+            assertThat(flagged.content()).doesNotContain(Messages.SPOILER_NOTE);
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void blockPostsNoFileButASentenceAndItsButtonsStillWork() throws Exception {
+        ImagineService service = start("  nsfw: block\n");
+        long id;
+        try {
+            imagine(prompt(seeds.flagged()));
+            FakeDiscord.Visible withheld = result(seeds.flagged());
+            String reroll = withheld.components().stream()
+                    .filter(c -> ButtonId.parse(c).map(b -> b.action() == ButtonAction.REROLL).orElse(false))
+                    .findFirst().orElseThrow();
+            id = ButtonId.parse(reroll).orElseThrow().generationId();
+
+            assertThat(withheld.files()).isEmpty();
+            assertThat(withheld.content()).contains(Messages.withheld(id, 0, 1));
+            assertThat(fake.requests().stream().flatMap(r -> r.files().stream())).isEmpty();
+
+            fake.awaitAcknowledged(fake.press(ALICE, reroll));
+            fake.awaitVisible(v -> v.content().contains("Seed ") && !v.content().contains("Seed " + seeds.flagged()
+                    + " ") && !v.components().isEmpty() && v.content().contains(PROMPT), WAIT);
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            assertThat(stored.generations().find(id).orElseThrow().images().get(0).nsfw()).isTrue();
+            Generation reroll = stored.generations().find(id + 1).orElseThrow();
+            assertThat(reroll.parentId()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void blockedWordsAreRefusedBeforeQueueing() throws Exception {
+        ImagineService service = start("  blocked-words: [gore]\n");
+        try {
+            imagine("a GORE scene --size 64x64 --steps 2");
+            FakeDiscord.Visible refusal = fake.awaitVisible(v -> v.content().equals(Messages.BLOCKED_PROMPT), WAIT);
+
+            assertThat(refusal.ephemeral()).isTrue();
+            assertThat(refusal.content()).doesNotContainIgnoringCase("gore");
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            assertThat(stored.generations().find(1)).isEmpty();
+        }
+    }
+}
