@@ -41,6 +41,8 @@ final class OnnxImageEngine implements ImageEngine {
     private VaeEncoder vaeEncoder;
     private final ModelInfo info;
     private final int maxSide;
+    private final int maxPromptChunks;
+    private final PromptSyntax promptSyntax;
     private final DiffusionPipeline pipeline;
     /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
     private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
@@ -51,9 +53,11 @@ final class OnnxImageEngine implements ImageEngine {
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
             NoiseScheduleConfig schedule, TextEncoder textEncoder, PromptEncoder promptEncoder, Unet unet,
-            VaeDecoder vaeDecoder, int maxSide) {
+            VaeDecoder vaeDecoder, int maxSide, int maxPromptChunks, PromptSyntax promptSyntax) {
         this.promptEncoder = promptEncoder;
         this.maxSide = maxSide;
+        this.maxPromptChunks = maxPromptChunks;
+        this.promptSyntax = promptSyntax;
         this.folder = folder;
         this.sessions = sessions;
         this.tokenizer = tokenizer;
@@ -123,7 +127,8 @@ final class OnnxImageEngine implements ImageEngine {
             }
             VaeDecoder vaeDecoder = track(opened, VaeDecoder.open(sessions, folder.vaeDecoder()));
             OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder,
-                    promptEncoder, unet, vaeDecoder, options.maxSide());
+                    promptEncoder, unet, vaeDecoder, options.maxSide(), options.maxPromptChunks(),
+                    options.promptSyntax());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
             if (unet.halfPrecision() && !sessions.onGpu()) {
@@ -269,6 +274,15 @@ final class OnnxImageEngine implements ImageEngine {
 
     VaeDecoder vaeDecoder() {
         return vaeDecoder;
+    }
+
+    int maxPromptChunks() {
+        return maxPromptChunks;
+    }
+
+    /** The syntax of requests that name none. */
+    PromptSyntax promptSyntax() {
+        return promptSyntax;
     }
 
     int maxSide() {

@@ -1,10 +1,13 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
 enum Flag {
@@ -28,7 +31,9 @@ enum Flag {
     ORIGINAL_SIZE(null, 1, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("original-size"),
             "SDXL, advanced: the source size the model is told of"),
     CROP(null, 0, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("crop"),
-            "SDXL, advanced: the crop corner the model is told of");
+            "SDXL, advanced: the crop corner the model is told of"),
+    PROMPT_SYNTAX("promptSyntax", 0, 0, List.of("prompt-syntax", "syntax"),
+            "how the prompt is read: a1111 (weights, BREAK, [from:to:when], past 75 tokens) or plain");
 
     private final String parameter;
     private final double min;
@@ -121,6 +126,9 @@ enum Flag {
             case UPSCALE:
                 return "a number from " + Texts.number(GenerationRequest.MIN_UPSCALE) + " to "
                         + Texts.number(GenerationRequest.MAX_UPSCALE);
+            case PROMPT_SYNTAX:
+                return "one of " + Arrays.stream(PromptSyntax.values()).map(PromptSyntax::id)
+                        .collect(Collectors.joining(", "));
             case STRENGTH:
             case SUBSEED_STRENGTH:
             case HIRES_STRENGTH:

@@ -13,6 +13,7 @@ import dev.imagine.config.PlatformUser;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.storage.Storage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -125,7 +126,8 @@ public final class ImagineService {
         CudaOptions options = new CudaOptions(cuda.memoryLimit(),
                 CudaOptions.ConvAlgorithmSearch.valueOf(cuda.convAlgoSearch().name()),
                 CudaOptions.ArenaStrategy.valueOf(cuda.arenaStrategy().name()));
-        return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide());
+        return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide(),
+                engine.maxPromptChunks(), PromptSyntax.parse(engine.promptSyntax()));
     }
 
     static DispatchLimits dispatchLimits(LimitSettings limits) {

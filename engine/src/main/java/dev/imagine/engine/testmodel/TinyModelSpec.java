@@ -49,6 +49,8 @@ import java.util.Objects;
  *     {@code null} to leave the key out
  * @param timestepCondDim width of an extra UNet input {@code timestep_cond} (LCM's guidance embedding), or 0
  *     for none
+ * @param unetSequenceFixed whether the UNet's {@code encoder_hidden_states} has the fixed length 77 instead of a
+ *     symbolic sequence axis (such exports take one 75-token chunk)
  * @param seed seed of the made-up weights
  */
 public record TinyModelSpec(
@@ -76,6 +78,7 @@ public record TinyModelSpec(
         int secondHiddenSize,
         Boolean forceZerosForEmptyPrompt,
         int timestepCondDim,
+        boolean unetSequenceFixed,
         long seed) {
 
     /** Element type of the text encoder's {@code input_ids}. */
@@ -305,6 +308,7 @@ public record TinyModelSpec(
         private int secondHiddenSize = 48;
         private Boolean forceZerosForEmptyPrompt;
         private int timestepCondDim;
+        private boolean unetSequenceFixed;
         private long seed = 1L;
 
         private Builder() {
@@ -335,6 +339,7 @@ public record TinyModelSpec(
             secondHiddenSize = spec.secondHiddenSize;
             forceZerosForEmptyPrompt = spec.forceZerosForEmptyPrompt;
             timestepCondDim = spec.timestepCondDim;
+            unetSequenceFixed = spec.unetSequenceFixed;
             seed = spec.seed;
         }
 
@@ -482,6 +487,12 @@ public record TinyModelSpec(
             return this;
         }
 
+        /** Sets {@link TinyModelSpec#unetSequenceFixed()}. */
+        public Builder unetSequenceFixed(boolean value) {
+            unetSequenceFixed = value;
+            return this;
+        }
+
         /** Sets {@link TinyModelSpec#seed()}. */
         public Builder seed(long value) {
             seed = value;
@@ -498,7 +509,7 @@ public record TinyModelSpec(
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
                     smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
-                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, seed);
+                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, unetSequenceFixed, seed);
         }
     }
 }
