@@ -11,12 +11,12 @@ import java.util.stream.Collectors;
 
 /** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
 enum Flag {
-    SEED("seed", 0, GenerationRequest.MAX_SEED, List.of("seed"), "the same seed and settings make the same picture"),
+    SEED("seed", 0, GenerationRequest.MAX_SEED, List.of("seed"), "same seed and settings, same picture"),
     ASPECT(null, 0, 0, List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
     NEGATIVE("negativePrompt", 0, 0, List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
-    STEPS("steps", 1, GenerationRequest.MAX_STEPS, List.of("steps"), "denoising steps: more is slower and often finer"),
+    STEPS("steps", 1, GenerationRequest.MAX_STEPS, List.of("steps"), "denoising steps"),
     GUIDANCE("guidance", 0, GenerationRequest.MAX_GUIDANCE, List.of("cfg", "guidance"),
-            "how closely to follow the prompt (CFG scale)"),
+            "how closely to follow the prompt"),
     SAMPLER("sampler", 0, 0, List.of("sampler"), "the sampler"),
     STRENGTH("strength", 0, 1, List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
     COUNT("count", 1, GenerationRequest.MAX_COUNT, List.of("count", "n"), "how many pictures"),
@@ -33,7 +33,7 @@ enum Flag {
     CROP(null, 0, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("crop"),
             "SDXL, advanced: the crop corner the model is told of"),
     PROMPT_SYNTAX("promptSyntax", 0, 0, List.of("prompt-syntax", "syntax"),
-            "how the prompt is read: a1111 (weights, BREAK, [from:to:when], past 75 tokens) or plain");
+            "how (brackets) are read");
 
     private final String parameter;
     private final double min;
@@ -127,8 +127,7 @@ enum Flag {
                 return "a number from " + Texts.number(GenerationRequest.MIN_UPSCALE) + " to "
                         + Texts.number(GenerationRequest.MAX_UPSCALE);
             case PROMPT_SYNTAX:
-                return "one of " + Arrays.stream(PromptSyntax.values()).map(PromptSyntax::id)
-                        .collect(Collectors.joining(", "));
+                return Arrays.stream(PromptSyntax.values()).map(PromptSyntax::id).collect(Collectors.joining(" or "));
             case STRENGTH:
             case SUBSEED_STRENGTH:
             case HIRES_STRENGTH:

@@ -207,7 +207,7 @@ class PromptParserTest {
         assertThat(PromptParser.parse("fox --prompt-syntax a1111").options().value("promptSyntax"))
                 .isEqualTo(PromptSyntax.A1111);
         assertThatThrownBy(() -> PromptParser.parse("fox --prompt-syntax comfy"))
-                .hasMessage("--prompt-syntax takes one of a1111, plain, not 'comfy'.");
+                .hasMessage("--prompt-syntax takes a1111 or plain, not 'comfy'.");
     }
 
     @Test
