@@ -276,6 +276,16 @@ final class OnnxImageEngine implements ImageEngine {
         return vaeDecoder;
     }
 
+    /** The (first) tokenizer, for reading prompts with A1111's syntax. */
+    ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The (first) text encoder, for encoding A1111's chunks. */
+    TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
     int maxPromptChunks() {
         return maxPromptChunks;
     }
