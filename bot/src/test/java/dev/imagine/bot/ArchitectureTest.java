@@ -41,6 +41,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.imagine.engine.text..", "dev.imagine.engine.sampler..", "dev.imagine.engine.noise..",
                         "dev.imagine.engine.onnx..", "dev.imagine.engine.model..", "dev.imagine.engine.image..",
+                        "dev.imagine.engine.prompt..",
                         "dev.imagine.engine.testmodel..")
                 .because("the engine's sub-packages are internal; its API is dev.imagine.engine");
         rule.check(classes);

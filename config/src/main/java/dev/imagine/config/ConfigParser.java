@@ -133,6 +133,16 @@ final class ConfigParser {
         int maxSide = (int) s.whole("max-side", EngineSettings.DEFAULT_MAX_SIDE,
                 v -> v >= EngineSettings.MIN_SIDE && v <= EngineSettings.MAX_SIDE && v % 8 == 0,
                 EngineSettings.MAX_SIDE_ALLOWED);
+        String syntax = s.parsed("prompt-syntax", EngineSettings.PROMPT_SYNTAXES.get(0), text -> {
+            String name = text.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!EngineSettings.PROMPT_SYNTAXES.contains(name)) {
+                throw new IllegalArgumentException(Rules.notAllowed(Rules.show(text),
+                        EngineSettings.PROMPT_SYNTAX_ALLOWED));
+            }
+            return name;
+        }, EngineSettings.PROMPT_SYNTAX_ALLOWED);
+        int chunks = s.integer("max-prompt-chunks", EngineSettings.DEFAULT_PROMPT_CHUNKS, 1,
+                EngineSettings.MAX_PROMPT_CHUNKS, Rules.wholeNumber(1, EngineSettings.MAX_PROMPT_CHUNKS));
         Section input = s.section("input-image");
         long maxSize = input.size("max-size", InputImageSettings.DEFAULT_MAX_SIZE,
                 v -> v >= InputImageSettings.MIN_SIZE && v <= InputImageSettings.MAX_SIZE,
@@ -149,7 +159,7 @@ final class ConfigParser {
         CudaSettings.ArenaStrategy arena = cuda.choice("arena-strategy", CudaSettings.ArenaStrategy.class,
                 CudaSettings.ArenaStrategy.SAME_AS_REQUESTED);
         return () -> new EngineSettings(model, device, threads, maxSide, new InputImageSettings(maxSize, maxPixels),
-                new CudaSettings(memoryLimit, search, arena));
+                new CudaSettings(memoryLimit, search, arena), syntax, chunks);
     }
 
     private Supplier<StorageSettings> storage(Section s) {

@@ -13,9 +13,14 @@ package dev.imagine.config;
  *     {@value #MAX_SIDE} (key {@code engine.max-side}, default {@value #DEFAULT_MAX_SIDE})
  * @param inputImage limits on pictures users send (key {@code engine.input-image})
  * @param cuda settings for a GPU (key {@code engine.cuda})
+ * @param promptSyntax how prompts are read when a request names no syntax: {@code a1111} or {@code plain} (key
+ *     {@code engine.prompt-syntax}, default {@code a1111})
+ * @param maxPromptChunks the most 75-token chunks an A1111-syntax prompt may use, 1 to {@value #MAX_PROMPT_CHUNKS};
+ *     words past them are cut and reported (key {@code engine.max-prompt-chunks}, default
+ *     {@value #DEFAULT_PROMPT_CHUNKS}, 600 tokens)
  */
 public record EngineSettings(String model, String device, int threads, int maxSide, InputImageSettings inputImage,
-        CudaSettings cuda) {
+        CudaSettings cuda, String promptSyntax, int maxPromptChunks) {
 
     /** Largest {@code threads}. */
     public static final int MAX_THREADS = 1024;
@@ -25,6 +30,14 @@ public record EngineSettings(String model, String device, int threads, int maxSi
     public static final int MAX_SIDE = 2048;
     /** Default {@code max-side}. */
     public static final int DEFAULT_MAX_SIDE = 1024;
+    /** Default {@code max-prompt-chunks}. */
+    public static final int DEFAULT_PROMPT_CHUNKS = 8;
+    /** Largest {@code max-prompt-chunks}. */
+    public static final int MAX_PROMPT_CHUNKS = 64;
+    /** The values of {@code prompt-syntax}. */
+    public static final java.util.List<String> PROMPT_SYNTAXES = java.util.List.of("a1111", "plain");
+    /** What {@code prompt-syntax} allows, for messages. */
+    static final String PROMPT_SYNTAX_ALLOWED = "use a1111 or plain";
     /** Longest {@code model}, in characters. */
     public static final int MAX_MODEL_CHARS = 1024;
 
@@ -45,6 +58,17 @@ public record EngineSettings(String model, String device, int threads, int maxSi
         }
         Rules.present("engine.input-image", inputImage);
         Rules.present("engine.cuda", cuda);
+        if (promptSyntax == null || !PROMPT_SYNTAXES.contains(promptSyntax)) {
+            throw new IllegalArgumentException("engine.prompt-syntax: " + Rules.notAllowed(String.valueOf(promptSyntax),
+                    PROMPT_SYNTAX_ALLOWED));
+        }
+        Rules.between("engine.max-prompt-chunks", maxPromptChunks, 1, MAX_PROMPT_CHUNKS);
+    }
+
+    /** Settings with the default prompt syntax and chunk limit. */
+    public EngineSettings(String model, String device, int threads, int maxSide, InputImageSettings inputImage,
+            CudaSettings cuda) {
+        this(model, device, threads, maxSide, inputImage, cuda, PROMPT_SYNTAXES.get(0), DEFAULT_PROMPT_CHUNKS);
     }
 
     static String checkModel(String model) {

@@ -56,7 +56,8 @@ class ConfigErrorsTest {
                         + "Keys allowed in limits.rate: burst, refill, refill-period");
         assertThat(problems("engine:\n  model: m\n  maxSide: 512\n")).containsExactly(
                 "engine.maxSide: unknown key; did you mean max-side? "
-                        + "Keys allowed in engine: model, device, threads, max-side, input-image, cuda");
+                        + "Keys allowed in engine: model, device, threads, max-side, prompt-syntax, max-prompt-chunks, "
+                        + "input-image, cuda");
     }
 
     @Test
@@ -105,6 +106,8 @@ class ConfigErrorsTest {
                   device: gpu0
                   threads: 2.5
                   max-side: 1004
+                  prompt-syntax: comfy
+                  max-prompt-chunks: 0
                   input-image:
                     max-size: 500MB
                     max-pixels: 10
@@ -130,6 +133,8 @@ class ConfigErrorsTest {
                 "engine.device: \"gpu0\" is not allowed; use cpu, cuda, cuda:N (N from 0 to 63) or auto",
                 "engine.threads: 2.5 is not allowed; use a whole number from 0 (ONNX Runtime chooses) to 1024",
                 "engine.max-side: 1004 is not allowed; use a multiple of 8 from 64 to 2048",
+                "engine.prompt-syntax: \"comfy\" is not allowed; use a1111 or plain",
+                "engine.max-prompt-chunks: 0 is not allowed; use a whole number from 1 to 64",
                 "engine.input-image.max-size: \"500MB\" is not allowed; use a size from 1K to 100M, such as 10M",
                 "engine.input-image.max-pixels: 10 is not allowed; use a whole number from 4096 to 268435456",
                 "engine.cuda.memory-limit: \"6 gigs\" is not allowed; use 0 (no limit) or a size from 64M to 1T, "

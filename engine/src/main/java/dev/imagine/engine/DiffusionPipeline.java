@@ -55,8 +55,10 @@ final class DiffusionPipeline {
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
                     Duration.ofNanos(Graph.threadRunNanos(true) - unetBefore), run.unetCalls, run.stepsDone,
                     Duration.ofNanos(run.safetyNanos));
-            return new GenerationResult(job, images, run.prompts.droppedCond(), run.prompts.droppedUncond(), timings,
-                    engine.model().device());
+            PromptConditioning.Side uncond = run.conditioning.uncond();
+            return new GenerationResult(job, images, run.conditioning.cond().usage().cutWords(),
+                    uncond == null ? "" : uncond.usage().cutWords(), timings, engine.model().device(),
+                    run.conditioning.cond().usage(), uncond == null ? null : uncond.usage());
         } catch (InferenceException e) {
             throw translate(e, job);
         } catch (OutOfMemoryError e) {
@@ -113,6 +115,7 @@ final class DiffusionPipeline {
                 .subseed(subseed)
                 .subseedStrength(subseedStrength)
                 .hiresStrength(hiresStrength)
+                .promptSyntax(syntax(request, model))
                 .build();
         checkSize(resolved, model);
         return resolved;
@@ -120,6 +123,22 @@ final class DiffusionPipeline {
 
     private static long randomSeed(int count) {
         return SEEDS.nextLong(GenerationRequest.MAX_SEED - count + 2);
+    }
+
+    /**
+     * The request's prompt syntax, else the server's; SDXL reads prompts plainly for now (A1111's chunks are not yet
+     * applied to its two encoders), so a request that names A1111's syntax there is refused.
+     */
+    private PromptSyntax syntax(GenerationRequest request, ModelInfo model) {
+        if (!model.family().isSdxl()) {
+            return request.promptSyntax() != null ? request.promptSyntax() : engine.promptSyntax();
+        }
+        if (request.promptSyntax() == PromptSyntax.A1111) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
+                    + model.family().displayName() + ", which reads prompts only with the plain syntax for now; "
+                    + "use --prompt-syntax plain");
+        }
+        return PromptSyntax.PLAIN;
     }
 
     /** The smallest side a model makes: 512 for SDXL (or the server's maximum when lower), else 64. */
@@ -177,7 +196,7 @@ final class DiffusionPipeline {
         private final boolean guided;
         private final float guidance;
         private final float scale;
-        private EncodedPrompts prompts;
+        private PromptConditioning conditioning;
         private int unetCalls;
         private int stepsDone;
         private int stepsTotal;
@@ -197,20 +216,21 @@ final class DiffusionPipeline {
 
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
-            prompts = engine.promptEncoder().encode(job.prompt(), job.negativePrompt(), guided);
+            conditioning = encodePrompts();
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
-            List<Conditioning> rows = new ArrayList<>(guided ? 2 * count : count);
-            if (guided) {
-                rows.addAll(Collections.nCopies(count, prompts.uncond()));
-            }
-            rows.addAll(Collections.nCopies(count, prompts.cond()));
-            List<float[]> rowStates = rows.stream().map(Conditioning::states).toList();
+            PromptConditioning.Side uncond = guided ? conditioning.uncond() : null;
+            List<float[]> rowStates = rowStates(uncond, conditioning.cond(), 0);
             Map<String, List<float[]>> rowVectors = new LinkedHashMap<>();
             if (lcm) {
                 rowVectors.put(Unet.GUIDANCE_EMBEDDING, Collections.nCopies(count, guidanceEmbedding()));
             }
             if (engine.unet().takesAddedConditions()) {
-                rowVectors.put(Unet.TEXT_EMBEDS, rows.stream().map(Conditioning::pooled).toList());
+                List<float[]> pooled = new ArrayList<>(rowStates.size());
+                if (uncond != null) {
+                    pooled.addAll(Collections.nCopies(count, uncond.pooled()));
+                }
+                pooled.addAll(Collections.nCopies(count, conditioning.cond().pooled()));
+                rowVectors.put(Unet.TEXT_EMBEDS, pooled);
             }
 
             double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
@@ -249,6 +269,48 @@ final class DiffusionPipeline {
             boolean[] flagged = safety.check(images);
             safetyNanos = System.nanoTime() - before;
             return flagged;
+        }
+
+        private PromptConditioning encodePrompts() throws InferenceException {
+            if (job.promptSyntax() == PromptSyntax.PLAIN) {
+                EncodedPrompts prompts = engine.promptEncoder().encode(job.prompt(), job.negativePrompt(), guided);
+                return PromptConditioning.plain(engine.tokenizer(), prompts, job.prompt(), job.negativePrompt(),
+                        engine.textEncoder().sequenceLength());
+            }
+            int fixed = engine.unet().declaredSequenceLength();
+            int chunkLength = engine.textEncoder().sequenceLength();
+            PromptConditioning.ChunkLimit limit = fixed > 0
+                    ? new PromptConditioning.ChunkLimit(Math.max(1, fixed / chunkLength), "this model's UNet takes only "
+                            + fixed + " tokens")
+                    : new PromptConditioning.ChunkLimit(engine.maxPromptChunks(), "this server's limit of "
+                            + engine.maxPromptChunks() + (engine.maxPromptChunks() == 1 ? " chunk (" : " chunks (")
+                            + engine.maxPromptChunks() * (chunkLength - 2) + " tokens)");
+            PromptConditioning result = PromptConditioning.a1111(engine.tokenizer(), engine.textEncoder()::encode,
+                    chunkLength, job.prompt(), job.negativePrompt(), guided, job.steps(), limit);
+            warnIfCut("prompt", result.cond());
+            if (result.uncond() != null) {
+                warnIfCut("negative prompt", result.uncond());
+            }
+            return result;
+        }
+
+        private void warnIfCut(String which, PromptConditioning.Side side) {
+            if (side.usage().cut()) {
+                LOG.warn("The {} is longer than {}; not used: {}", which, side.usage().cutBecause(),
+                        side.usage().cutWords());
+            }
+        }
+
+        /** The encoder states of every UNet row at sampler call {@code call}: negative rows first, then the prompt. */
+        private List<float[]> rowStates(PromptConditioning.Side uncond, PromptConditioning.Side cond, int call) {
+            List<float[]> rows = new ArrayList<>((uncond != null && cond != null ? 2 : 1) * count);
+            if (uncond != null) {
+                rows.addAll(Collections.nCopies(count, uncond.statesAt(call)));
+            }
+            if (cond != null) {
+                rows.addAll(Collections.nCopies(count, cond.statesAt(call)));
+            }
+            return rows;
         }
 
         /**
@@ -309,7 +371,11 @@ final class DiffusionPipeline {
                     vectors = new LinkedHashMap<>(rowVectors);
                     vectors.put(Unet.TIME_IDS, Collections.nCopies(rowStates.size(), timeIds(job, width, height)));
                 }
-                denoise(rowStates, vectors, latents);
+                if (guided && conditioning.uncond().tokens() != conditioning.cond().tokens()) {
+                    denoiseApart(vectors, latents);
+                } else {
+                    denoise(rowStates, vectors, latents);
+                }
                 checkCancelled();
                 return decode(latents);
             }
@@ -384,7 +450,9 @@ final class DiffusionPipeline {
                 }
                 int rows = rowStates.size();
                 float[] prediction = new float[latentSize];
-                try (Unet.Batch batch = engine.unet().prepare(rowStates, rowVectors, latentHeight, latentWidth)) {
+                PromptConditioning.Side uncond = guided ? conditioning.uncond() : null;
+                try (Unet.Batch batch = engine.unet().prepare(rowStates, conditioning.cond().tokens(), rowVectors,
+                        latentHeight, latentWidth)) {
                     // Float32 graphs taking the whole batch at once are fed and read in place; others via arrays.
                     FloatBuffer direct = batch.inputView();
                     float[] modelIn = direct == null ? new float[rows * latentSize] : null;
@@ -393,6 +461,9 @@ final class DiffusionPipeline {
                     FloatBuffer out = direct != null ? batch.outputView() : FloatBuffer.wrap(modelOut);
                     for (int call = 0; call < calls; call++) {
                         checkCancelled();
+                        if (call > 0 && conditioning.changesBetween(call - 1, call)) {
+                            batch.setStates(rowStates(uncond, conditioning.cond(), call));
+                        }
                         for (int i = 0; i < count; i++) {
                             samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
                             if (guided) {
@@ -406,23 +477,78 @@ final class DiffusionPipeline {
                             batch.run(modelIn, timestep, modelOut);
                         }
                         unetCalls += batch.callsPerStep();
-                        for (int i = 0; i < count; i++) {
-                            if (guided) {
-                                int u = i * latentSize;
-                                int c = (count + i) * latentSize;
-                                for (int k = 0; k < latentSize; k++) {
-                                    float uncondValue = out.get(u + k);
-                                    prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
-                                }
-                            } else {
-                                out.get(i * latentSize, prediction, 0, latentSize);
-                            }
-                            samplers[i].step(call, prediction, latents[i], generators[i]::randn);
-                        }
-                        stepsDone++;
-                        report();
+                        step(call, out, prediction, latents);
                     }
                 }
+            }
+
+            /** Guidance and the sampler step of every image, from the UNet's output rows [uncond..., cond...]. */
+            private void step(int call, FloatBuffer out, float[] prediction, float[][] latents) {
+                for (int i = 0; i < count; i++) {
+                    if (guided) {
+                        int u = i * latentSize;
+                        int c = (count + i) * latentSize;
+                        for (int k = 0; k < latentSize; k++) {
+                            float uncondValue = out.get(u + k);
+                            prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
+                        }
+                    } else {
+                        out.get(i * latentSize, prediction, 0, latentSize);
+                    }
+                    samplers[i].step(call, prediction, latents[i], generators[i]::randn);
+                }
+                stepsDone++;
+                report();
+            }
+
+            /**
+             * The negative and the prompt through the UNet in separate calls, each at its own sequence length, as
+             * A1111 does by default when their chunk counts differ.
+             */
+            private void denoiseApart(Map<String, List<float[]>> rowVectors, float[][] latents)
+                    throws InferenceException {
+                int calls = samplers[0].calls();
+                if (calls == 0) {
+                    return;
+                }
+                PromptConditioning.Side uncond = conditioning.uncond();
+                PromptConditioning.Side cond = conditioning.cond();
+                float[] modelIn = new float[2 * count * latentSize];
+                float[] modelOut = new float[2 * count * latentSize];
+                FloatBuffer in = FloatBuffer.wrap(modelIn);
+                FloatBuffer out = FloatBuffer.wrap(modelOut);
+                float[] prediction = new float[latentSize];
+                int half = count * latentSize;
+                try (Unet.Batch uncondBatch = engine.unet().prepare(rowStates(uncond, null, 0), uncond.tokens(),
+                        rows(rowVectors, 0), latentHeight, latentWidth);
+                        Unet.Batch condBatch = engine.unet().prepare(rowStates(null, cond, 0), cond.tokens(),
+                                rows(rowVectors, count), latentHeight, latentWidth)) {
+                    for (int call = 0; call < calls; call++) {
+                        checkCancelled();
+                        if (call > 0 && uncond.entryAt(call - 1) != uncond.entryAt(call)) {
+                            uncondBatch.setStates(rowStates(uncond, null, call));
+                        }
+                        if (call > 0 && cond.entryAt(call - 1) != cond.entryAt(call)) {
+                            condBatch.setStates(rowStates(null, cond, call));
+                        }
+                        for (int i = 0; i < count; i++) {
+                            samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
+                            samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
+                        }
+                        float timestep = samplers[0].timestep(call);
+                        condBatch.run(modelIn, half, timestep, modelOut, half);
+                        uncondBatch.run(modelIn, 0, timestep, modelOut, 0);
+                        unetCalls += condBatch.callsPerStep() + uncondBatch.callsPerStep();
+                        step(call, out, prediction, latents);
+                    }
+                }
+            }
+
+            /** The {@code count} rows from {@code first} of every per-row UNet input. */
+            private Map<String, List<float[]>> rows(Map<String, List<float[]>> rowVectors, int first) {
+                Map<String, List<float[]>> part = new LinkedHashMap<>();
+                rowVectors.forEach((name, rows) -> part.put(name, rows.subList(first, first + count)));
+                return part;
             }
 
             private List<BufferedImage> decode(float[][] latents) throws InferenceException {

@@ -1,5 +1,7 @@
 package dev.imagine.engine;
 
+import dev.imagine.engine.prompt.EmphasisParser;
+import dev.imagine.engine.prompt.PromptSchedule;
 import java.awt.image.BufferedImage;
 
 /**
@@ -14,8 +16,9 @@ import java.awt.image.BufferedImage;
  * whose absence in generations stored earlier must mean something other than its default also gets a migration that
  * writes the old meaning into the stored rows' JSON.
  *
- * @param prompt what to draw; at most {@value #MAX_PROMPT_CHARS} characters (only the first 75 CLIP tokens are
- *     used; the result reports the words that were cut)
+ * @param prompt what to draw; at most {@value #MAX_PROMPT_CHARS} characters (with the plain syntax only the first
+ *     75 CLIP tokens are used, with A1111's as many chunks of 75 as the server allows; the result reports the words
+ *     that were cut)
  * @param negativePrompt what to avoid; empty for none
  * @param seed 0 to 4294967295; image {@code i} uses {@code seed + i}; {@code null} picks one at random
  * @param sampler {@code null} for the model's own
@@ -40,6 +43,7 @@ import java.awt.image.BufferedImage;
  * @param cropX SDXL micro-conditioning: the left edge of the crop the model is told the picture was cut at, 0 to
  *     {@value #MAX_ORIGINAL_SIDE}, set together with {@code cropY}; {@code null} for 0,0 (diffusers' default)
  * @param cropY SDXL micro-conditioning: the top edge of the crop, with {@code cropX}
+ * @param promptSyntax how the prompt and negative prompt are read; {@code null} for {@link PromptSyntax#DEFAULT}
  */
 public record GenerationRequest(
         String prompt,
@@ -60,7 +64,8 @@ public record GenerationRequest(
         Integer originalWidth,
         Integer originalHeight,
         Integer cropX,
-        Integer cropY) {
+        Integer cropY,
+        PromptSyntax promptSyntax) {
 
     /** Longest prompt accepted, in characters. */
     public static final int MAX_PROMPT_CHARS = 4000;
@@ -104,6 +109,10 @@ public record GenerationRequest(
         if (negativePrompt.length() > MAX_PROMPT_CHARS) {
             throw new IllegalArgumentException("the negative prompt is " + negativePrompt.length()
                     + " characters long; the limit is " + MAX_PROMPT_CHARS);
+        }
+        if (promptSyntax != PromptSyntax.PLAIN) {
+            checkWeights("prompt", prompt);
+            checkWeights("negative prompt", negativePrompt);
         }
         if (seed != null && (seed < 0 || seed > MAX_SEED)) {
             throw new IllegalArgumentException("seed must be between 0 and " + MAX_SEED + ", got " + seed);
@@ -173,6 +182,18 @@ public record GenerationRequest(
     /** Whether the request sets SDXL's micro-conditioning (original size or crop). */
     public boolean hasMicroConditioning() {
         return originalWidth != null || cropX != null;
+    }
+
+    /** Every text of the prompt's schedule reads as emphasis (an explicit weight that is no number fails). */
+    private static void checkWeights(String which, String text) {
+        try {
+            for (String scheduled : PromptSchedule.of(text, 1).distinctTexts()) {
+                EmphasisParser.parse(scheduled);
+            }
+            EmphasisParser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("in the " + which + ", " + e.getMessage(), e);
+        }
     }
 
     private static void checkSide(String name, Integer value) {
@@ -341,6 +362,11 @@ public record GenerationRequest(
         /** Sets SDXL's crop top-left as left, top (both or neither; {@code null} for 0,0). */
         public Builder crop(Integer x, Integer y) {
             return set("cropX", x).set("cropY", y);
+        }
+
+        /** Sets how the prompts are read; {@code null} for {@link PromptSyntax#DEFAULT}. */
+        public Builder promptSyntax(PromptSyntax value) {
+            return set("promptSyntax", value);
         }
 
         /** Validates and builds. */

@@ -44,6 +44,8 @@ final class OnnxImageEngine implements ImageEngine {
     private VaeEncoder vaeEncoder;
     private final ModelInfo info;
     private final int maxSide;
+    private final int maxPromptChunks;
+    private final PromptSyntax promptSyntax;
     private final DiffusionPipeline pipeline;
     /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
     private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
@@ -54,9 +56,11 @@ final class OnnxImageEngine implements ImageEngine {
 
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
             NoiseScheduleConfig schedule, TextEncoder textEncoder, PromptEncoder promptEncoder, Unet unet,
-            VaeDecoder vaeDecoder, SafetyCheck safety, int maxSide) {
+            VaeDecoder vaeDecoder, SafetyCheck safety, int maxSide, int maxPromptChunks, PromptSyntax promptSyntax) {
         this.promptEncoder = promptEncoder;
         this.maxSide = maxSide;
+        this.maxPromptChunks = maxPromptChunks;
+        this.promptSyntax = promptSyntax;
         this.folder = folder;
         this.sessions = sessions;
         this.tokenizer = tokenizer;
@@ -111,7 +115,8 @@ final class OnnxImageEngine implements ImageEngine {
                 opened.add(safety);
             }
             OnnxImageEngine engine = new OnnxImageEngine(folder, sessions, tokenizer, schedule, textEncoder,
-                    promptEncoder, unet, vaeDecoder, safety, options.maxSide());
+                    promptEncoder, unet, vaeDecoder, safety, options.maxSide(), options.maxPromptChunks(),
+                    options.promptSyntax());
             LOG.info("Loaded model {} on {} ({} hidden, UNet {})", folder.name(), sessions.description(),
                     engine.info.hiddenSize(), unet.describeInputs());
             if (unet.halfPrecision() && !sessions.onGpu()) {
@@ -280,6 +285,25 @@ final class OnnxImageEngine implements ImageEngine {
 
     VaeDecoder vaeDecoder() {
         return vaeDecoder;
+    }
+
+    /** The (first) tokenizer, for reading prompts with A1111's syntax. */
+    ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The (first) text encoder, for encoding A1111's chunks. */
+    TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    int maxPromptChunks() {
+        return maxPromptChunks;
+    }
+
+    /** The syntax of requests that name none. */
+    PromptSyntax promptSyntax() {
+        return promptSyntax;
     }
 
     int maxSide() {

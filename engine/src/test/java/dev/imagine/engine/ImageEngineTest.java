@@ -183,9 +183,9 @@ class ImageEngineTest {
     }
 
     @Test
-    void longPromptStillGeneratesAndReportsTheCutWords() {
+    void longPlainPromptStillGeneratesAndReportsTheCutWords() {
         String longPrompt = "a very detailed painting of a quiet harbour town ".repeat(12) + "with a purple elephant";
-        GenerationResult result = engine.generate(small(longPrompt).build());
+        GenerationResult result = engine.generate(small(longPrompt).promptSyntax(PromptSyntax.PLAIN).build());
         assertThat(result.images()).hasSize(1);
         assertThat(result.truncatedPrompt()).endsWith("purple elephant");
         assertThat(result.truncated()).isTrue();

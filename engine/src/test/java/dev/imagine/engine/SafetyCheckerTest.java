@@ -31,7 +31,7 @@ class SafetyCheckerTest {
 
     private static ImageEngine open(TinyModelSpec spec, SafetyCheckerSource source) {
         return ImageEngine.open(TestModels.folder(spec), new EngineOptions(ExecutionDevice.cpu(), 1, 1, null,
-                EngineOptions.DEFAULT_MAX_SIDE, source));
+                EngineOptions.DEFAULT_MAX_SIDE).withSafetyChecker(source));
     }
 
     /** The statistic the tiny checker computes, from the model folder's own feature extractor configuration. */

@@ -41,7 +41,7 @@ class MigrationTest {
     void anEmptyFolderGetsTheWholeSchema() throws SQLException {
         Path data = dir.resolve("new/data");
         try (Storage storage = Storage.open(data)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("5");
+            assertThat(storage.info().schemaVersion()).isEqualTo("6");
             assertThat(storage.counts().generations()).isZero();
         }
         assertThat(data.resolve(Storage.DATABASE_FILE)).isRegularFile();
@@ -64,7 +64,7 @@ class MigrationTest {
         }
 
         try (Storage storage = Storage.open(dir)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("5");
+            assertThat(storage.info().schemaVersion()).isEqualTo("6");
             User user = storage.users().find("discord", "77").orElseThrow();
             Generation old = storage.generations().history(user.id(), null, 10).get(0);
             assertThat(old.parameters().get("prompt")).isEqualTo("an old fox");
@@ -98,11 +98,32 @@ class MigrationTest {
             assertThat(old.parameters()).isEqualTo(GenerationParameters.of("prompt", "a fox", "negativePrompt", "blurry",
                     "seed", 4294967295L, "sampler", "euler-a", "steps", 30, "guidance", 7.5, "width", 512,
                     "height", 768, "count", 2, "subseed", 7, "subseedStrength", 0.25, "upscale", 2.0,
-                    "hiresStrength", 0.35));
+                    "hiresStrength", 0.35, "promptSyntax", "plain"));
             assertThat(storage.settings().user(user.id())).isEqualTo(GenerationParameters.of("negativePrompt", "",
                     "sampler", "ddim", "steps", 40));
             assertThat(storage.settings().channel("telegram", "-100"))
                     .isEqualTo(GenerationParameters.of("width", 640, "height", 448));
+        }
+    }
+
+    @Test
+    void generationsStoredBeforeThePromptSyntaxReadTheirPromptsPlainlyAndNewOnesKeepTheirs() throws SQLException {
+        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("5")
+                .loggers("slf4j").load().migrate();
+        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
+                    + "VALUES ('cli', 'local', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
+            s.executeUpdate("INSERT INTO generations (user_id, platform, kind, model_name, status, queued_at, "
+                    + "parameters) SELECT id, 'cli', 'txt2img', 'sd15', 'done', "
+                    + "TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:06+00', '{\"prompt\":\"a (fox:1.2)\"}' FROM users");
+        }
+        try (Storage storage = Storage.open(dir)) {
+            User user = storage.users().find("cli", "local").orElseThrow();
+            Generation old = storage.generations().history(user.id(), null, 10).get(0);
+            assertThat(old.parameters()).isEqualTo(GenerationParameters.of("prompt", "a (fox:1.2)",
+                    "promptSyntax", "plain"));
+            long id = storage.generations().record(TestData.txt2img(user.id(), "new"), null);
+            assertThat(storage.generations().find(id).orElseThrow().parameters().get("promptSyntax")).isNull();
         }
     }
 
@@ -118,7 +139,7 @@ class MigrationTest {
             try (Connection c = Database.dataSource(dir).getConnection()) {
                 assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-                        .containsExactly("1", "2", "3", "4", "5");
+                        .containsExactly("1", "2", "3", "4", "5", "6");
             }
         }
     }

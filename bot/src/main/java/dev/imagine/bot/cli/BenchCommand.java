@@ -48,6 +48,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Sampler (default euler).")
     SamplerKind sampler;
 
+    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "a lighthouse on a cliff at sunset, oil painting",
+            description = "Prompt, read with A1111's syntax (default: a short one); a long one measures chunking.")
+    String prompt;
+
+    @Option(names = "--negative", paramLabel = "TEXT", defaultValue = "", description = "Negative prompt (default none).")
+    String negative;
+
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
 
@@ -59,13 +66,17 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             int steps = this.steps != null ? this.steps : engine.model().defaultSteps();
-            GenerationRequest request = GenerationRequest.builder("a lighthouse on a cliff at sunset, oil painting")
+            GenerationRequest request = GenerationRequest.builder(prompt).negativePrompt(negative)
                     .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
             out.printf("model %s on %s, %dx%d (%dx%d latents), %d steps, sampler %s, guidance %s, %d warm-up + %d runs%n",
                     engine.model().name(), engine.model().device(), size, size, size / 8, size / 8, steps,
                     sampler.id(), engine.model().defaultGuidance(), warmup, runs);
             for (int i = 0; i < warmup; i++) {
-                engine.generate(request);
+                GenerationResult result = engine.generate(request);
+                if (i == 0) {
+                    out.printf("prompt %s, negative %s%n", result.promptUsage().describe(),
+                            result.negativeUsage() == null ? "not used" : result.negativeUsage().describe());
+                }
             }
             List<Timings> timings = new ArrayList<>();
             long pngNanos = 0;

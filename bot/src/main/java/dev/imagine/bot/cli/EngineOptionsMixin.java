@@ -40,7 +40,8 @@ final class EngineOptionsMixin {
 
     EngineOptions toOptions() {
         CudaOptions cuda = new CudaOptions(gpuMemoryLimit == null ? 0 : gpuMemoryLimit, convSearch, arenaStrategy);
-        return new EngineOptions(device, threads, 0, cuda, EngineOptions.DEFAULT_MAX_SIDE, safetySource());
+        return new EngineOptions(device, threads, 0, cuda, EngineOptions.DEFAULT_MAX_SIDE)
+                .withSafetyChecker(safetySource());
     }
 
     boolean safetyCheckerOff() {

@@ -6,6 +6,8 @@ import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ProgressListener;
+import dev.imagine.engine.PromptSyntax;
+import dev.imagine.engine.PromptUsage;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Storage;
 import java.awt.image.BufferedImage;
@@ -95,6 +97,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "SDXL micro-conditioning: the crop's top-left corner the model is told of (default 0,0).")
     PairConverter.Pair crop;
 
+    @Option(names = "--prompt-syntax", paramLabel = "a1111|plain", description = "How prompts are read: a1111 "
+            + "(default: (word:1.2) weights, BREAK, [from:to:when] edits, [a|b] alternation, chunks past 75 tokens) "
+            + "or plain (diffusers: brackets are text, tokens past 75 are cut).")
+    String promptSyntax;
+
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
 
@@ -126,13 +133,8 @@ final class GenerateCommand implements Callable<Integer> {
             if (request.seed() == null) {
                 stderr.println("seed " + result.request().seed() + " (random)");
             }
-            if (!result.truncatedPrompt().isEmpty()) {
-                stderr.println("note: the prompt is longer than CLIP's 75 tokens; not used: " + result.truncatedPrompt());
-            }
-            if (!result.truncatedNegativePrompt().isEmpty()) {
-                stderr.println("note: the negative prompt is longer than 75 tokens; not used: "
-                        + result.truncatedNegativePrompt());
-            }
+            printUsage(stderr, "prompt", result.promptUsage());
+            printUsage(stderr, "negative prompt", result.negativeUsage());
             writeAndWarn(result, out, stdout, stderr);
         }
         return 0;
@@ -173,6 +175,31 @@ final class GenerateCommand implements Callable<Integer> {
         return Files.readAllBytes(initImage);
     }
 
+    /** "prompt: 2 chunks, 104 tokens" for a prompt past one chunk, and the words not used, on stderr. */
+    private static void printUsage(PrintWriter stderr, String which, PromptUsage usage) {
+        if (usage == null) {
+            return;
+        }
+        if (usage.chunks() > 1) {
+            stderr.println(which + ": " + usage.describe());
+        }
+        if (usage.cut()) {
+            stderr.println("note: the " + which + " is longer than " + usage.cutBecause() + "; not used: "
+                    + usage.cutWords());
+        }
+    }
+
+    private PromptSyntax syntax() {
+        if (promptSyntax == null) {
+            return null;
+        }
+        try {
+            return PromptSyntax.parse(promptSyntax);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--prompt-syntax: " + e.getMessage());
+        }
+    }
+
     private GenerationRequest buildRequest(byte[] initBytes) {
         BufferedImage init = initBytes == null ? null : ImageInput.decode(initBytes);
         if (subseed != null && subseedStrength == null) {
@@ -196,6 +223,7 @@ final class GenerateCommand implements Callable<Integer> {
                 .originalSize(originalSize == null ? null : originalSize.first(),
                         originalSize == null ? null : originalSize.second())
                 .crop(crop == null ? null : crop.first(), crop == null ? null : crop.second())
+                .promptSyntax(syntax())
                 .build();
     }
 

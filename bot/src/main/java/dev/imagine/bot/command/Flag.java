@@ -1,19 +1,22 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The {@code --flags} a prompt may hold, with their aliases, what they allow and what they do. */
 enum Flag {
-    SEED("seed", 0, GenerationRequest.MAX_SEED, List.of("seed"), "the same seed and settings make the same picture"),
+    SEED("seed", 0, GenerationRequest.MAX_SEED, List.of("seed"), "same seed and settings, same picture"),
     ASPECT(null, 0, 0, List.of("ar", "aspect"), "aspect ratio, keeping the default image area"),
     NEGATIVE("negativePrompt", 0, 0, List.of("no", "negative"), "the negative prompt (--no \"\" for none)"),
-    STEPS("steps", 1, GenerationRequest.MAX_STEPS, List.of("steps"), "denoising steps: more is slower and often finer"),
+    STEPS("steps", 1, GenerationRequest.MAX_STEPS, List.of("steps"), "denoising steps"),
     GUIDANCE("guidance", 0, GenerationRequest.MAX_GUIDANCE, List.of("cfg", "guidance"),
-            "how closely to follow the prompt (CFG scale)"),
+            "how closely to follow the prompt"),
     SAMPLER("sampler", 0, 0, List.of("sampler"), "the sampler"),
     STRENGTH("strength", 0, 1, List.of("strength"), "with a picture: 0 keeps it, 1 replaces it"),
     COUNT("count", 1, GenerationRequest.MAX_COUNT, List.of("count", "n"), "how many pictures"),
@@ -28,7 +31,9 @@ enum Flag {
     ORIGINAL_SIZE(null, 1, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("original-size"),
             "SDXL, advanced: the source size the model is told of"),
     CROP(null, 0, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("crop"),
-            "SDXL, advanced: the crop corner the model is told of");
+            "SDXL, advanced: the crop corner the model is told of"),
+    PROMPT_SYNTAX("promptSyntax", 0, 0, List.of("prompt-syntax", "syntax"),
+            "how (brackets) are read");
 
     private final String parameter;
     private final double min;
@@ -121,6 +126,8 @@ enum Flag {
             case UPSCALE:
                 return "a number from " + Texts.number(GenerationRequest.MIN_UPSCALE) + " to "
                         + Texts.number(GenerationRequest.MAX_UPSCALE);
+            case PROMPT_SYNTAX:
+                return Arrays.stream(PromptSyntax.values()).map(PromptSyntax::id).collect(Collectors.joining(" or "));
             case STRENGTH:
             case SUBSEED_STRENGTH:
             case HIRES_STRENGTH:

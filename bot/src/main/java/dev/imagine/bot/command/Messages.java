@@ -8,6 +8,7 @@ import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.PromptUsage;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
@@ -195,13 +196,20 @@ public final class Messages {
     }
 
     /**
-     * The words CLIP's 75-token limit cut from the prompt (and negative prompt), which the engine did not use; empty
-     * when nothing was cut. At most a few hundred characters.
+     * How much of the prompt was read when it took more than one 75-token chunk ("Prompt: 2 chunks, 104 tokens"),
+     * and the words that were not used (past CLIP's 75 tokens, the server's chunk limit or a UNet that takes one
+     * chunk) from the prompt and negative prompt; empty when there is nothing to say. At most a few hundred characters.
      */
     public static Optional<String> truncation(GenerationResult result) {
         List<String> lines = new ArrayList<>();
+        PromptUsage usage = result.promptUsage();
+        if (usage != null && usage.chunks() > 1) {
+            lines.add("Prompt: " + usage.describe() + ".");
+        }
         if (!result.truncatedPrompt().isBlank()) {
-            lines.add("Past the 75-token limit, so not used: " + Texts.cut(result.truncatedPrompt().strip(), NOTE_CHARS));
+            String limit = usage != null && !usage.cutBecause().isEmpty() ? usage.cutBecause()
+                    : "the 75-token limit";
+            lines.add("Past " + limit + ", so not used: " + Texts.cut(result.truncatedPrompt().strip(), NOTE_CHARS));
         }
         if (!result.truncatedNegativePrompt().isBlank()) {
             lines.add("Not used from the negative prompt: "

@@ -2,6 +2,7 @@ package dev.imagine.bot.command;
 
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.RequestValues;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -124,6 +125,13 @@ final class PromptParser {
         }
         if (type == SamplerKind.class) {
             return sampler(flag, name, value);
+        }
+        if (type == PromptSyntax.class) {
+            try {
+                return PromptSyntax.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw bad(flag, name, value, "");
+            }
         }
         if (type == String.class) {
             return value;

@@ -16,6 +16,7 @@ import dev.imagine.config.SafetySettings;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.SafetyCheckerSource;
 import dev.imagine.storage.Storage;
@@ -139,7 +140,8 @@ public final class ImagineService {
         CudaOptions options = new CudaOptions(cuda.memoryLimit(),
                 CudaOptions.ConvAlgorithmSearch.valueOf(cuda.convAlgoSearch().name()),
                 CudaOptions.ArenaStrategy.valueOf(cuda.arenaStrategy().name()));
-        return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide());
+        return new EngineOptions(ExecutionDevice.parse(engine.device()), engine.threads(), 0, options, engine.maxSide(),
+                engine.maxPromptChunks(), PromptSyntax.parse(engine.promptSyntax()), null);
     }
 
     static SafetyCheckerSource safetyChecker(SafetySettings safety) {

@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A generation stored before parameters became one JSON document (schema version 4, one column per parameter)
- * reruns, after the migration, to the same PNG bytes as the same generation made today.
+ * reruns, after the migrations, to the same PNG bytes as the same generation made today; its prompt is read as
+ * prompts were then (plain syntax), also when it holds A1111's brackets.
  */
 class LegacyRerunTest {
     private static final Pattern GENERATION = Pattern.compile("generation (\\d+)");
@@ -41,13 +44,36 @@ class LegacyRerunTest {
 
     @Test
     void aVersionFourRowRerunsToTheBytesOfTheSameGenerationMadeNow() throws IOException, SQLException {
+        assertThat(rerunOfOldRow("a red fox")).isEqualTo(Files.readAllBytes(dir.resolve("today.png")));
+    }
+
+    @Test
+    void anOldRowWithBracketsRerunsAsThePlainSyntaxReadItThen() throws IOException, SQLException {
+        byte[] rerun = rerunOfOldRow("a (red:1.5) fox BREAK [at night]", "--prompt-syntax", "plain");
+        assertThat(rerun).isEqualTo(Files.readAllBytes(dir.resolve("today.png")));
+        Path a1111 = dir.resolve("a1111.png");
+        assertThat(run("generate", "--data", dir.resolve("a1111").toString(), "--model", dir.resolve("tiny").toString(),
+                "--prompt", "a (red:1.5) fox BREAK [at night]", "--negative", "fog", "--steps", "3", "--sampler",
+                "euler-a", "-W", "64", "-H", "96", "--seed", "11", "--subseed", "5", "--subseed-strength", "0.3",
+                "--upscale", "1.5", "--out", a1111.toString())).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("prompt: 2 chunks, ");
+        assertThat(Files.readAllBytes(a1111)).isNotEqualTo(rerun);
+    }
+
+    /**
+     * Generates {@code prompt} today into {@code today.png}, stores the same generation as a schema version 4 row (one
+     * column per parameter, no prompt syntax), migrates, reruns it and returns the rerun's bytes.
+     */
+    private byte[] rerunOfOldRow(String prompt, String... extra) throws IOException, SQLException {
         Path model = dir.resolve("tiny");
         DemoModel.writeTiny(model);
         Path today = dir.resolve("today.png");
-        assertThat(run("generate", "--data", dir.resolve("now").toString(), "--model", model.toString(), "--prompt",
-                "a red fox", "--negative", "fog", "--steps", "3", "--sampler", "euler-a", "-W", "64", "-H", "96",
-                "--seed", "11", "--subseed", "5", "--subseed-strength", "0.3", "--upscale", "1.5", "--out",
-                today.toString())).as(err.toString()).isZero();
+        List<String> args = new ArrayList<>(List.of("generate", "--data", dir.resolve("now").toString(), "--model",
+                model.toString(), "--prompt", prompt, "--negative", "fog", "--steps", "3", "--sampler", "euler-a",
+                "-W", "64", "-H", "96", "--seed", "11", "--subseed", "5", "--subseed-strength", "0.3", "--upscale",
+                "1.5", "--out", today.toString()));
+        args.addAll(List.of(extra));
+        assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
         GenerationParameters resolved;
         try (Storage storage = Storage.open(dir.resolve("now"))) {
             Matcher m = GENERATION.matcher(err.toString());
@@ -90,6 +116,6 @@ class LegacyRerunTest {
         Path again = dir.resolve("again.png");
         assertThat(run("rerun", "1", "--data", old.toString(), "--out", again.toString())).as(err.toString())
                 .isZero();
-        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(today));
+        return Files.readAllBytes(again);
     }
 }

@@ -9,6 +9,7 @@ import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.PromptUsage;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.engine.Timings;
 import dev.imagine.storage.Generation;
@@ -111,6 +112,23 @@ class MessagesTest {
         assertThat(Messages.caption(123, result, 1024)).endsWith(NUMBERS
                 + "\nPast the 75-token limit, so not used: and a very long tail");
         assertThat(Messages.truncation(result("a fox", "", ""))).isEmpty();
+    }
+
+    @Test
+    void aPromptOfSeveralChunksSaysSoAndNamesWhyWordsWereCut() {
+        GenerationResult plain = result("a fox", "", "");
+        GenerationResult long1 = new GenerationResult(plain.request(), plain.images(), "the last words", "",
+                plain.timings(), "test", new PromptUsage(8, 600, "the last words", "this server's limit of 8 chunks"),
+                new PromptUsage(1, 3, "", ""));
+
+        assertThat(Messages.truncation(long1)).contains("Prompt: 8 chunks, 600 tokens.\n"
+                + "Past this server's limit of 8 chunks, so not used: the last words");
+        GenerationResult twoChunks = new GenerationResult(plain.request(), plain.images(), "", "", plain.timings(),
+                "test", new PromptUsage(2, 104, "", ""), null);
+        assertThat(Messages.truncation(twoChunks)).contains("Prompt: 2 chunks, 104 tokens.");
+        GenerationResult oneChunk = new GenerationResult(plain.request(), plain.images(), "", "", plain.timings(),
+                "test", new PromptUsage(1, 60, "", ""), null);
+        assertThat(Messages.truncation(oneChunk)).isEmpty();
     }
 
     @Test

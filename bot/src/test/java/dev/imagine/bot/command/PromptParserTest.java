@@ -3,6 +3,7 @@ package dev.imagine.bot.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,6 +197,17 @@ class PromptParserTest {
         assertThatThrownBy(() -> PromptParser.parse("fox --sampler eulr"))
                 .hasMessageStartingWith("--sampler takes one of ddim, pndm, euler, euler-a,")
                 .hasMessageEndingWith("not 'eulr' (did you mean euler?).");
+    }
+
+    @Test
+    void thePromptSyntaxFlagTakesA1111OrPlainAndLeavesTheBracketsInThePrompt() {
+        ParsedPrompt parsed = PromptParser.parse("a (fox:1.3), [blurry] --syntax PLAIN");
+        assertThat(parsed.prompt()).isEqualTo("a (fox:1.3), [blurry]");
+        assertThat(parsed.options().value("promptSyntax")).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(PromptParser.parse("fox --prompt-syntax a1111").options().value("promptSyntax"))
+                .isEqualTo(PromptSyntax.A1111);
+        assertThatThrownBy(() -> PromptParser.parse("fox --prompt-syntax comfy"))
+                .hasMessage("--prompt-syntax takes a1111 or plain, not 'comfy'.");
     }
 
     @Test

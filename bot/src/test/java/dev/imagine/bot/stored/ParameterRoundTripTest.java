@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.RequestValues;
+import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationKind;
@@ -53,6 +54,7 @@ class ParameterRoundTripTest {
         SAMPLES.put("originalHeight", 1536);
         SAMPLES.put("cropX", 64);
         SAMPLES.put("cropY", 32);
+        SAMPLES.put("promptSyntax", PromptSyntax.PLAIN);
     }
 
     private static GenerationRequest everyParameterSet(BufferedImage init) {

@@ -205,16 +205,28 @@ public final class Unet implements AutoCloseable {
     }
 
     /**
-     * Prepares a run of {@code rows} latents of {@code height x width}, with each row's encoder states fixed for the
-     * whole run. The tensors of the last finished run are reused when the shapes match (fresh native buffers cost
-     * page faults on every job); concurrent runs get their own. The caller closes the returned batch.
-     *
-     * @param rowStates one array of {@code 77 * hidden} floats per row
-     * @param rowVectors for each of {@link #rowInputNames()}, one vector per row (e.g. LCM's guidance embedding,
-     *     SDXL's pooled embedding and time ids); no other names
+     * Prepares a run of {@code rows} latents of {@code height x width} with 77-token encoder states (or the length the
+     * graph fixes); see {@link #prepare(List, int, Map, int, int)}.
      */
     public Batch prepare(List<float[]> rowStates, Map<String, List<float[]>> rowVectors, int height, int width)
             throws InferenceException {
+        return prepare(rowStates, declaredSequenceLength() > 0 ? declaredSequenceLength() : 77, rowVectors, height,
+                width);
+    }
+
+    /**
+     * Prepares a run of {@code rows} latents of {@code height x width}, each row starting with the given encoder
+     * states ({@link Batch#setStates} changes them between steps). The tensors of the last finished run are reused
+     * when the shapes match (fresh native buffers cost page faults on every job); concurrent runs get their own. The
+     * caller closes the returned batch.
+     *
+     * @param rowStates one array of {@code tokens * hidden} floats per row
+     * @param tokens the sequence length of every row's states (77 per CLIP chunk)
+     * @param rowVectors for each of {@link #rowInputNames()}, one vector per row (e.g. LCM's guidance embedding,
+     *     SDXL's pooled embedding and time ids); no other names
+     */
+    public Batch prepare(List<float[]> rowStates, int tokens, Map<String, List<float[]>> rowVectors, int height,
+            int width) throws InferenceException {
         if (!rowVectors.keySet().equals(new java.util.HashSet<>(rowInputNames()))) {
             throw new IllegalArgumentException("this UNet takes the row inputs " + rowInputNames() + ", got "
                     + rowVectors.keySet());
@@ -235,7 +247,11 @@ public final class Unet implements AutoCloseable {
             }
         }
         int stateLength = rowStates.get(0).length;
-        int tokens = declaredSequenceLength() > 0 ? declaredSequenceLength() : 77;
+        if (declaredSequenceLength() > 0 && declaredSequenceLength() != tokens) {
+            throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "this UNet takes "
+                    + declaredSequenceLength() + " tokens of text encoder states (" + context.describe() + "), not "
+                    + tokens);
+        }
         if (stateLength % tokens != 0) {
             throw new InferenceException(InferenceException.Kind.INVALID_MODEL, "text encoder states of "
                     + stateLength + " values do not fit the UNet's " + context.describe());
@@ -254,11 +270,9 @@ public final class Unet implements AutoCloseable {
         if (buffers == null) {
             buffers = allocate(rows, height, width, tokens, hidden, vectorLengths);
         }
+        buffers.writeStates(rowStates);
         for (int c = 0; c < buffers.contexts.size(); c++) {
-            HostTensor states = buffers.contexts.get(c);
             for (int row = 0; row < buffers.chunk; row++) {
-                float[] source = rowStates.get(Math.min(c * buffers.chunk + row, rows - 1));
-                states.write(source, 0, stateLength, row * stateLength);
                 for (int v = 0; v < rowInputs.size(); v++) {
                     float[] vector = rowVectors.get(rowInputs.get(v).name()).get(Math.min(c * buffers.chunk + row,
                             rows - 1));
@@ -341,6 +355,22 @@ public final class Unet implements AutoCloseable {
             this.owned = owned;
         }
 
+        void writeStates(List<float[]> rowStates) {
+            if (rowStates.size() != rows) {
+                throw new IllegalArgumentException("expected states for " + rows + " rows, got " + rowStates.size());
+            }
+            for (int c = 0; c < contexts.size(); c++) {
+                for (int row = 0; row < chunk; row++) {
+                    float[] source = rowStates.get(Math.min(c * chunk + row, rows - 1));
+                    if (source.length != stateLength) {
+                        throw new IllegalArgumentException("expected " + stateLength + " state values per row, got "
+                                + source.length);
+                    }
+                    contexts.get(c).write(source, 0, stateLength, row * stateLength);
+                }
+            }
+        }
+
         boolean fits(int r, int h, int w, int s, int[] v) {
             return rows == r && height == h && width == w && stateLength == s && java.util.Arrays.equals(vectorLengths, v);
         }
@@ -416,6 +446,24 @@ public final class Unet implements AutoCloseable {
          * @param result receives {@code rows * 4 * height * width} predictions
          */
         public void run(float[] samples, float timestepValue, float[] result) throws InferenceException {
+            run(samples, 0, timestepValue, result, 0);
+        }
+
+        /**
+         * Replaces every row's encoder states (prompt editing changes them between steps).
+         *
+         * @param rowStates one array per row, as long as those given to {@link #prepare}
+         */
+        public void setStates(List<float[]> rowStates) {
+            buffers.writeStates(rowStates);
+        }
+
+        /**
+         * Predicts the noise of every row, reading the inputs from {@code samples[from..]} and writing the predictions
+         * to {@code result[to..]}.
+         */
+        public void run(float[] samples, int from, float timestepValue, float[] result, int to)
+                throws InferenceException {
             int rows = buffers.rows;
             int chunk = buffers.chunk;
             buffers.time.fill(timestepValue);
@@ -423,12 +471,12 @@ public final class Unet implements AutoCloseable {
                 int start = c * chunk;
                 for (int row = 0; row < chunk; row++) {
                     int source = Math.min(start + row, rows - 1);
-                    buffers.sampleIn.write(samples, source * rowLength, rowLength, row * rowLength);
+                    buffers.sampleIn.write(samples, from + source * rowLength, rowLength, row * rowLength);
                 }
                 selectChunk(c);
                 try (OrtSession.Result ignored = graph.run(feeds, pinned)) {
                     int valid = Math.min(chunk, rows - start);
-                    buffers.out.read(0, result, start * rowLength, valid * rowLength);
+                    buffers.out.read(0, result, to + start * rowLength, valid * rowLength);
                 }
             }
         }

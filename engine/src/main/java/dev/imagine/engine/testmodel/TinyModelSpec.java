@@ -52,6 +52,8 @@ import java.util.Objects;
  * @param safetyThreshold with a value, {@code safety_checker/} and {@code feature_extractor/} are written: a
  *     checker that flags a picture when the mean of its normalised CLIP input is above this value (0 is about CLIP's
  *     mean grey); {@code null} writes no checker
+ * @param unetSequenceFixed whether the UNet's {@code encoder_hidden_states} has the fixed length 77 instead of a
+ *     symbolic sequence axis (such exports take one 75-token chunk)
  * @param seed seed of the made-up weights
  */
 public record TinyModelSpec(
@@ -80,6 +82,7 @@ public record TinyModelSpec(
         Boolean forceZerosForEmptyPrompt,
         int timestepCondDim,
         Double safetyThreshold,
+        boolean unetSequenceFixed,
         long seed) {
 
     /** Element type of the text encoder's {@code input_ids}. */
@@ -313,6 +316,7 @@ public record TinyModelSpec(
         private Boolean forceZerosForEmptyPrompt;
         private int timestepCondDim;
         private Double safetyThreshold;
+        private boolean unetSequenceFixed;
         private long seed = 1L;
 
         private Builder() {
@@ -344,6 +348,7 @@ public record TinyModelSpec(
             forceZerosForEmptyPrompt = spec.forceZerosForEmptyPrompt;
             timestepCondDim = spec.timestepCondDim;
             safetyThreshold = spec.safetyThreshold;
+            unetSequenceFixed = spec.unetSequenceFixed;
             seed = spec.seed;
         }
 
@@ -497,6 +502,12 @@ public record TinyModelSpec(
             return this;
         }
 
+        /** Sets {@link TinyModelSpec#unetSequenceFixed()}. */
+        public Builder unetSequenceFixed(boolean value) {
+            unetSequenceFixed = value;
+            return this;
+        }
+
         /** Sets {@link TinyModelSpec#seed()}. */
         public Builder seed(long value) {
             seed = value;
@@ -513,7 +524,8 @@ public record TinyModelSpec(
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
                     smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
-                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, safetyThreshold, seed);
+                    secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, safetyThreshold,
+                    unetSequenceFixed, seed);
         }
     }
 }

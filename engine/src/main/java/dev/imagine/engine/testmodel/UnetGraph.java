@@ -49,7 +49,7 @@ final class UnetGraph {
             case FLOAT32_SCALAR -> g.input("timestep", DataType.FLOAT);
             case FLOAT16_1 -> g.input("timestep", DataType.FLOAT16, 1);
         }
-        g.input("encoder_hidden_states", floatType, batch, "sequence", width);
+        g.input("encoder_hidden_states", floatType, batch, spec.unetSequenceFixed() ? (Object) 77 : "sequence", width);
         if (spec.timestepCondDim() > 0) {
             g.input("timestep_cond", floatType, batch, spec.timestepCondDim());
         }

@@ -37,6 +37,7 @@ public final class ClipTokenizer {
     private final int bosId;
     private final int eosId;
     private final int padId;
+    private final int commaId;
     private final int maxLength;
     /** Special tokens cut out of the raw text before cleaning, longest first, with their ids; empty for SD 1.x/2.x. */
     private final List<String> splitTokens;
@@ -54,6 +55,8 @@ public final class ClipTokenizer {
         this.bosId = bosId;
         this.eosId = eosId;
         this.padId = padId;
+        Integer comma = encoder.id(",</w>");
+        this.commaId = comma == null ? -1 : comma;
         this.maxLength = maxLength;
     }
 
@@ -198,6 +201,11 @@ public final class ClipTokenizer {
     /** The id that fills encoded prompts after the end token. */
     public int padId() {
         return padId;
+    }
+
+    /** The id of a comma ending a word ({@code ,</w>}), or -1 when the vocabulary has none. */
+    public int commaId() {
+        return commaId;
     }
 
     /** The number of ids {@link #encode} returns, start and end tokens included. */
