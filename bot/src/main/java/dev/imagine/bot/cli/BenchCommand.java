@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("model load (sessions created): %.0f ms%n", ms(loadNanos));
             for (int i = 0; i < warmup; i++) {
                 GeneratedImage image = engine.generate(request).images().get(0);
-                image.png();
+                GeneratedImage.encodePng(image.image(), image.parameters());
                 ImageIoPng.encode(image.image());
             }
             List<Timings> timings = new ArrayList<>();
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
                 timings.add(t);
                 GeneratedImage image = result.images().get(0);
                 long pngStart = System.nanoTime();
-                int pngBytes = image.png().length;
+                int pngBytes = GeneratedImage.encodePng(image.image(), image.parameters()).length;
                 ours[i] = System.nanoTime() - pngStart;
                 long imageIoStart = System.nanoTime();
                 int imageIoBytes = ImageIoPng.encode(image.image());
