@@ -79,6 +79,9 @@ final class NoiseAhead implements AutoCloseable {
         private float[] collect() {
             Future<Draw> draw = pending;
             pending = null;
+            if (!draw.isDone() && draw.cancel(false)) {
+                return null; // the worker has not started it (a busy machine): drawing here is quicker than waiting
+            }
             try {
                 Draw done = draw.get();
                 generator.moveTo(done.generator());
