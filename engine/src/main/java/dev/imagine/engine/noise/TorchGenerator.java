@@ -42,26 +42,6 @@ public final class TorchGenerator {
         next = N;
     }
 
-    private TorchGenerator(TorchGenerator source) {
-        System.arraycopy(source.state, 0, state, 0, N);
-        next = source.next;
-        cachedNormal = source.cachedNormal;
-        hasCachedNormal = source.hasCachedNormal;
-    }
-
-    /** An independent generator at the same point of the same stream: both draw the same values from here on. */
-    public TorchGenerator copy() {
-        return new TorchGenerator(this);
-    }
-
-    /** Moves this generator to the point of the stream {@code other} has reached (a copy of this one, typically). */
-    public void moveTo(TorchGenerator other) {
-        System.arraycopy(other.state, 0, state, 0, N);
-        next = other.next;
-        cachedNormal = other.cachedNormal;
-        hasCachedNormal = other.hasCachedNormal;
-    }
-
     /** The next raw 32-bit draw, as an unsigned value in an int. */
     int nextInt32() {
         if (next >= N) {
