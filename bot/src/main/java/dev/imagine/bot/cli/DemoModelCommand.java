@@ -40,7 +40,18 @@ final class DemoModelCommand implements Callable<Integer> {
 
     /** Reads {@code sd1}, {@code sdxl}, {@code sdxl-turbo}; says which exist otherwise. */
     static final class FamilyConverter implements CommandLine.ITypeConverter<Family> {
-        @Option(names = "--unet-cost", defaultValue = "demo", paramLabel = "demo|cheap",
+        @Override
+        public Family convert(String value) {
+            try {
+                return Family.valueOf(value.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown family '" + value
+                        + "'; choose sd1, sdxl or sdxl-turbo");
+            }
+        }
+    }
+
+    @Option(names = "--unet-cost", defaultValue = "demo", paramLabel = "demo|cheap",
             converter = UnetCostConverter.class,
             description = "demo (default): about 15 ms per UNet step at 512x512 on 2 cores; cheap: well under 1 ms, "
                     + "to measure the pipeline's own cost with imagine bench.")
