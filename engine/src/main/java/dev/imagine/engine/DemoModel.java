@@ -14,12 +14,28 @@ public final class DemoModel {
     private DemoModel() {
     }
 
+    /** How much a UNet call of the demo model costs. */
+    public enum UnetCost {
+        /** About 15 ms per step at 512x512 on 2 cores: the pipeline's own cost is a small share. */
+        DEMO,
+        /** Well under a millisecond per call at 512x512: for measuring the pipeline's own cost. */
+        CHEAP
+    }
+
     /**
      * Writes the demo model (about 6 MB: SD 1.x shapes, a synthetic vocabulary, a VAE encoder for img2img) into
      * {@code dir}, creating it and replacing files of the same names.
      */
     public static void write(Path dir) throws IOException {
-        TinyModelWriter.write(dir, TinyModelSpec.demo());
+        write(dir, UnetCost.DEMO);
+    }
+
+    /**
+     * Writes the demo model into {@code dir} as {@link #write(Path)} does, with a UNet of the given cost; the
+     * text encoder, VAE and tokenizer are the same for both costs.
+     */
+    public static void write(Path dir, UnetCost cost) throws IOException {
+        TinyModelWriter.write(dir, cost == UnetCost.CHEAP ? TinyModelSpec.cheapUnet() : TinyModelSpec.demo());
     }
 
     /**

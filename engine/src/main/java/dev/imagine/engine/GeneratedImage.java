@@ -107,11 +107,19 @@ public final class GeneratedImage {
      */
     public synchronized byte[] png() {
         if (png == null) {
-            Map<String, String> text = new LinkedHashMap<>();
-            text.put(PARAMETERS_KEY, parameters);
-            png = PngCodec.encodePng(image, text);
+            png = encodePng(image, parameters);
         }
         return png;
+    }
+
+    /**
+     * The PNG file {@link #png()} makes for these pixels and {@code parameters} text, encoded afresh on the calling
+     * thread each time (for benchmarks and tools; generated images already carry theirs).
+     */
+    public static byte[] encodePng(BufferedImage image, String parameters) {
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put(PARAMETERS_KEY, parameters);
+        return PngCodec.encodePng(image, text);
     }
 
     /** Starts encoding the PNG on {@code encoder}, so a later {@link #png()} finds it ready or waits for it. */

@@ -1,6 +1,7 @@
 package dev.imagine.bot.cli;
 
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.SamplerKind;
@@ -16,11 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code imagine bench}: times a 512x512 job (64x64 latents) and prints the UNet time per step and the pipeline's
- * own overhead, the wall time spent outside ONNX Runtime calls, as a share of the total.
+ * {@code imagine bench}: times a 512x512 job (64x64 latents) and prints the model load time, the UNet time per step,
+ * the pipeline's own overhead (the wall time spent outside ONNX Runtime calls, as a share of the total), the PNG
+ * encoding time beside the JDK ImageIO writer's, and the process's peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time a 512x512 generation: UNet time per step and the pipeline's own overhead.")
+        description = "Time a 512x512 generation: load time, s/step, UNet time per step, the pipeline's own "
+                + "overhead, PNG encoding (ours and the JDK's) and peak resident memory.")
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -64,46 +67,73 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--runs must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
+        long loadStart = System.nanoTime();
         try (ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
+            long loadNanos = System.nanoTime() - loadStart;
             int steps = this.steps != null ? this.steps : engine.model().defaultSteps();
             GenerationRequest request = GenerationRequest.builder(prompt).negativePrompt(negative)
                     .seed(42L).steps(steps).sampler(sampler).size(size, size).build();
             out.printf("model %s on %s, %dx%d (%dx%d latents), %d steps, sampler %s, guidance %s, %d warm-up + %d runs%n",
                     engine.model().name(), engine.model().device(), size, size, size / 8, size / 8, steps,
                     sampler.id(), engine.model().defaultGuidance(), warmup, runs);
+            out.printf("model load (sessions created): %.0f ms%n", ms(loadNanos));
             for (int i = 0; i < warmup; i++) {
                 GenerationResult result = engine.generate(request);
                 if (i == 0) {
                     out.printf("prompt %s, negative %s%n", result.promptUsage().describe(),
                             result.negativeUsage() == null ? "not used" : result.negativeUsage().describe());
                 }
+                GeneratedImage image = result.images().get(0);
+                GeneratedImage.encodePng(image.image(), image.parameters());
+                ImageIoPng.encode(image.image());
             }
             List<Timings> timings = new ArrayList<>();
-            long pngNanos = 0;
+            long[] ours = new long[runs];
+            long[] imageIo = new long[runs];
             for (int i = 0; i < runs; i++) {
                 GenerationResult result = engine.generate(request);
                 Timings t = result.timings();
                 timings.add(t);
+                GeneratedImage image = result.images().get(0);
                 long pngStart = System.nanoTime();
-                result.images().get(0).png();
-                pngNanos += System.nanoTime() - pngStart;
-                out.printf("run %d: total %.1f ms, UNet %.1f ms (%.2f ms/step, %d calls), inside ONNX Runtime %.1f ms, "
-                                + "pipeline overhead %.2f ms (%.2f%%), safety checker %.1f ms%n", i + 1,
-                        ms(t.total().toNanos()), ms(t.unet().toNanos()), ms(t.unetPerStep().toNanos()), t.unetCalls(),
+                int pngBytes = GeneratedImage.encodePng(image.image(), image.parameters()).length;
+                ours[i] = System.nanoTime() - pngStart;
+                long imageIoStart = System.nanoTime();
+                int imageIoBytes = ImageIoPng.encode(image.image());
+                imageIo[i] = System.nanoTime() - imageIoStart;
+                out.printf("run %d: total %.1f ms (%.4f s/step), UNet %.1f ms (%.2f ms/step, %d calls), inside ONNX "
+                                + "Runtime %.1f ms, pipeline overhead %.2f ms (%.2f%%), safety checker %.1f ms; PNG %.1f "
+                                + "ms (%d bytes), JDK ImageIO PNG %.1f ms (%d bytes)%n", i + 1, ms(t.total().toNanos()),
+                        t.total().toNanos() / 1e9 / Math.max(1, t.steps()),
+                        ms(t.unet().toNanos()), ms(t.unetPerStep().toNanos()), t.unetCalls(),
                         ms(t.inOnnxRuntime().toNanos()), ms(t.total().toNanos() - t.inOnnxRuntime().toNanos()),
-                        100 * t.overheadFraction(), ms(t.safetyChecker().toNanos()));
+                        100 * t.overheadFraction(), ms(t.safetyChecker().toNanos()), ms(ours[i]), pngBytes,
+                        ms(imageIo[i]), imageIoBytes);
             }
+            List<Timings> byTotal = new ArrayList<>(timings);
+            byTotal.sort(Comparator.comparing(Timings::total));
+            Timings medianTotal = byTotal.get(byTotal.size() / 2);
             timings.sort(Comparator.comparingDouble(Timings::overheadFraction));
             Timings median = timings.get(timings.size() / 2);
-            out.printf("median: UNet %.2f ms/step, pipeline overhead %.2f%% of wall time%n",
-                    ms(median.unetPerStep().toNanos()), 100 * median.overheadFraction());
+            out.printf("median: total %.1f ms (%.4f s/step), UNet %.2f ms/step, pipeline overhead %.2f%% of wall time%n",
+                    ms(medianTotal.total().toNanos()), medianTotal.total().toNanos() / 1e9 / Math.max(1,
+                            medianTotal.steps()), ms(median.unetPerStep().toNanos()), 100 * median.overheadFraction());
             out.printf("safety checker: %s%n", engine.model().hasSafetyChecker()
                     ? String.format("%s, median %.1f ms per job (inside the total above)", engine.model().safetyChecker(),
                             ms(median.safetyChecker().toNanos()))
                     : "none");
-            out.printf("PNG encoding (after the pipeline, not counted above): %.1f ms per image%n", ms(pngNanos) / runs);
+            out.printf("PNG encoding of the %dx%d result (after the pipeline, not counted above), median: ours %.1f ms, "
+                    + "JDK ImageIO %.1f ms%n", size, size, ms(median(ours)), ms(median(imageIo)));
+            String peak = PeakMemory.describe();
+            out.printf("peak resident memory (VmHWM): %s%n", peak);
         }
         return 0;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double ms(long nanos) {

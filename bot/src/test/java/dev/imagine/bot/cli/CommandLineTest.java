@@ -159,6 +159,22 @@ class CommandLineTest {
                 "--warmup", "0", "--device", "cpu")).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("64x64 (8x8 latents), 2 steps")
-                .containsPattern("UNet [\\d.]+ ms/step, pipeline overhead [\\d.]+% of wall time");
+                .containsPattern("UNet [\\d.]+ ms/step, pipeline overhead [\\d.]+% of wall time")
+                .containsPattern("model load \\(sessions created\\): \\d+ ms")
+                .containsPattern("median: ours [\\d.]+ ms, JDK ImageIO [\\d.]+ ms")
+                .containsPattern("peak resident memory \\(VmHWM\\): (\\d+ MB|unknown)");
+    }
+
+    @Test
+    void demoModelWithACheapUnetAndAnUnknownCost() throws IOException {
+        Path cheap = dir.resolve("cheap");
+        assertThat(run("demo-model", cheap.toString(), "--unet-cost", "cheap")).isZero();
+        // The demo UNet holds about 600 KB of weights; the cheap one a few tens of KB.
+        assertThat(Files.size(cheap.resolve("unet/model.onnx"))).isLessThan(100_000L);
+        assertThat(generate("--model", cheap.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
+                "--width", "64", "--height", "64", "--out", dir.resolve("cheap.png").toString())).isZero();
+
+        assertThat(run("demo-model", dir.resolve("other").toString(), "--unet-cost", "free")).isEqualTo(2);
+        assertThat(err.toString()).contains("--unet-cost must be demo or cheap, got 'free'");
     }
 }

@@ -56,12 +56,40 @@ public final class TorchGenerator {
     }
 
     private void twist() {
-        for (int i = 0; i < N; i++) {
-            int y = (state[i] & UPPER_MASK) | (state[(i + 1) % N] & LOWER_MASK);
-            int mag = (y & 1) == 0 ? 0 : MATRIX_A;
-            state[i] = state[(i + M) % N] ^ (y >>> 1) ^ mag;
+        // The same recurrence as state[i] = state[(i + M) % N] ^ ..., split where the indices wrap, so no modulo.
+        int i = 0;
+        for (; i < N - M; i++) {
+            int y = (state[i] & UPPER_MASK) | (state[i + 1] & LOWER_MASK);
+            state[i] = state[i + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
         }
+        for (; i < N - 1; i++) {
+            int y = (state[i] & UPPER_MASK) | (state[i + 1] & LOWER_MASK);
+            state[i] = state[i + M - N] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+        }
+        int y = (state[N - 1] & UPPER_MASK) | (state[0] & LOWER_MASK);
+        state[N - 1] = state[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
         next = 0;
+    }
+
+    /** Fills {@code out[from..to)} with float uniforms as {@link #nextFloat()} draws them, a state block at a time. */
+    private void fillUniforms(float[] out, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (next >= N) {
+                twist();
+            }
+            int end = Math.min(to, i + (N - next));
+            int k = next;
+            for (; i < end; i++, k++) {
+                int y = state[k];
+                y ^= y >>> 11;
+                y ^= (y << 7) & 0x9d2c5680;
+                y ^= (y << 15) & 0xefc60000;
+                y ^= y >>> 18;
+                out[i] = (y & 0xFFFFFF) * 0x1.0p-24f;
+            }
+            next = k;
+        }
     }
 
     /** A float uniform in [0, 1) as {@code torch.rand} makes it: 24 random bits times 2^-24. */
@@ -79,9 +107,7 @@ public final class TorchGenerator {
     /** {@code count} uniforms, as {@code torch.rand(count)}. */
     public float[] rand(int count) {
         float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = nextFloat();
-        }
+        fillUniforms(out, 0, count);
         return out;
     }
 
@@ -105,17 +131,13 @@ public final class TorchGenerator {
             }
             return;
         }
-        for (int i = 0; i < count; i++) {
-            out[i] = nextFloat();
-        }
+        fillUniforms(out, 0, count);
         for (int i = 0; i + 16 <= count; i += 16) {
             boxMuller16(out, i);
         }
         if (count % 16 != 0) {
             int tail = count - 16;
-            for (int i = 0; i < 16; i++) {
-                out[tail + i] = nextFloat();
-            }
+            fillUniforms(out, tail, count);
             boxMuller16(out, tail);
         }
     }

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param vaeEncoder whether and how {@code vae_encoder/} is written
  * @param unetChannels hidden channels of the UNet's convolutions; 1 to 512
  * @param unetLayers hidden 3x3 convolutions between the UNet's input and output convolutions; 0 to 16
+ * @param separableBlur whether the UNet's denoiser blurs with a horizontal then a vertical 1-D kernel (cheap)
+ *     instead of one 2-D kernel (the demo's; the results differ in the last bits)
  * @param smoothDecoder whether the VAE decoder upsamples bilinearly and adds colour texture (the demo's
  *     look) instead of flat 8x8 blocks
  * @param schedulerClass {@code _class_name} of {@code scheduler/scheduler_config.json}
@@ -67,6 +69,7 @@ public record TinyModelSpec(
         VaeEncoder vaeEncoder,
         int unetChannels,
         int unetLayers,
+        boolean separableBlur,
         boolean smoothDecoder,
         String schedulerClass,
         String predictionType,
@@ -267,6 +270,19 @@ public record TinyModelSpec(
                 .build();
     }
 
+    /**
+     * The demo model with a nearly free UNet (4 channels, no hidden layers), for measuring the pipeline's own
+     * cost: SD 1.x shapes (width 768), so the text encoder and VAE are the demo's, but a UNet call at batch 2
+     * and 64x64 latents costs well under a millisecond, so the time outside ONNX Runtime shows.
+     */
+    public static TinyModelSpec cheapUnet() {
+        return demo().toBuilder()
+                .unetChannels(4)
+                .unetLayers(0)
+                .separableBlur(true)
+                .build();
+    }
+
     /** A new builder holding the {@link #tiny()} values. */
     public static Builder builder() {
         return new Builder();
@@ -301,6 +317,7 @@ public record TinyModelSpec(
         private VaeEncoder vaeEncoder = VaeEncoder.LATENT_SAMPLE;
         private int unetChannels = 8;
         private int unetLayers = 1;
+        private boolean separableBlur;
         private boolean smoothDecoder;
         private String schedulerClass = "PNDMScheduler";
         private String predictionType = "epsilon";
@@ -333,6 +350,7 @@ public record TinyModelSpec(
             vaeEncoder = spec.vaeEncoder;
             unetChannels = spec.unetChannels;
             unetLayers = spec.unetLayers;
+            separableBlur = spec.separableBlur;
             smoothDecoder = spec.smoothDecoder;
             schedulerClass = spec.schedulerClass;
             predictionType = spec.predictionType;
@@ -409,6 +427,12 @@ public record TinyModelSpec(
         /** Sets {@link TinyModelSpec#unetLayers()}. */
         public Builder unetLayers(int value) {
             unetLayers = value;
+            return this;
+        }
+
+        /** Sets {@link TinyModelSpec#separableBlur()}. */
+        public Builder separableBlur(boolean value) {
+            separableBlur = value;
             return this;
         }
 
@@ -522,7 +546,7 @@ public record TinyModelSpec(
         public TinyModelSpec build() {
             return new TinyModelSpec(hiddenSize, idsType, timestep, precision, externalWeights,
                     unetBatchFixedToOne, textEncoderBatchFixedToOne, vaeEncoder, unetChannels, unetLayers,
-                    smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
+                    separableBlur, smoothDecoder, schedulerClass, predictionType, timestepSpacing, stepsOffset,
                     schedulerOverrides, vocabularySource, padToken, scalingFactor, pipelineClass, sdxlLayout,
                     secondHiddenSize, forceZerosForEmptyPrompt, timestepCondDim, safetyThreshold,
                     unetSequenceFixed, seed);

@@ -94,7 +94,7 @@ final class UnetGraph {
         String outBias = g.floats("conv_out.bias", new long[] {LATENT_CHANNELS}, uniform(random, LATENT_CHANNELS, 0.1));
         String residual = g.op("Tanh", g.conv(h, outWeight, outBias, 3));
         String prediction = g.op("Add",
-                denoiser(g, sample, time),
+                denoiser(g, sample, time, spec.separableBlur()),
                 g.op("Mul", residual, g.scalar("residual_gain", RESIDUAL_GAIN)));
         if (floatType == DataType.FLOAT16) {
             g.opTo("out_sample", "Cast", new String[] {prediction}, intAttr("to", DataType.FLOAT16_VALUE));
@@ -111,7 +111,7 @@ final class UnetGraph {
      * {@code s1 = sqrt(1 - alphaBar(t))} of SD's training schedule, looked up by the timestep clipped to
      * 0..999. Samplers following that schedule therefore end in smooth colour fields instead of noise.
      */
-    private static String denoiser(OnnxGraph g, String sample, String time) {
+    private static String denoiser(OnnxGraph g, String sample, String time, boolean separable) {
         double[] alphaBar = trainingAlphaBar();
         float[] blurredGain = new float[alphaBar.length];
         float[] detailGain = new float[alphaBar.length];
@@ -133,10 +133,23 @@ final class UnetGraph {
         String padded = g.op("Pad", new String[] {sample,
                         g.longs("blur_pads", 0, 0, BLUR_RADIUS, BLUR_RADIUS, 0, 0, BLUR_RADIUS, BLUR_RADIUS)},
                 OnnxGraph.stringAttr("mode", "edge"));
-        String blurred = g.op("Conv", new String[] {padded,
-                        g.floats("blur.weight", new long[] {LATENT_CHANNELS, 1, size, size}, gaussianKernels())},
-                OnnxGraph.intsAttr("kernel_shape", size, size),
-                intAttr("group", LATENT_CHANNELS));
+        String blurred;
+        if (separable) {
+            float[] line = gaussianLines();
+            String across = g.op("Conv", new String[] {padded,
+                            g.floats("blur_x.weight", new long[] {LATENT_CHANNELS, 1, 1, size}, line)},
+                    OnnxGraph.intsAttr("kernel_shape", 1, size),
+                    intAttr("group", LATENT_CHANNELS));
+            blurred = g.op("Conv", new String[] {across,
+                            g.floats("blur_y.weight", new long[] {LATENT_CHANNELS, 1, size, 1}, line)},
+                    OnnxGraph.intsAttr("kernel_shape", size, 1),
+                    intAttr("group", LATENT_CHANNELS));
+        } else {
+            blurred = g.op("Conv", new String[] {padded,
+                            g.floats("blur.weight", new long[] {LATENT_CHANNELS, 1, size, size}, gaussianKernels())},
+                    OnnxGraph.intsAttr("kernel_shape", size, size),
+                    intAttr("group", LATENT_CHANNELS));
+        }
         String detail = g.op("Sub", sample, blurred);
         return g.op("Add", g.op("Mul", blurred, blurredScale), g.op("Mul", detail, detailScale));
     }
@@ -159,6 +172,23 @@ final class UnetGraph {
             kernels[i] = (float) (weights[i % weights.length] / total);
         }
         return kernels;
+    }
+
+    /** One normalized 1-D Gaussian ({@link #BLUR_SIGMA}, {@link #BLUR_RADIUS}) per latent channel. */
+    private static float[] gaussianLines() {
+        int size = 2 * BLUR_RADIUS + 1;
+        double[] weights = new double[size];
+        double total = 0;
+        for (int x = 0; x < size; x++) {
+            int dx = x - BLUR_RADIUS;
+            weights[x] = Math.exp(-(dx * dx) / (2 * BLUR_SIGMA * BLUR_SIGMA));
+            total += weights[x];
+        }
+        float[] lines = new float[LATENT_CHANNELS * size];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = (float) (weights[i % size] / total);
+        }
+        return lines;
     }
 
     /** {@code alphaBar(t)} of SD's scaled-linear training schedule (beta 0.00085 to 0.012, 1000 steps). */

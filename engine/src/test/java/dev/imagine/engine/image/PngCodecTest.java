@@ -53,6 +53,21 @@ class PngCodecTest {
     }
 
     @Test
+    void randomPixelsAndOnePixelWideOrHighImagesRoundTrip() throws IOException {
+        java.util.Random random = new java.util.Random(17);
+        for (int[] size : new int[][] {{1, 1}, {1, 9}, {9, 1}, {64, 48}}) {
+            BufferedImage image = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < size[1]; y++) {
+                for (int x = 0; x < size[0]; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(PngCodec.encodePng(image, Map.of())));
+            assertSamePixels(decoded, image);
+        }
+    }
+
+    @Test
     void writesEightBitRgbHeader() {
         byte[] png = PngCodec.encodePng(new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB), Map.of());
 

@@ -78,6 +78,20 @@ class TorchGeneratorTest {
     }
 
     @Test
+    void bulkUniformsEqualSingleDrawsAcrossStateBlocks() {
+        TorchGenerator single = new TorchGenerator(99);
+        TorchGenerator bulk = new TorchGenerator(99);
+        float[] expected = new float[3000];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = single.nextFloat();
+        }
+        bulk.nextFloat();
+        float[] rest = bulk.rand(expected.length - 1);
+        assertThat(rest).containsExactly(java.util.Arrays.copyOfRange(expected, 1, expected.length));
+        assertThat(bulk.nextFloat()).isEqualTo(single.nextFloat());
+    }
+
+    @Test
     void largestSeedIsAcceptedAndOutOfRangeRefused() {
         assertThat(new TorchGenerator(TorchGenerator.MAX_SEED).randn(16)).doesNotContain(Float.NaN);
         assertThatThrownBy(() -> new TorchGenerator(-1)).hasMessageContaining("seed must be between 0 and 4294967295");

@@ -71,6 +71,25 @@ class DemoModelTest {
     }
 
     @Test
+    void cheapUnetsSeparableBlurPredictsWhatTheTwoDimensionalKernelDoes(@TempDir Path other) throws Exception {
+        TinyModelSpec cheap = TinyModelSpec.cheapUnet();
+        try (Pipeline separable = new Pipeline(dir, cheap);
+                Pipeline square = new Pipeline(other, cheap.toBuilder().separableBlur(false).build())) {
+            float[] states = separable.encodeText(Pipeline.prompt(), Pipeline.prompt(1929, 2153))
+                    .get("last_hidden_state").values();
+            int n = 24;
+            float[] sample = Ort.gaussian(new Random(13), 2 * 4 * n * n, 10.0);
+            float[] timesteps = {701, 701};
+            float[] fast = separable.predict(sample, 2, n, n, timesteps, states).values();
+            float[] slow = square.predict(sample, 2, n, n, timesteps, states).values();
+            assertThat(fast).hasSameSizeAs(slow).isNotEqualTo(sample);
+            for (int i = 0; i < fast.length; i++) {
+                assertThat(fast[i]).as("value %d", i).isCloseTo(slow[i], org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+    }
+
+    @Test
     void demoVocabularyIsTheSmallSyntheticOne() throws IOException {
         TinyModelWriter.write(dir, TinyModelSpec.demo());
         assertThat(Files.size(dir.resolve("tokenizer/vocab.json"))).isLessThan(100_000L);
