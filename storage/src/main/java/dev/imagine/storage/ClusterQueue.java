@@ -120,10 +120,12 @@ public final class ClusterQueue {
     public Optional<Claim> claim(String worker, Duration lease, int maxAttempts, String gaveUp) {
         Checks.id("the worker name", Checks.required("the worker name", worker), 128);
         checkLease(lease);
-        expireLeases(maxAttempts, gaveUp);
+        Checks.range("the attempts", maxAttempts, 1, 100);
+        Checks.required("the message", gaveUp);
         Instant now = clock.instant();
         Instant until = now.plus(lease);
         Optional<Long> claimed = database.write(c -> {
+            expire(c, now, maxAttempts, gaveUp);
             Long id = null;
             long user = 0;
             try (Statement s = c.createStatement();
@@ -194,37 +196,39 @@ public final class ClusterQueue {
         Checks.range("the attempts", maxAttempts, 1, 100);
         Checks.required("the message", gaveUp);
         Instant now = clock.instant();
-        return database.write(c -> {
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET "
-                    + "status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
-                    + "error = CASE WHEN attempts >= ? THEN ? ELSE error END, "
-                    + "finished_at = CASE WHEN attempts >= ? THEN ? ELSE NULL END, "
-                    + "started_at = NULL, lease_owner = NULL, lease_expires_at = NULL "
-                    + "WHERE status = 'running' AND lease_expires_at < ? RETURNING id, status")) {
-                update.setInt(1, maxAttempts);
-                update.setInt(2, maxAttempts);
-                update.setString(3, gaveUp);
-                update.setInt(4, maxAttempts);
-                Rows.setInstant(update, 5, now);
-                Rows.setInstant(update, 6, now);
-                boolean requeued = false;
-                try (ResultSet rows = update.executeQuery()) {
-                    while (rows.next()) {
-                        ids.add(rows.getLong(1));
-                        if (rows.getString(2).equals("queued")) {
-                            requeued = true;
-                        } else {
-                            notify(c, FINISHED_CHANNEL, rows.getLong(1));
-                        }
+        return database.write(c -> expire(c, now, maxAttempts, gaveUp));
+    }
+
+    private static List<Long> expire(Connection c, Instant now, int maxAttempts, String gaveUp) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement update = c.prepareStatement("UPDATE generations SET "
+                + "status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
+                + "error = CASE WHEN attempts >= ? THEN ? ELSE error END, "
+                + "finished_at = CASE WHEN attempts >= ? THEN ? ELSE NULL END, "
+                + "started_at = NULL, lease_owner = NULL, lease_expires_at = NULL "
+                + "WHERE status = 'running' AND lease_expires_at < ? RETURNING id, status")) {
+            update.setInt(1, maxAttempts);
+            update.setInt(2, maxAttempts);
+            update.setString(3, gaveUp);
+            update.setInt(4, maxAttempts);
+            Rows.setInstant(update, 5, now);
+            Rows.setInstant(update, 6, now);
+            boolean requeued = false;
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    if (rows.getString(2).equals("queued")) {
+                        requeued = true;
+                    } else {
+                        notify(c, FINISHED_CHANNEL, rows.getLong(1));
                     }
                 }
-                if (requeued) {
-                    notify(c, QUEUED_CHANNEL, 0);
-                }
             }
-            return ids;
-        });
+            if (requeued) {
+                notify(c, QUEUED_CHANNEL, 0);
+            }
+        }
+        return ids;
     }
 
     /**
@@ -233,8 +237,7 @@ public final class ClusterQueue {
      */
     public void complete(long id, String worker, GenerationParameters resolved, List<NewImage> images,
             long engineMillis) {
-        generations.markDone(id, worker, resolved, images, engineMillis);
-        database.write(c -> {
+        generations.markDone(id, worker, resolved, images, engineMillis, c -> {
             try (PreparedStatement count = c.prepareStatement(
                     "UPDATE nodes SET jobs_done = jobs_done + 1 WHERE name = ?")) {
                 count.setString(1, worker);

@@ -31,11 +31,15 @@ public final class GenerationRepository {
     private final Clock clock;
 
     private final GenerationReads reads;
+    /** Ends a cluster queue's lease with the run; the H2 file has no leases. */
+    private final String endLease;
 
     GenerationRepository(Database database, ImageStore files, Clock clock) {
         this.database = database;
         this.files = files;
         this.clock = clock;
+        this.endLease = database.vendor() == Database.Vendor.POSTGRESQL
+                ? ", lease_owner = NULL, lease_expires_at = NULL" : "";
         this.reads = new GenerationReads(database, files, clock);
     }
 
@@ -155,12 +159,15 @@ public final class GenerationRepository {
      * @throws IllegalStateException when the generation does not exist or is not running
      */
     public void markDone(long id, GenerationParameters resolved, List<NewImage> images, long engineMillis) {
-        markDone(id, null, resolved, images, engineMillis);
+        markDone(id, null, resolved, images, engineMillis, c -> null);
     }
 
-    /** {@link #markDone}, and when {@code leaseOwner} is not null only while that worker holds the lease. */
+    /**
+     * {@link #markDone}, and when {@code leaseOwner} is not null only while that worker holds the lease; {@code also}
+     * runs last in the same transaction.
+     */
     void markDone(long id, String leaseOwner, GenerationParameters resolved, List<NewImage> images,
-            long engineMillis) {
+            long engineMillis, Database.Work<Void> also) {
         Checks.required("the parameters", resolved);
         if (images == null || images.isEmpty()) {
             throw new IllegalArgumentException("a done generation needs at least one image");
@@ -186,8 +193,7 @@ public final class GenerationRepository {
                 paths.add(files.store(c, hashes.get(i), images.get(i).png()));
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE generations SET parameters = ?, "
-                    + "status = ?, finished_at = ?, engine_millis = ?, lease_owner = NULL, lease_expires_at = NULL "
-                    + "WHERE id = ?")) {
+                    + "status = ?, finished_at = ?, engine_millis = ?" + endLease + " WHERE id = ?")) {
                 update.setString(1, json);
                 int next = 2;
                 update.setString(next++, GenerationStatus.DONE.id());
@@ -211,7 +217,7 @@ public final class GenerationRepository {
                 }
                 insert.executeBatch();
             }
-            return null;
+            return also.run(c);
         });
     }
 
@@ -239,8 +245,7 @@ public final class GenerationRepository {
     private void finish(long id, GenerationStatus status, String error) {
         database.write(c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = ?, error = ?, "
-                    + "finished_at = ?, lease_owner = NULL, lease_expires_at = NULL "
-                    + "WHERE id = ? AND status IN (?, ?)")) {
+                    + "finished_at = ?" + endLease + " WHERE id = ? AND status IN (?, ?)")) {
                 update.setString(1, status.id());
                 update.setString(2, error);
                 Rows.setInstant(update, 3, clock.instant());
