@@ -42,11 +42,16 @@ public final class ClusterQueue {
     private final Database database;
     private final GenerationRepository generations;
     private final Clock clock;
+    /** NOTIFY reaches every session of the database, so a cluster in its own schema has channels of its own. */
+    private final String channelSuffix;
 
     ClusterQueue(Database database, GenerationRepository generations, Clock clock) {
         this.database = database;
         this.generations = generations;
         this.clock = clock;
+        String schema = database instanceof PostgresDatabase postgres ? postgres.server().schema() : null;
+        this.channelSuffix = schema == null ? "" : schema.matches("[a-z_][a-z0-9_]{0,40}") ? "_" + schema
+                : "_" + Integer.toHexString(schema.hashCode());
     }
 
     /** What {@link #enqueue} decided. */
@@ -199,7 +204,7 @@ public final class ClusterQueue {
         return database.write(c -> expire(c, now, maxAttempts, gaveUp));
     }
 
-    private static List<Long> expire(Connection c, Instant now, int maxAttempts, String gaveUp) throws SQLException {
+    private List<Long> expire(Connection c, Instant now, int maxAttempts, String gaveUp) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement update = c.prepareStatement("UPDATE generations SET "
                 + "status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
@@ -345,7 +350,7 @@ public final class ClusterQueue {
         if (!(database instanceof PostgresDatabase postgres)) {
             throw new IllegalStateException("signals need PostgreSQL");
         }
-        return QueueListener.open(postgres.server());
+        return QueueListener.open(postgres.server(), channelSuffix);
     }
 
     /** Fails unless {@code worker} holds the lease on job {@code id}; runs in the caller's transaction. */
@@ -361,9 +366,9 @@ public final class ClusterQueue {
         }
     }
 
-    private static void notify(Connection c, String channel, long id) throws SQLException {
+    private void notify(Connection c, String channel, long id) throws SQLException {
         try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            notify.setString(1, channel);
+            notify.setString(1, channel + channelSuffix);
             notify.setString(2, Long.toString(id));
             notify.execute();
         }

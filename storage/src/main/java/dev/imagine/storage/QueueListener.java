@@ -33,9 +33,9 @@ public final class QueueListener implements AutoCloseable {
             this.name = name;
         }
 
-        static Channel of(String name) {
+        static Channel of(String name, String suffix) {
             for (Channel channel : values()) {
-                if (channel.name.equals(name)) {
+                if ((channel.name + suffix).equals(name)) {
                     return channel;
                 }
             }
@@ -49,13 +49,16 @@ public final class QueueListener implements AutoCloseable {
 
     private final DatabaseServer server;
     private final Connection connection;
+    private final String suffix;
 
-    private QueueListener(DatabaseServer server, Connection connection) {
+    private QueueListener(DatabaseServer server, Connection connection, String suffix) {
         this.server = server;
         this.connection = connection;
+        this.suffix = suffix;
     }
 
-    static QueueListener open(DatabaseServer server) {
+    /** Listens on the channels named with {@code suffix} (the cluster's schema, or nothing). */
+    static QueueListener open(DatabaseServer server, String suffix) {
         Properties properties = new Properties();
         if (server.user() != null) {
             properties.setProperty("user", server.user());
@@ -68,13 +71,13 @@ public final class QueueListener implements AutoCloseable {
             Connection c = DriverManager.getConnection(server.url(), properties);
             try (Statement s = c.createStatement()) {
                 for (Channel channel : Channel.values()) {
-                    s.execute("LISTEN " + channel.name);
+                    s.execute("LISTEN " + channel.name + suffix);
                 }
             } catch (SQLException e) {
                 c.close();
                 throw e;
             }
-            return new QueueListener(server, c);
+            return new QueueListener(server, c, suffix);
         } catch (SQLException e) {
             throw PostgresDatabase.translate(server, e);
         }
@@ -91,7 +94,7 @@ public final class QueueListener implements AutoCloseable {
             List<Signal> signals = new ArrayList<>();
             if (notifications != null) {
                 for (PGNotification n : notifications) {
-                    Channel channel = Channel.of(n.getName());
+                    Channel channel = Channel.of(n.getName(), suffix);
                     if (channel != null) {
                         signals.add(new Signal(channel, parse(n.getParameter())));
                     }

@@ -58,8 +58,9 @@ public final class QueueOverheadBench {
             Map<Long, Long> workerNanos = new ConcurrentHashMap<>();
             Map<Long, Long> deliveryNanos = new ConcurrentHashMap<>();
             AtomicInteger left = new AtomicInteger(jobs);
+            QueueListener listener = queue.listen();
             Thread frontend = new Thread(() -> {
-                try (QueueListener listener = queue.listen()) {
+                try (listener) {
                     int delivered = 0;
                     while (delivered < jobs) {
                         for (QueueListener.Signal signal : listener.await(Duration.ofSeconds(5))) {
@@ -82,23 +83,27 @@ public final class QueueOverheadBench {
                 String name = "worker-" + w;
                 threads.add(new Thread(() -> {
                     int i = 0;
-                    while (left.get() > 0) {
-                        long start = System.nanoTime();
-                        var claim = queue.claim(name, Duration.ofMinutes(1), 3, "gave up");
-                        if (claim.isEmpty()) {
-                            continue;
+                    try (QueueListener idle = queue.listen()) {
+                        while (left.get() > 0) {
+                            long start = System.nanoTime();
+                            var claim = queue.claim(name, Duration.ofMinutes(1), 3, "gave up");
+                            if (claim.isEmpty()) {
+                                // idle: wait for a signal (or the end of the run) instead of polling
+                                idle.await(Duration.ofMillis(200));
+                                continue;
+                            }
+                            long id = claim.get().generation().id();
+                            byte[] png = image.clone();
+                            png[8] = (byte) id;
+                            png[9] = (byte) (id >> 8);
+                            png[10] = (byte) i++;
+                            long claimed = System.nanoTime() - start;
+                            long before = System.nanoTime();
+                            queue.complete(id, name, TestData.resolved("job", id, 1),
+                                    List.of(new NewImage(0, id, png, false)), 0);
+                            workerNanos.put(id, claimed + System.nanoTime() - before);
+                            left.decrementAndGet();
                         }
-                        long id = claim.get().generation().id();
-                        image[8] = (byte) id;
-                        image[9] = (byte) (id >> 8);
-                        image[10] = (byte) i++;
-                        byte[] png = image.clone();
-                        long claimed = System.nanoTime() - start;
-                        long before = System.nanoTime();
-                        queue.complete(id, name, TestData.resolved("job", id, 1),
-                                List.of(new NewImage(0, id, png, false)), 0);
-                        workerNanos.put(id, claimed + System.nanoTime() - before);
-                        left.decrementAndGet();
                     }
                 }, name));
             }
