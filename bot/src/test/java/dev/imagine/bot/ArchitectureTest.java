@@ -64,7 +64,7 @@ class ArchitectureTest {
     void jdbcH2AndFlywayStayInsideStorage() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.storage..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..",
-                        "org.flywaydb..")
+                        "org.flywaydb..", "org.postgresql..", "com.zaxxer.hikari..")
                 .because("storage shows repositories and records, never JDBC")
                 .check(classes);
     }

@@ -164,7 +164,21 @@ final class ConfigParser {
 
     private Supplier<StorageSettings> storage(Section s) {
         Path dir = s.folder("dir", StorageSettings.DEFAULT_DIR, workingDir);
-        return () -> new StorageSettings(dir);
+        Optional<String> url = Optional.ofNullable(s.text("url")).map(String::strip).filter(v -> !v.isEmpty());
+        if (url.isPresent() && !url.get().startsWith(StorageSettings.URL_PREFIX)) {
+            String shown = url.get().contains("?") ? url.get().substring(0, url.get().indexOf('?')) + "?..." : url.get();
+            s.problem("url", Rules.notAllowed(Rules.show(shown), "use a PostgreSQL server, such as "
+                    + StorageSettings.URL_PREFIX + "db:5432/imagine, or leave it out for the embedded H2 file"));
+            url = Optional.empty();
+        }
+        if (url.isPresent() && url.get().matches("(?i).*[?&]password=.*")) {
+            s.problem("url", Rules.notAllowed("a URL with a password (hidden)", "keep the password out of "
+                    + "the file and set " + StorageSettings.PASSWORD_VARIABLE));
+            url = Optional.empty();
+        }
+        Optional<String> user = Optional.ofNullable(s.text("user")).map(String::strip).filter(v -> !v.isEmpty());
+        Optional<String> finalUrl = url;
+        return () -> new StorageSettings(dir, finalUrl, user);
     }
 
     private Supplier<ModelSettings> models(Section s) {

@@ -1,268 +1,35 @@
 package dev.imagine.storage;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.h2.api.ErrorCode;
-import org.h2.jdbcx.JdbcDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The H2 file database, reached through one connection that only one thread, owned by this class, ever uses.
- *
- * <p><b>Why one thread.</b> H2's documentation warns against interrupting a thread that is inside H2: Java closes a
- * {@code FileChannel} when a thread blocked in it is interrupted, which closes the database under every caller.
- * Callers of the repositories may be interrupted - a dispatcher cancelling a job, an executor shutting down - so their
- * work is handed to the storage thread, which nothing else knows of and nothing interrupts, and they wait for the
- * result without reacting to interrupts (the interrupt flag is restored afterwards). With one connection there is
- * nothing to pool and no lock contention inside the database; a write takes a few milliseconds (mostly the sync),
- * next to seconds of image generation.
- *
- * <p><b>Durability.</b> H2 2.x keeps committed changes in memory and writes them to the file from a background
- * thread up to {@code WRITE_DELAY} ms later (500 by default); a killed process loses that window. The URL sets
- * {@code WRITE_DELAY=0}, which makes H2 (MVStore {@code autoCommitDelay} 0) write the store on the committing thread
- * before {@code commit()} returns, so a SIGKILL loses no committed transaction. Written data then sits in the OS page
- * cache; with {@link StorageOptions#syncEachCommit()} every write is followed by {@code CHECKPOINT SYNC}, which forces
- * the file to the device, so a power loss loses none either.
+ * Where the rows live: the embedded H2 file of one machine ({@link H2Database}) or a PostgreSQL server that many
+ * nodes share ({@link PostgresDatabase}). Each call runs its work inside one transaction, commits it before it
+ * returns and rolls it back when the work throws. A caller may be interrupted: it still waits for its work and finds
+ * its interrupt flag set afterwards.
  */
-final class Database implements AutoCloseable {
-    static final String FILE_NAME = "imagine";
-    static final String FILE_SUFFIX = ".mv.db";
-    private static final String USER = "imagine";
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+sealed interface Database extends AutoCloseable permits H2Database, PostgresDatabase {
 
-    /** Work run on the storage thread with its connection, inside one transaction. */
+    /** Work run with a connection, inside one transaction. */
     interface Work<T> {
         T run(Connection connection) throws SQLException, IOException;
     }
 
-    private final Path dataDirectory;
-    private final boolean syncEachCommit;
-    private final ExecutorService thread;
-    private Connection connection;
+    /** The two kinds of database. */
+    enum Vendor { H2, POSTGRESQL }
 
-    private Database(Path dataDirectory, boolean syncEachCommit) {
-        this.dataDirectory = dataDirectory;
-        this.syncEachCommit = syncEachCommit;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "imagine-storage");
-            t.setDaemon(true);
-            return t;
-        });
-    }
+    /** Runs read-only work and waits for it. */
+    <T> T read(Work<T> work);
 
-    /** Opens (creating when missing) the database in {@code dataDirectory} and applies pending migrations. */
-    static Database open(Path dataDirectory, boolean syncEachCommit) {
-        Database database = new Database(dataDirectory, syncEachCommit);
-        try {
-            database.await(database.thread.submit(() -> {
-                database.connect();
-                return null;
-            }));
-            return database;
-        } catch (RuntimeException | Error e) {
-            database.close();
-            throw e;
-        }
-    }
+    /** Runs work that changes rows (or image files), commits it durably, and waits for it. */
+    <T> T write(Work<T> work);
 
-    /**
-     * The JDBC URL of the database in {@code dataDirectory}: its path (which {@link StorageOptions} checks holds no
-     * {@code ';'}), a fixed name and fixed settings. {@code TRACE_LEVEL_FILE=0}: errors reach the caller as
-     * exceptions, and no {@code .trace.db} file collects SQL beside the data.
-     */
-    static String url(Path dataDirectory) {
-        return "jdbc:h2:file:" + dataDirectory.toAbsolutePath().normalize().resolve(FILE_NAME)
-                + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
-    }
+    /** Which database this is. */
+    Vendor vendor();
 
-    static JdbcDataSource dataSource(Path dataDirectory) {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL(url(dataDirectory));
-        source.setUser(USER);
-        source.setPassword("");
-        return source;
-    }
-
-    private void connect() throws SQLException, IOException {
-        Files.createDirectories(dataDirectory);
-        JdbcDataSource source = dataSource(dataDirectory);
-        connection = connect(source);
-        int applied;
-        try {
-            applied = Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(source)
-                    .locations("classpath:db/migration")
-                    .failOnMissingLocations(true)
-                    .cleanDisabled(true)
-                    .loggers("slf4j")
-                    .load()
-                    .migrate()
-                    .migrationsExecuted;
-        } catch (FlywayException e) {
-            throw new StorageException("could not bring the database in " + dataDirectory
-                    + " up to date: " + e.getMessage(), e);
-        }
-        if (applied > 0) {
-            // H2 2.4 keeps the session that created a CHECK constraint with an IN list, here Flyway's, now closed,
-            // and the check then fails with "database closed". Closing the last session closes the database;
-            // reopening reads the constraints afresh.
-            connection.close();
-            connection = connect(source);
-        }
-        connection.setAutoCommit(false);
-        LOG.debug("opened {}", dataDirectory);
-    }
-
-    private Connection connect(JdbcDataSource source) {
-        try {
-            return source.getConnection();
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
-    /** Runs read-only work on the storage thread and waits for it. */
-    <T> T read(Work<T> work) {
-        return await(submit(work, false));
-    }
-
-    /** Runs work that changes rows or files on the storage thread, commits it durably, and waits for it. */
-    <T> T write(Work<T> work) {
-        return await(submit(work, true));
-    }
-
-    private <T> Future<T> submit(Work<T> work, boolean changes) {
-        try {
-            return thread.submit(() -> {
-                if (connection == null || connection.isClosed()) {
-                    throw new StorageException("the storage in " + dataDirectory + " is closed");
-                }
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    if (changes && syncEachCommit) {
-                        try (Statement statement = connection.createStatement()) {
-                            statement.execute("CHECKPOINT SYNC");
-                        }
-                    }
-                    return result;
-                } catch (Throwable t) {
-                    try {
-                        connection.rollback();
-                    } catch (SQLException rollback) {
-                        t.addSuppressed(rollback);
-                    }
-                    throw t;
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new StorageException("the storage in " + dataDirectory + " is closed", e);
-        }
-    }
-
-    /** Waits for the storage thread without giving up on interrupts, then restores the caller's interrupt flag. */
-    private <T> T await(Future<T> future) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw unwrap(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private RuntimeException unwrap(Throwable cause) {
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof SQLException sql) {
-            return translate(sql);
-        }
-        return new StorageException("could not read or write in " + dataDirectory + ": " + cause, cause);
-    }
-
-    private StorageException translate(SQLException e) {
-        Path file = dataDirectory.resolve(FILE_NAME + FILE_SUFFIX);
-        return switch (e.getErrorCode()) {
-            case ErrorCode.DATABASE_ALREADY_OPEN_1 -> new StorageException("the database " + file
-                    + " is in use by another process; stop the other imagine first", e);
-            case ErrorCode.FILE_CORRUPTED_1 -> new StorageException("the database " + file
-                    + " is damaged; restore it from a backup (imagine db backup makes one)", e);
-            case ErrorCode.FILE_VERSION_ERROR_1 -> new StorageException("the database " + file
-                    + " was written by another H2 version; restore a backup made by this version of imagine", e);
-            default -> new StorageException("the database failed: " + firstLine(e.getMessage()), e);
-        };
-    }
-
-    /** H2's message up to the SQL statement it appends, which may quote values; the cause keeps all of it. */
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no details";
-        }
-        int statement = message.indexOf("; SQL statement:");
-        String head = statement >= 0 ? message.substring(0, statement) : message;
-        int newline = head.indexOf('\n');
-        return newline >= 0 ? head.substring(0, newline) : head;
-    }
-
-    /**
-     * Closes the connection (H2 then compacts and closes the file) and stops the storage thread, after the work
-     * already handed to it. Waits without reacting to interrupts. Idempotent.
-     */
+    /** Finishes the work handed in so far and closes the connections. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (thread.isShutdown()) {
-            return;
-        }
-        Future<Void> closing = thread.submit(() -> {
-            if (connection != null && !connection.isClosed()) {
-                connection.close();
-            }
-            return null;
-        });
-        thread.shutdown();
-        try {
-            await(closing);
-        } finally {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    if (thread.awaitTermination(1, TimeUnit.DAYS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    void close();
 }

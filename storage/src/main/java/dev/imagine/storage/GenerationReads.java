@@ -29,10 +29,10 @@ final class GenerationReads {
     static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
 
     private final Database database;
-    private final ImageFiles files;
+    private final ImageStore files;
     private final Clock clock;
 
-    GenerationReads(Database database, ImageFiles files, Clock clock) {
+    GenerationReads(Database database, ImageStore files, Clock clock) {
         this.database = database;
         this.files = files;
         this.clock = clock;
@@ -119,7 +119,7 @@ final class GenerationReads {
                     }
                     Generation g = generation(rows, List.of());
                     String initPath = rows.getString(21);
-                    byte[] init = initPath == null ? null : files.read(initPath, g.initImageSha256());
+                    byte[] init = initPath == null ? null : files.read(c, initPath, g.initImageSha256());
                     return Optional.of(new RerunSpec(g.id(), g.kind(), g.model(), g.parameters(), init));
                 }
             }
@@ -133,7 +133,7 @@ final class GenerationReads {
      */
     byte[] imageBytes(StoredImage image) {
         Checks.required("the image", image);
-        return database.read(c -> files.read(image.path(), image.sha256()));
+        return database.read(c -> files.read(c, image.path(), image.sha256()));
     }
 
     private static Generation generation(ResultSet rows, List<StoredImage> images) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.imagine.storage;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,15 +27,19 @@ public final class GenerationRepository {
     public static final int MAX_ERROR_CHARS = 1000;
 
     private final Database database;
-    private final ImageFiles files;
+    private final ImageStore files;
     private final Clock clock;
 
     private final GenerationReads reads;
+    /** Ends a cluster queue's lease with the run; the H2 file has no leases. */
+    private final String endLease;
 
-    GenerationRepository(Database database, ImageFiles files, Clock clock) {
+    GenerationRepository(Database database, ImageStore files, Clock clock) {
         this.database = database;
         this.files = files;
         this.clock = clock;
+        this.endLease = database.vendor() == Database.Vendor.POSTGRESQL
+                ? ", lease_owner = NULL, lease_expires_at = NULL" : "";
         this.reads = new GenerationReads(database, files, clock);
     }
 
@@ -47,6 +52,11 @@ public final class GenerationRepository {
      * @throws IllegalArgumentException when the user does not exist or the init image does not fit the kind
      */
     public long record(NewGeneration request, byte[] initImage) {
+        checkRecord(request, initImage);
+        return database.write(c -> insert(c, request, initImage));
+    }
+
+    static void checkRecord(NewGeneration request, byte[] initImage) {
         Checks.required("the request", request);
         if ((request.kind() == GenerationKind.IMG2IMG) != (initImage != null)) {
             throw new IllegalArgumentException(request.kind() == GenerationKind.IMG2IMG
@@ -55,46 +65,48 @@ public final class GenerationRepository {
         if (initImage != null && initImage.length == 0) {
             throw new IllegalArgumentException("the init image is empty");
         }
+    }
+
+    /** Inserts a checked request as queued inside the caller's transaction and returns its id. */
+    long insert(Connection c, NewGeneration request, byte[] initImage) throws SQLException, IOException {
         String initSha = initImage == null ? null : ImageFiles.sha256(initImage);
         String json = request.parameters().toJson();
-        return database.write(c -> {
-            String platform = platformOf(c, request.userId());
-            String initPath = initImage == null ? null : files.store(initSha, initImage);
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (user_id, platform, kind, "
-                    + "parent_id, model_name, model_fingerprint, model_path, parameters, init_image_sha256, "
-                    + "init_image_path, guild_id, channel_id, request_message_id, reply_message_id, status, queued_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                insert.setLong(1, request.userId());
-                insert.setString(2, platform);
-                insert.setString(3, request.kind().id());
-                Rows.setLong(insert, 4, request.parentId());
-                insert.setString(5, request.model().name());
-                insert.setString(6, request.model().fingerprint());
-                insert.setString(7, request.model().path());
-                insert.setString(8, json);
-                int next = 9;
-                insert.setString(next++, initSha);
-                insert.setString(next++, initPath);
-                ReplyTarget target = request.replyTarget();
-                insert.setString(next++, target.guildId());
-                insert.setString(next++, target.channelId());
-                insert.setString(next++, target.requestMessageId());
-                insert.setString(next++, target.replyMessageId());
-                insert.setString(next++, GenerationStatus.QUEUED.id());
-                Rows.setInstant(insert, next, clock.instant());
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            } catch (SQLException e) {
-                if (request.parentId() != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                    throw new IllegalArgumentException("there is no generation " + request.parentId()
-                            + " to derive from", e);
-                }
-                throw e;
+        String platform = platformOf(c, request.userId());
+        String initPath = initImage == null ? null : files.store(c, initSha, initImage);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (user_id, platform, kind, "
+                + "parent_id, model_name, model_fingerprint, model_path, parameters, init_image_sha256, "
+                + "init_image_path, guild_id, channel_id, request_message_id, reply_message_id, status, queued_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setLong(1, request.userId());
+            insert.setString(2, platform);
+            insert.setString(3, request.kind().id());
+            Rows.setLong(insert, 4, request.parentId());
+            insert.setString(5, request.model().name());
+            insert.setString(6, request.model().fingerprint());
+            insert.setString(7, request.model().path());
+            insert.setString(8, json);
+            int next = 9;
+            insert.setString(next++, initSha);
+            insert.setString(next++, initPath);
+            ReplyTarget target = request.replyTarget();
+            insert.setString(next++, target.guildId());
+            insert.setString(next++, target.channelId());
+            insert.setString(next++, target.requestMessageId());
+            insert.setString(next++, target.replyMessageId());
+            insert.setString(next++, GenerationStatus.QUEUED.id());
+            Rows.setInstant(insert, next, clock.instant());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
             }
-        });
+        } catch (SQLException e) {
+            if (request.parentId() != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                throw new IllegalArgumentException("there is no generation " + request.parentId()
+                        + " to derive from", e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -147,6 +159,15 @@ public final class GenerationRepository {
      * @throws IllegalStateException when the generation does not exist or is not running
      */
     public void markDone(long id, GenerationParameters resolved, List<NewImage> images, long engineMillis) {
+        markDone(id, null, resolved, images, engineMillis, c -> null);
+    }
+
+    /**
+     * {@link #markDone}, and when {@code leaseOwner} is not null only while that worker holds the lease; {@code also}
+     * runs last in the same transaction.
+     */
+    void markDone(long id, String leaseOwner, GenerationParameters resolved, List<NewImage> images,
+            long engineMillis, Database.Work<Void> also) {
         Checks.required("the parameters", resolved);
         if (images == null || images.isEmpty()) {
             throw new IllegalArgumentException("a done generation needs at least one image");
@@ -160,16 +181,19 @@ public final class GenerationRepository {
         List<String> hashes = images.stream().map(image -> ImageFiles.sha256(image.png())).toList();
         String json = resolved.toJson();
         database.write(c -> {
+            if (leaseOwner != null) {
+                ClusterQueue.requireLease(c, id, leaseOwner);
+            }
             GenerationStatus status = statusOf(c, id);
             if (status != GenerationStatus.RUNNING) {
                 throw transitionError(id, status, "finish", EnumSet.of(GenerationStatus.RUNNING));
             }
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
-                paths.add(files.store(hashes.get(i), images.get(i).png()));
+                paths.add(files.store(c, hashes.get(i), images.get(i).png()));
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE generations SET parameters = ?, "
-                    + "status = ?, finished_at = ?, engine_millis = ? WHERE id = ?")) {
+                    + "status = ?, finished_at = ?, engine_millis = ?" + endLease + " WHERE id = ?")) {
                 update.setString(1, json);
                 int next = 2;
                 update.setString(next++, GenerationStatus.DONE.id());
@@ -193,7 +217,7 @@ public final class GenerationRepository {
                 }
                 insert.executeBatch();
             }
-            return null;
+            return also.run(c);
         });
     }
 
@@ -221,7 +245,7 @@ public final class GenerationRepository {
     private void finish(long id, GenerationStatus status, String error) {
         database.write(c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = ?, error = ?, "
-                    + "finished_at = ? WHERE id = ? AND status IN (?, ?)")) {
+                    + "finished_at = ?" + endLease + " WHERE id = ? AND status IN (?, ?)")) {
                 update.setString(1, status.id());
                 update.setString(2, error);
                 Rows.setInstant(update, 3, clock.instant());
@@ -329,7 +353,7 @@ public final class GenerationRepository {
         }
     }
 
-    private static GenerationStatus statusOf(Connection c, long id) throws SQLException {
+    static GenerationStatus statusOf(Connection c, long id) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT status FROM generations WHERE id = ?")) {
             select.setLong(1, id);
             try (ResultSet rows = select.executeQuery()) {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +29,7 @@ import java.util.stream.Stream;
  * a temporary name, forced to the device and renamed atomically, so a reader sees the whole file or none; reads check
  * the hash. Paths from the database are accepted only in this exact shape, so a row cannot point outside the folder.
  */
-final class ImageFiles {
+final class ImageFiles implements ImageStore {
     static final String FOLDER = "images";
     private static final Pattern RELATIVE = Pattern.compile(
             "images/([0-9a-f]{2})/([0-9a-f]{2})/(([0-9a-f]{64})\\.(png|jpg|webp|bin))");
@@ -72,6 +74,27 @@ final class ImageFiles {
 
     static String relativePath(String sha256, String extension) {
         return FOLDER + "/" + sha256.substring(0, 2) + "/" + sha256.substring(2, 4) + "/" + sha256 + "." + extension;
+    }
+
+    @Override
+    public String store(Connection c, String sha256, byte[] data) throws IOException {
+        return store(sha256, data);
+    }
+
+    @Override
+    public byte[] read(Connection c, String relative, String sha256) throws IOException {
+        return read(relative, sha256);
+    }
+
+    @Override
+    public long[] totals(Connection c) throws IOException {
+        return totals();
+    }
+
+    /** Deletes the files no row references; the caller runs it on the storage thread, so no write races it. */
+    @Override
+    public long[] deleteUnreferenced(Connection c) throws SQLException, IOException {
+        return deleteAllBut(GenerationReads.referencedFiles(c));
     }
 
     /**

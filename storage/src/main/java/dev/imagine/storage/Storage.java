@@ -21,36 +21,43 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A data directory: the H2 database {@code imagine.mv.db} and the content-addressed image files under
- * {@code images/}. Opening it creates what is missing and applies pending migrations.
+ * Generations, users and settings with their images: by default a data directory with the H2 database
+ * {@code imagine.mv.db} and the content-addressed image files under {@code images/}; with a
+ * {@link StorageOptions#server() PostgreSQL server}, its rows and images (content-addressed there too) in that
+ * database, which many nodes share. Opening creates what is missing and applies pending migrations, the same ones on
+ * both databases.
  *
  * <p>Every write commits before its method returns and survives a killed process; with
  * {@link StorageOptions#syncEachCommit()} (the default) it also survives a power loss. All database work runs on one
  * thread that belongs to this object, so callers may be interrupted safely: an interrupted caller still waits for its
- * call to finish, and finds its interrupt flag set afterwards. Only one process can open a data directory at a time.
+ * call to finish, and finds its interrupt flag set afterwards. Only one process can open a data directory at a time;
+ * any number of processes can open the same PostgreSQL database.
  *
  * <p>Thread-safe. The caller owns the storage and closes it, which closes the repositories it handed out.
  */
 public final class Storage implements AutoCloseable {
     /** The database file's name inside the data directory. */
-    public static final String DATABASE_FILE = Database.FILE_NAME + Database.FILE_SUFFIX;
+    public static final String DATABASE_FILE = H2Database.FILE_NAME + H2Database.FILE_SUFFIX;
 
     private final Path dataDirectory;
     private final Clock clock;
     private final Database database;
-    private final ImageFiles files;
+    private final ImageStore files;
     private final UserRepository users;
     private final GenerationRepository generations;
     private final SettingsRepository settings;
+    private final ClusterQueue queue;
 
     private Storage(StorageOptions options, Database database) {
         this.dataDirectory = options.dataDirectory().toAbsolutePath().normalize();
         this.clock = options.clock();
         this.database = database;
-        this.files = new ImageFiles(dataDirectory);
+        this.files = database.vendor() == Database.Vendor.H2 ? new ImageFiles(dataDirectory) : new ImageBlobs();
         this.users = new UserRepository(database, clock);
         this.generations = new GenerationRepository(database, files, clock);
         this.settings = new SettingsRepository(database, clock);
+        this.queue = database.vendor() == Database.Vendor.POSTGRESQL
+                ? new ClusterQueue(database, generations, clock) : null;
     }
 
     /** Opens {@code dataDirectory} with the system clock and a sync on every commit. */
@@ -62,12 +69,19 @@ public final class Storage implements AutoCloseable {
      * Opens a data directory, creating it when missing, and migrates its schema to the newest version.
      *
      * @throws StorageException when another process has it open, the database is damaged or from another H2
-     *     version, or a migration fails
+     *     version, the server does not answer or refuses the user, or a migration fails
      */
     public static Storage open(StorageOptions options) {
         Checks.required("the options", options);
         Path dir = options.dataDirectory().toAbsolutePath().normalize();
-        return new Storage(options, Database.open(dir, options.syncEachCommit()));
+        Database database = options.server() == null ? H2Database.open(dir, options.syncEachCommit())
+                : PostgresDatabase.open(options.server());
+        return new Storage(options, database);
+    }
+
+    /** Whether the rows live on a PostgreSQL server (else in the H2 file of the data directory). */
+    public boolean onServer() {
+        return database.vendor() == Database.Vendor.POSTGRESQL;
     }
 
     /** The data directory, absolute. */
@@ -83,6 +97,19 @@ public final class Storage implements AutoCloseable {
     /** Generations and their images. */
     public GenerationRepository generations() {
         return generations;
+    }
+
+    /**
+     * The queue that the nodes of a cluster share.
+     *
+     * @throws IllegalStateException on the H2 file, whose single process keeps its queue in memory
+     */
+    public ClusterQueue queue() {
+        if (queue == null) {
+            throw new IllegalStateException("the cluster queue needs a PostgreSQL server (storage.url); "
+                    + "the embedded H2 file serves one process");
+        }
+        return queue;
     }
 
     /** Per-user and per-channel defaults. */
@@ -133,7 +160,10 @@ public final class Storage implements AutoCloseable {
         });
     }
 
-    /** The paths, sizes, schema version and counts that {@code imagine db info} shows. Walks the image folder. */
+    /**
+     * The paths, sizes, schema version and counts that {@code imagine db info} shows. Walks the image folder (H2) or
+     * sums the stored images (PostgreSQL).
+     */
     public StorageInfo info() {
         Counts counts = counts();
         return database.read(c -> {
@@ -144,16 +174,27 @@ public final class Storage implements AutoCloseable {
                             + "ORDER BY \"installed_rank\" DESC FETCH FIRST 1 ROWS ONLY")) {
                 version = rows.next() ? rows.getString(1) : "none";
             }
+            long[] totals = files.totals(c);
+            if (database instanceof PostgresDatabase server) {
+                long size;
+                try (Statement s = c.createStatement();
+                        ResultSet rows = s.executeQuery("SELECT pg_database_size(current_database())")) {
+                    rows.next();
+                    size = rows.getLong(1);
+                }
+                return new StorageInfo(dataDirectory, server.server().where(), size, version, counts, totals[0],
+                        totals[1]);
+            }
             Path file = dataDirectory.resolve(DATABASE_FILE);
-            long[] totals = files.totals();
-            return new StorageInfo(dataDirectory, file, Files.size(file), version, counts, totals[0], totals[1]);
+            return new StorageInfo(dataDirectory, file.toString(), Files.size(file), version, counts, totals[0],
+                    totals[1]);
         });
     }
 
     /**
      * Deletes finished (done, failed or cancelled) generations queued more than {@code olderThan} ago with their
-     * image rows, then every file under {@code images/} that no remaining row references (a file shared with a
-     * newer generation stays). Queued and running generations and users are kept; children of a deleted generation
+     * image rows, then every image (a file under {@code images/}, or a row on PostgreSQL) that no remaining row
+     * references (an image shared with a newer generation stays). Queued and running generations and users are kept; children of a deleted generation
      * lose their parent link.
      */
     public PruneResult prune(Duration olderThan) {
@@ -177,9 +218,9 @@ public final class Storage implements AutoCloseable {
                 return new long[] {delete.executeUpdate(), images};
             }
         });
-        // A separate task, so it sees the committed rows; it runs on the storage thread, so no image is being
-        // stored while it looks for unreferenced files.
-        long[] deleted = database.read(c -> files.deleteAllBut(GenerationReads.referencedFiles(c)));
+        // A separate transaction, so it sees the committed rows. H2 runs it on the storage thread, so no image is
+        // being stored meanwhile; PostgreSQL locks the images' table against concurrent stores (see ImageBlobs).
+        long[] deleted = database.write(files::deleteUnreferenced);
         return new PruneResult(rows[0], rows[1], deleted[0], deleted[1]);
     }
 
@@ -196,12 +237,20 @@ public final class Storage implements AutoCloseable {
      * not included: they never change once written, so copying the {@code images/} folder at any time (before or
      * after) backs them up. {@link #restore} puts the database back.
      *
+     * <p>On PostgreSQL the copy is {@code pg_dump}'s custom format of the database (or of the URL's
+     * {@code currentSchema}), images included, which {@code pg_restore} reads.
+     *
      * @throws IllegalArgumentException before any work when {@code file} is a folder or one of the live database's
      *     own files
+     * @throws StorageException on PostgreSQL when {@code pg_dump} is not installed or fails
      */
     public void backup(Path file) {
         Checks.required("the backup file", file);
         Path target = file.toAbsolutePath().normalize();
+        if (database instanceof PostgresDatabase server) {
+            PgDump.backup(server.server(), target);
+            return;
+        }
         refuseBackupTarget(target);
         database.read(c -> {
             Path folder = target.getParent();
@@ -246,7 +295,7 @@ public final class Storage implements AutoCloseable {
         } catch (IOException e) {
             inDataFolder = parent.equals(dataDirectory);
         }
-        if (inDataFolder && name.toString().startsWith(Database.FILE_NAME + ".")) {
+        if (inDataFolder && name.toString().startsWith(H2Database.FILE_NAME + ".")) {
             throw new IllegalArgumentException("the backup target " + target + " is the live database (or one of "
                     + "its files) in " + dataDirectory + "; writing there would destroy it. Name a file outside the "
                     + "data folder, e.g. backups/imagine-backup.zip");

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Several threads recording and finishing generations at once lose no row and no image. */
 class ConcurrentWritersTest {
+    /** The database this run uses; {@link ConcurrentWritersOnPostgresTest} runs it on PostgreSQL. */
+    StorageBackend backend() {
+        return StorageBackend.H2;
+    }
+
     private static final int THREADS = 4;
     private static final int PER_THREAD = 25;
 
@@ -25,7 +30,14 @@ class ConcurrentWritersTest {
     void concurrentWritersLoseNothing() throws Exception {
         Queue<Long> ids = new ConcurrentLinkedQueue<>();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        try (Storage storage = Storage.open(dir)) {
+        try (StorageBackend.Place place = backend().place(dir)) {
+            run(place, ids, failures);
+        }
+    }
+
+    private static void run(StorageBackend.Place place, Queue<Long> ids, Queue<Throwable> failures)
+            throws Exception {
+        try (Storage storage = place.open()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
@@ -58,7 +70,7 @@ class ConcurrentWritersTest {
             assertThat(failures).isEmpty();
         }
 
-        try (Storage storage = Storage.open(dir)) {
+        try (Storage storage = place.open()) {
             int expected = THREADS * PER_THREAD;
             Set<Long> distinct = new HashSet<>(ids);
             assertThat(distinct).hasSize(expected);

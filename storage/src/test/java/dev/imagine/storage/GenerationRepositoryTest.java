@@ -3,7 +3,6 @@ package dev.imagine.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -15,28 +14,43 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Recording generations, their life cycle, history, reruns and image files, on a real H2 file. */
+/**
+ * Recording generations, their life cycle, history, reruns and stored images: one contract, run on a real H2 file
+ * here and on a real PostgreSQL server by {@link GenerationRepositoryOnPostgresTest}.
+ */
 class GenerationRepositoryTest {
     private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
     @TempDir
     Path dir;
+    private StorageBackend.Place place;
 
     private final TestData.MutableClock clock = new TestData.MutableClock(START);
     private Storage storage;
     private GenerationRepository generations;
     private long user;
 
+    /** The database this run of the contract uses. */
+    StorageBackend backend() {
+        return StorageBackend.H2;
+    }
+
     @BeforeEach
     void open() {
-        storage = Storage.open(StorageOptions.of(dir).withClock(clock));
+        place = backend().place(dir);
+        storage = place.open(clock);
         generations = storage.generations();
         user = storage.users().ensure("discord", "1234", "Ada").id();
     }
 
     @AfterEach
-    void close() {
-        storage.close();
+    void close() throws Exception {
+        if (storage != null) {
+            storage.close();
+        }
+        if (place != null) {
+            place.close();
+        }
     }
 
     private static String sha256(byte[] data) throws Exception {
@@ -121,7 +135,7 @@ class GenerationRepositoryTest {
         assertThat(image.sizeBytes()).isEqualTo(second.length);
         assertThat(image.path()).isEqualTo("images/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha
                 + ".png");
-        assertThat(Files.readAllBytes(dir.resolve(image.path()))).isEqualTo(second);
+        assertThat(place.read(image.path())).isEqualTo(second);
         assertThat(generations.imageBytes(image)).isEqualTo(second);
         assertThat(generations.imageBytes(g.images().get(0))).isEqualTo(first);
     }
@@ -211,8 +225,8 @@ class GenerationRepositoryTest {
         assertThat(spec.model()).isEqualTo(TestData.MODEL);
         String sha = sha256(init);
         assertThat(generations.find(id).orElseThrow().initImageSha256()).isEqualTo(sha);
-        assertThat(dir.resolve("images/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha + ".jpg"))
-                .hasBinaryContent(init);
+        assertThat(place.read("images/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha + ".jpg"))
+                .isEqualTo(init);
         assertThat(generations.rerunSpec(id + 100)).isEmpty();
 
         assertThatThrownBy(() -> generations.record(new NewGeneration(user, GenerationKind.IMG2IMG, null,
@@ -230,7 +244,7 @@ class GenerationRepositoryTest {
                 new NewImage(1, 2, TestData.png(2), false)), 1);
         Generation g = generations.find(id).orElseThrow();
 
-        Files.delete(dir.resolve(g.images().get(0).path()));
+        place.delete(g.images().get(0).path());
         assertThatThrownBy(() -> generations.imageBytes(g.images().get(0)))
                 .isInstanceOfSatisfying(DamagedImageException.class, e -> {
                     assertThat(e.problem()).isEqualTo(DamagedImageException.Problem.MISSING);
@@ -238,19 +252,18 @@ class GenerationRepositoryTest {
                 })
                 .hasMessageContaining("is missing");
 
-        Path second = dir.resolve(g.images().get(1).path());
-        byte[] altered = Files.readAllBytes(second);
+        String second = g.images().get(1).path();
+        byte[] altered = place.read(second);
         altered[altered.length - 1] ^= 1;
-        Files.write(second, altered);
+        place.write(second, altered);
         assertThatThrownBy(() -> generations.imageBytes(g.images().get(1)))
                 .isInstanceOfSatisfying(DamagedImageException.class,
                         e -> assertThat(e.problem()).isEqualTo(DamagedImageException.Problem.ALTERED))
                 .hasMessageContaining("has been altered").hasMessageContaining(sha256(altered));
 
         String initSha = g.initImageSha256();
-        Path init = dir.resolve("images/" + initSha.substring(0, 2) + "/" + initSha.substring(2, 4) + "/" + initSha
-                + ".jpg");
-        Files.write(init, TestData.jpeg("another picture"));
+        place.write("images/" + initSha.substring(0, 2) + "/" + initSha.substring(2, 4) + "/" + initSha + ".jpg",
+                TestData.jpeg("another picture"));
         assertThatThrownBy(() -> generations.rerunSpec(id)).isInstanceOf(DamagedImageException.class);
     }
 
@@ -261,15 +274,13 @@ class GenerationRepositoryTest {
             long id = generations.record(TestData.txt2img(user, "same"), null);
             generations.markRunning(id);
             if (i == 1) {
-                Files.write(dir.resolve(generations.history(user, null, 2).get(1).images().get(0).path()), new byte[3]);
+                place.write(generations.history(user, null, 2).get(1).images().get(0).path(), new byte[3]);
             }
             generations.markDone(id, TestData.resolved("same", 5, 1), List.of(new NewImage(0, 5, png, false)), 1);
         }
         List<Generation> both = generations.history(user, null, 2);
         assertThat(both.get(0).images().get(0).path()).isEqualTo(both.get(1).images().get(0).path());
-        try (var files = Files.walk(dir.resolve("images"))) {
-            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1);
-        }
+        assertThat(place.images()).hasSize(1);
         assertThat(generations.imageBytes(both.get(1).images().get(0))).isEqualTo(png);
     }
 

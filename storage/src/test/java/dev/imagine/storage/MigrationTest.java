@@ -31,7 +31,7 @@ class MigrationTest {
     }
 
     private List<String> tables() throws SQLException {
-        try (Connection c = Database.dataSource(dir).getConnection()) {
+        try (Connection c = H2Database.dataSource(dir).getConnection()) {
             return column(c, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' "
                     + "ORDER BY TABLE_NAME");
         }
@@ -52,10 +52,10 @@ class MigrationTest {
 
     @Test
     void aDatabaseAtAnOlderVersionIsMigratedAndKeepsItsRows() throws SQLException {
-        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("1")
+        Flyway.configure().dataSource(H2Database.dataSource(dir)).locations("classpath:db/migration").target("1")
                 .loggers("slf4j").load().migrate();
         assertThat(tables()).doesNotContain("USER_SETTINGS");
-        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = H2Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
                     + "VALUES ('discord', '77', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
             s.executeUpdate("INSERT INTO generations (user_id, platform, kind, prompt, negative_prompt, model_name, "
@@ -77,9 +77,9 @@ class MigrationTest {
 
     @Test
     void everyParameterColumnOfVersionFourMovesIntoTheJsonUnderItsRequestName() throws SQLException {
-        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("4")
+        Flyway.configure().dataSource(H2Database.dataSource(dir)).locations("classpath:db/migration").target("4")
                 .loggers("slf4j").load().migrate();
-        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = H2Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
                     + "VALUES ('telegram', '5', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
             s.executeUpdate("INSERT INTO generations (user_id, platform, kind, prompt, negative_prompt, model_name, "
@@ -108,9 +108,9 @@ class MigrationTest {
 
     @Test
     void generationsStoredBeforeThePromptSyntaxReadTheirPromptsPlainlyAndNewOnesKeepTheirs() throws SQLException {
-        Flyway.configure().dataSource(Database.dataSource(dir)).locations("classpath:db/migration").target("5")
+        Flyway.configure().dataSource(H2Database.dataSource(dir)).locations("classpath:db/migration").target("5")
                 .loggers("slf4j").load().migrate();
-        try (Connection c = Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = H2Database.dataSource(dir).getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO users (platform, external_id, first_seen) "
                     + "VALUES ('cli', 'local', TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+00')");
             s.executeUpdate("INSERT INTO generations (user_id, platform, kind, model_name, status, queued_at, "
@@ -136,7 +136,7 @@ class MigrationTest {
         }
         try (Storage storage = Storage.open(dir)) {
             assertThat(storage.generations().find(id).orElseThrow().parameters().get("prompt")).isEqualTo("kept");
-            try (Connection c = Database.dataSource(dir).getConnection()) {
+            try (Connection c = H2Database.dataSource(dir).getConnection()) {
                 assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
                         .containsExactly("1", "2", "3", "4", "5", "6");
@@ -147,7 +147,7 @@ class MigrationTest {
     @Test
     void theDatabaseWritesEachCommitAtOnce() throws SQLException {
         try (Storage storage = Storage.open(dir);
-                Connection c = Database.dataSource(dir).getConnection()) {
+                Connection c = H2Database.dataSource(dir).getConnection()) {
             assertThat(storage.counts().generations()).isZero();
             assertThat(column(c, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                     + "WHERE SETTING_NAME = 'WRITE_DELAY'")).isNotEmpty().containsOnly("0");

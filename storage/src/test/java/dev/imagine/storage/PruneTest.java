@@ -9,23 +9,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code db prune}: old finished rows go, and exactly the image files nothing references any more. */
+/**
+ * {@code db prune}: old finished rows go, and exactly the images nothing references any more; on H2 here, on
+ * PostgreSQL by {@link PruneOnPostgresTest}.
+ */
 class PruneTest {
     @TempDir
     Path dir;
+    private StorageBackend.Place place;
+
+    /** The database this run uses. */
+    StorageBackend backend() {
+        return StorageBackend.H2;
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        if (place != null) {
+            place.close();
+        }
+    }
 
     private final TestData.MutableClock clock = new TestData.MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
 
     private Set<String> files() throws Exception {
-        try (Stream<Path> walk = Files.walk(dir.resolve("images"))) {
-            return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .collect(Collectors.toSet());
-        }
+        return place.images();
     }
 
     private static long done(GenerationRepository generations, NewGeneration request, byte[] init, byte[] png) {
@@ -38,7 +50,8 @@ class PruneTest {
 
     @Test
     void pruneRemovesOldRowsAndExactlyTheUnreferencedFiles() throws Exception {
-        try (Storage storage = Storage.open(StorageOptions.of(dir).withClock(clock))) {
+        place = backend().place(dir);
+        try (Storage storage = place.open(clock)) {
             GenerationRepository generations = storage.generations();
             long user = storage.users().ensure("cli", "local", null).id();
             byte[] oldOnly = TestData.png(1);
@@ -60,22 +73,25 @@ class PruneTest {
             Generation recent = generations.find(recentShared).orElseThrow();
             String sharedPath = recent.images().get(0).path();
 
-            // leftovers of a crash: a stored file whose row was never committed, and a half-written temporary file
+            // leftovers of a crash: a stored image whose row was never committed, and on H2 a half-written
+            // temporary file
             byte[] orphan = TestData.png(3);
             String orphanSha = ImageFiles.sha256(orphan);
-            Path orphanFile = dir.resolve(ImageFiles.relativePath(orphanSha, "png"));
-            Files.createDirectories(orphanFile.getParent());
-            Files.write(orphanFile, orphan);
-            Path temp = orphanFile.resolveSibling(orphanSha.substring(0, 16) + "-123.tmp");
-            Files.write(temp, new byte[10]);
+            place.write(ImageFiles.relativePath(orphanSha, "png"), orphan);
+            boolean onFiles = backend() == StorageBackend.H2;
+            if (onFiles) {
+                Path temp = dir.resolve(ImageFiles.relativePath(orphanSha, "png"))
+                        .resolveSibling(orphanSha.substring(0, 16) + "-123.tmp");
+                Files.write(temp, new byte[10]);
+            }
 
             Set<String> before = files();
-            assertThat(before).hasSize(5).containsAll(oldFiles).contains(sharedPath);
-            long expectedBytes = oldOnly.length + init.length + orphan.length + 10;
+            assertThat(before).hasSize(onFiles ? 5 : 4).containsAll(oldFiles).contains(sharedPath);
+            long expectedBytes = oldOnly.length + init.length + orphan.length + (onFiles ? 10 : 0);
 
             PruneResult result = storage.prune(Duration.ofDays(30));
 
-            assertThat(result).isEqualTo(new PruneResult(3, 2, 4, expectedBytes));
+            assertThat(result).isEqualTo(new PruneResult(3, 2, onFiles ? 4 : 3, expectedBytes));
             assertThat(files()).containsExactly(sharedPath);
             assertThat(generations.find(oldImg2img)).isEmpty();
             assertThat(generations.find(oldShared)).isEmpty();
@@ -84,7 +100,9 @@ class PruneTest {
             assertThat(generations.find(child).orElseThrow().parentId()).isNull();
             assertThat(generations.imageBytes(generations.find(recentShared).orElseThrow().images().get(0)))
                     .isEqualTo(shared);
-            assertThat(dir.resolve("images/" + orphanSha.substring(0, 2))).doesNotExist();
+            if (onFiles) {
+                assertThat(dir.resolve("images/" + orphanSha.substring(0, 2))).doesNotExist();
+            }
 
             assertThat(storage.prune(Duration.ofDays(30))).isEqualTo(new PruneResult(0, 0, 0, 0));
             assertThatThrownBy(() -> storage.prune(Duration.ofDays(-1)))

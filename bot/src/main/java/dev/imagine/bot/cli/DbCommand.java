@@ -37,7 +37,8 @@ final class DbCommand implements Runnable {
     /** {@code imagine db backup FILE}. */
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = {"Write a consistent copy of the database to FILE (a zip) while imagine keeps running.",
-                    "Image files never change once written: copy the images folder with any tool to back them up."})
+                    "Image files never change once written: copy the images folder with any tool to back them up.",
+                    "With --db-url, pg_dump writes the PostgreSQL database, images included, in its custom format."})
     static final class Backup implements Callable<Integer> {
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
@@ -53,8 +54,13 @@ final class DbCommand implements Runnable {
             try (Storage storage = this.storage.openExisting()) {
                 storage.backup(file);
                 spec.commandLine().getOut().println(file);
-                spec.commandLine().getErr().println("backed up the database of " + storage.dataDirectory()
-                        + "; copy " + storage.dataDirectory().resolve("images") + " to back up the images too");
+                if (storage.onServer()) {
+                    spec.commandLine().getErr().println("backed up the PostgreSQL database with pg_dump, images "
+                            + "included; pg_restore reads it");
+                } else {
+                    spec.commandLine().getErr().println("backed up the database of " + storage.dataDirectory()
+                            + "; copy " + storage.dataDirectory().resolve("images") + " to back up the images too");
+                }
             }
             return 0;
         }
@@ -101,14 +107,17 @@ final class DbCommand implements Runnable {
             try (Storage storage = this.storage.openExisting()) {
                 StorageInfo info = storage.info();
                 Counts counts = info.counts();
-                out.println("data directory  " + info.dataDirectory());
-                out.println("database        " + info.databaseFile() + " (" + bytes(info.databaseBytes()) + ")");
+                if (!storage.onServer()) {
+                    out.println("data directory  " + info.dataDirectory());
+                }
+                out.println("database        " + info.database() + " (" + bytes(info.databaseBytes()) + ")");
                 out.println("schema version  " + info.schemaVersion());
                 out.println("users           " + counts.users());
                 out.println("generations     " + counts.generations() + " (" + Arrays.stream(GenerationStatus.values())
                         .map(s -> s.id() + " " + counts.generationsByStatus().get(s))
                         .collect(Collectors.joining(", ")) + ")");
-                out.println("images          " + counts.images() + " rows, " + info.imageFiles() + " files ("
+                out.println("images          " + counts.images() + " rows, " + info.imageFiles()
+                        + (storage.onServer() ? " stored in the database (" : " files (")
                         + bytes(info.imageFileBytes()) + ")");
             }
             return 0;

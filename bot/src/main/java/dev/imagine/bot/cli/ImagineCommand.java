@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         versionProvider = ImagineCommand.Version.class,
         description = "Self-hosted Stable Diffusion on ONNX Runtime.",
         subcommands = {RunCommand.class, GenerateCommand.class, RerunCommand.class, HistoryCommand.class, DbCommand.class,
-                DemoModelCommand.class, BenchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+                ClusterCommand.class, DemoModelCommand.class, BenchCommand.class, ModelsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ImagineCommand implements Runnable {
 
     @CommandLine.Spec

@@ -13,13 +13,16 @@ import dev.imagine.config.Platform;
 import dev.imagine.config.PlatformUser;
 import dev.imagine.config.RateLimit;
 import dev.imagine.config.SafetySettings;
+import dev.imagine.config.StorageSettings;
 import dev.imagine.engine.CudaOptions;
 import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.SafetyCheckerSource;
+import dev.imagine.storage.DatabaseServer;
 import dev.imagine.storage.Storage;
+import dev.imagine.storage.StorageOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -88,7 +91,7 @@ public final class ImagineService {
         config.warnings().forEach(warning -> LOG.warn("Configuration: {}", warning));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            Storage storage = track(opened, Storage.open(config.storage().dir()));
+            Storage storage = track(opened, Storage.open(storageOptions(config.storage())));
             ModelStore models = new ModelStore(config.models().dir());
             ImageEngine engine = track(opened, ImageEngine.open(models.resolve(config.engine().model()),
                     engineOptions(config.engine()).withSafetyChecker(safetyChecker(config.safety()))));
@@ -133,6 +136,17 @@ public final class ImagineService {
                 LOG.warn("Closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
             }
         }
+    }
+
+    /**
+     * How to open storage: the embedded H2 file in {@code storage.dir}, or the PostgreSQL server of
+     * {@code storage.url} with {@code storage.user} and the password from {@code IMAGINE_DB_PASSWORD}.
+     */
+    public static StorageOptions storageOptions(StorageSettings storage) {
+        String password = System.getenv(StorageSettings.PASSWORD_VARIABLE);
+        DatabaseServer server = storage.url().map(url -> new DatabaseServer(url, storage.user().orElse(null),
+                password == null || password.isBlank() ? null : password)).orElse(null);
+        return StorageOptions.of(storage.dir()).withServer(server);
     }
 
     static EngineOptions engineOptions(EngineSettings engine) {

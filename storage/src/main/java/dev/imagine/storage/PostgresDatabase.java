@@ -1,0 +1,170 @@
+package dev.imagine.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server reached through a HikariCP pool; each call borrows a connection, runs its work in one
+ * transaction on the caller's thread and hands the connection back. Unlike H2's file, the driver's socket is not
+ * closed by an interrupt, so no private thread is needed; the caller's interrupt flag is cleared while it waits for
+ * a connection and restored afterwards. PostgreSQL commits durably ({@code synchronous_commit}, the server's
+ * setting) before {@code commit()} returns.
+ */
+final class PostgresDatabase implements Database {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
+    /** Connections per node: the dispatcher, the adapters and a worker's heartbeat rarely need more at once. */
+    static final int POOL_SIZE = 8;
+
+    private final DatabaseServer server;
+    private final HikariDataSource pool;
+
+    private PostgresDatabase(DatabaseServer server, HikariDataSource pool) {
+        this.server = server;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects to the server, creates the URL's {@code currentSchema} when it names one that is missing, and applies
+     * pending migrations.
+     *
+     * @throws StorageException when the server does not answer, refuses the user, or a migration fails
+     */
+    static PostgresDatabase open(DatabaseServer server) {
+        String schema = server.schema();
+        if (schema != null) {
+            createSchema(server, schema);
+        }
+        HikariDataSource pool = pool(server, POOL_SIZE);
+        PostgresDatabase database = new PostgresDatabase(server, pool);
+        try {
+            Migrations.apply(pool, Vendor.POSTGRESQL, "the database at " + server.where());
+            LOG.debug("opened {}", server.where());
+            return database;
+        } catch (RuntimeException | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static void createSchema(DatabaseServer server, String schema) {
+        try (HikariDataSource one = pool(new DatabaseServer(server.where(), server.user(), server.password()), 1);
+                Connection c = one.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            c.commit();
+        } catch (SQLException e) {
+            throw translate(server, e);
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseServer server, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.url());
+        if (server.user() != null) {
+            config.setUsername(server.user());
+        }
+        if (server.password() != null) {
+            config.setPassword(server.password());
+        }
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        config.setPoolName("imagine-db");
+        config.setConnectionTimeout(10_000);
+        // Error messages carry no row values (a key's value in "already exists" details, say).
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        config.addDataSourceProperty("ApplicationName", "imagine");
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException sql ? translate(server, sql)
+                    : new StorageException("could not connect to the database at " + server.where(), e);
+        }
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+        return run(work);
+    }
+
+    @Override
+    public <T> T write(Work<T> work) {
+        return run(work);
+    }
+
+    private <T> T run(Work<T> work) {
+        boolean interrupted = Thread.interrupted();
+        try (Connection c = borrow()) {
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Throwable t) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    t.addSuppressed(rollback);
+                }
+                throw t;
+            }
+        } catch (SQLException e) {
+            throw translate(server, e);
+        } catch (IOException e) {
+            throw new StorageException("could not read or write for the database at " + server.where() + ": " + e,
+                    e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Connection borrow() throws SQLException {
+        if (pool.isClosed()) {
+            throw new StorageException("the storage at " + server.where() + " is closed");
+        }
+        return pool.getConnection();
+    }
+
+    /** A sentence for an operator; the driver's message has no row values (see {@code logServerErrorDetail}). */
+    static StorageException translate(DatabaseServer server, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = server.where();
+        if (state.startsWith("08")) {
+            return new StorageException("could not reach the database at " + where
+                    + "; check storage.url and that PostgreSQL is running", e);
+        }
+        if (state.startsWith("28")) {
+            return new StorageException("the database at " + where + " refused user " + server.user()
+                    + "; check storage.user and IMAGINE_DB_PASSWORD", e);
+        }
+        if (state.equals("3D000")) {
+            return new StorageException("the database named in " + where + " does not exist; create it first", e);
+        }
+        String message = e.getMessage() == null ? "no details" : e.getMessage().lines().findFirst().orElse("");
+        return new StorageException("the database failed: " + message, e);
+    }
+
+    @Override
+    public Vendor vendor() {
+        return Vendor.POSTGRESQL;
+    }
+
+    /** The server, for backups and information. */
+    DatabaseServer server() {
+        return server;
+    }
+
+    /** Closes the pool's connections. Idempotent. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.imagine.storage;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * PostgreSQL's {@code LISTEN} on the cluster's channels, over a connection of its own: an idle worker blocks in
+ * {@link #await} until a job is queued (or a job it runs is cancelled, or one finished) instead of polling. A signal
+ * is a hint, never the truth: the receiver reads the rows again, so a lost signal (a reconnect) costs at most the
+ * wait. Use from one thread; close it when done.
+ */
+public final class QueueListener implements AutoCloseable {
+    /** What happened. */
+    public enum Channel {
+        /** A job was queued (or put back after a lease expired); {@link Signal#id()} is 0 for several. */
+        QUEUED(ClusterQueue.QUEUED_CHANNEL),
+        /** Someone asked to cancel a running job. */
+        CANCEL(ClusterQueue.CANCEL_CHANNEL),
+        /** A job finished (done, failed or cancelled) and waits for delivery. */
+        FINISHED(ClusterQueue.FINISHED_CHANNEL);
+
+        private final String name;
+
+        Channel(String name) {
+            this.name = name;
+        }
+
+        static Channel of(String name, String suffix) {
+            for (Channel channel : values()) {
+                if ((channel.name + suffix).equals(name)) {
+                    return channel;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** One signal: the channel and the job's id. */
+    public record Signal(Channel channel, long id) {
+    }
+
+    private final DatabaseServer server;
+    private final Connection connection;
+    private final String suffix;
+
+    private QueueListener(DatabaseServer server, Connection connection, String suffix) {
+        this.server = server;
+        this.connection = connection;
+        this.suffix = suffix;
+    }
+
+    /** Listens on the channels named with {@code suffix} (the cluster's schema, or nothing). */
+    static QueueListener open(DatabaseServer server, String suffix) {
+        Properties properties = new Properties();
+        if (server.user() != null) {
+            properties.setProperty("user", server.user());
+        }
+        if (server.password() != null) {
+            properties.setProperty("password", server.password());
+        }
+        properties.setProperty("logServerErrorDetail", "false");
+        try {
+            Connection c = DriverManager.getConnection(server.url(), properties);
+            try (Statement s = c.createStatement()) {
+                for (Channel channel : Channel.values()) {
+                    s.execute("LISTEN " + channel.name + suffix);
+                }
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return new QueueListener(server, c, suffix);
+        } catch (SQLException e) {
+            throw PostgresDatabase.translate(server, e);
+        }
+    }
+
+    /**
+     * Waits up to {@code max} for signals and returns those that came (empty after the wait). Returns at once with
+     * the signals that arrived since the last call.
+     */
+    public List<Signal> await(Duration max) {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, max.toMillis()));
+        try {
+            PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(millis);
+            List<Signal> signals = new ArrayList<>();
+            if (notifications != null) {
+                for (PGNotification n : notifications) {
+                    Channel channel = Channel.of(n.getName(), suffix);
+                    if (channel != null) {
+                        signals.add(new Signal(channel, parse(n.getParameter())));
+                    }
+                }
+            }
+            return signals;
+        } catch (SQLException e) {
+            throw PostgresDatabase.translate(server, e);
+        }
+    }
+
+    private static long parse(String payload) {
+        try {
+            return Long.parseLong(payload);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Stops listening and closes the connection. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing; the server drops the LISTEN with the session anyway.
+        }
+    }
+}

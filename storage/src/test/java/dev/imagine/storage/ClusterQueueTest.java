@@ -1,0 +1,205 @@
+package dev.imagine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The queue that a cluster shares on PostgreSQL: fairness, limits, leases, cancel and signals. Time is moved. */
+class ClusterQueueTest {
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final String GAVE_UP = "this picture failed on 3 workers; try again";
+
+    @TempDir
+    Path dir;
+
+    private final TestData.MutableClock clock = new TestData.MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
+    private StorageBackend.Place place;
+    private Storage storage;
+    private ClusterQueue queue;
+
+    @BeforeEach
+    void open() {
+        place = StorageBackend.POSTGRESQL.place(dir);
+        storage = place.open(clock);
+        queue = storage.queue();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (storage != null) {
+            storage.close();
+        }
+        if (place != null) {
+            place.close();
+        }
+    }
+
+    private long user(String name) {
+        return storage.users().ensure("telegram", name, null).id();
+    }
+
+    private long enqueue(long user, String prompt) {
+        ClusterQueue.Admission admission = queue.enqueue(TestData.txt2img(user, prompt), null, 10, 100);
+        assertThat(admission).isInstanceOf(ClusterQueue.Admission.Queued.class);
+        return ((ClusterQueue.Admission.Queued) admission).id();
+    }
+
+    private String claimPrompt(String worker) {
+        return queue.claim(worker, LEASE, 3, GAVE_UP)
+                .map(c -> (String) c.generation().parameters().get("prompt")).orElse(null);
+    }
+
+    @Test
+    void claimsServeTheUserServedLeastRecentlyFirst() {
+        long ada = user("ada");
+        long bob = user("bob");
+        long cy = user("cy");
+        enqueue(ada, "ada 1");
+        enqueue(ada, "ada 2");
+        enqueue(ada, "ada 3");
+        enqueue(bob, "bob 1");
+        enqueue(cy, "cy 1");
+        enqueue(bob, "bob 2");
+
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String prompt = claimPrompt(i % 2 == 0 ? "w1" : "w2");
+            if (prompt != null) {
+                order.add(prompt);
+            }
+        }
+        assertThat(order).containsExactly("ada 1", "bob 1", "cy 1", "ada 2", "bob 2", "ada 3");
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void thePerUserCapAndTheCapacityHoldInTheInsertsTransaction() {
+        long ada = user("ada");
+        long bob = user("bob");
+        NewGeneration request = TestData.txt2img(ada, "x");
+        assertThat(queue.enqueue(request, null, 2, 3)).isInstanceOf(ClusterQueue.Admission.Queued.class);
+        assertThat(queue.enqueue(request, null, 2, 3)).isInstanceOf(ClusterQueue.Admission.Queued.class);
+        assertThat(queue.enqueue(request, null, 2, 3)).isEqualTo(new ClusterQueue.Admission.UserFull(2));
+        // a running job still counts against its user's cap, but no longer against the queue's capacity
+        assertThat(queue.claim("w1", LEASE, 3, GAVE_UP)).isPresent();
+        assertThat(queue.enqueue(request, null, 2, 3)).isEqualTo(new ClusterQueue.Admission.UserFull(2));
+        assertThat(queue.enqueue(TestData.txt2img(bob, "y"), null, 2, 2)).isInstanceOfSatisfying(
+                ClusterQueue.Admission.Queued.class, queued -> assertThat(queued.position()).isEqualTo(2));
+        assertThat(queue.enqueue(TestData.txt2img(bob, "z"), null, 2, 2))
+                .isEqualTo(new ClusterQueue.Admission.QueueFull(2));
+        assertThat(storage.counts().generations()).isEqualTo(3);
+    }
+
+    @Test
+    void anExpiredLeaseGoesToAnotherWorkerAsAnAttemptAndFailsAfterTheLast() {
+        long ada = user("ada");
+        long id = enqueue(ada, "a fox");
+        ClusterQueue.Claim first = queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+        assertThat(first.generation().id()).isEqualTo(id);
+        assertThat(first.generation().attempts()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(45));
+        assertThat(queue.heartbeat(id, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.HELD);
+        clock.advance(Duration.ofSeconds(45));
+        assertThat(queue.claim("w2", LEASE, 3, GAVE_UP)).as("the renewed lease still holds").isEmpty();
+
+        clock.advance(Duration.ofSeconds(16));
+        ClusterQueue.Claim second = queue.claim("w2", LEASE, 3, GAVE_UP).orElseThrow();
+        assertThat(second.generation().id()).isEqualTo(id);
+        assertThat(second.generation().attempts()).isEqualTo(2);
+        assertThat(queue.heartbeat(id, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.LOST);
+        assertThatThrownBy(() -> queue.complete(id, "w1", TestData.resolved("a fox", 1, 1),
+                List.of(new NewImage(0, 1, TestData.png(1), false)), 5))
+                .isInstanceOf(IllegalStateException.class).hasMessage("generation " + id + " is no longer leased to w1");
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(queue.claim("w3", LEASE, 3, GAVE_UP).orElseThrow().generation().attempts()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(queue.expireLeases(3, GAVE_UP)).containsExactly(id);
+        Generation failed = storage.generations().find(id).orElseThrow();
+        assertThat(failed.status()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(failed.error()).isEqualTo(GAVE_UP);
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(queue.claim("w4", LEASE, 3, GAVE_UP)).isEmpty();
+    }
+
+    @Test
+    void theLeaseHolderCompletesAndTheFrontendIsSignalled() {
+        long ada = user("ada");
+        try (QueueListener listener = queue.listen()) {
+            long id = enqueue(ada, "a fox");
+            assertThat(listener.await(Duration.ofSeconds(30)))
+                    .contains(new QueueListener.Signal(QueueListener.Channel.QUEUED, id));
+            queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+            queue.complete(id, "w1", TestData.resolved("a fox", 1, 1),
+                    List.of(new NewImage(0, 1, TestData.png(1), false)), 5);
+            assertThat(listener.await(Duration.ofSeconds(30)))
+                    .contains(new QueueListener.Signal(QueueListener.Channel.FINISHED, id));
+            Generation done = storage.generations().find(id).orElseThrow();
+            assertThat(done.status()).isEqualTo(GenerationStatus.DONE);
+            assertThat(storage.generations().imageBytes(done.images().get(0))).isEqualTo(TestData.png(1));
+            assertThat(storage.generations().undelivered(Duration.ofDays(1))).extracting(Generation::id)
+                    .containsExactly(id);
+        }
+    }
+
+    @Test
+    void aCancelStopsAQueuedJobAtOnceAndReachesTheWorkerOfARunningOne() {
+        long ada = user("ada");
+        long queued = enqueue(ada, "never runs");
+        assertThat(queue.requestCancel(queued)).contains(GenerationStatus.CANCELLED);
+        assertThat(storage.generations().find(queued).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
+
+        long running = enqueue(ada, "stops");
+        queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+        try (QueueListener worker = queue.listen()) {
+            assertThat(queue.requestCancel(running)).contains(GenerationStatus.RUNNING);
+            assertThat(worker.await(Duration.ofSeconds(30)))
+                    .contains(new QueueListener.Signal(QueueListener.Channel.CANCEL, running));
+        }
+        assertThat(queue.heartbeat(running, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.CANCEL_REQUESTED);
+        storage.generations().markCancelled(running);
+        assertThat(queue.heartbeat(running, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.LOST);
+        assertThat(queue.requestCancel(running)).contains(GenerationStatus.CANCELLED);
+        assertThat(queue.requestCancel(running + 1000)).isEmpty();
+    }
+
+    @Test
+    void nodesShowTheirRoleLastHeartbeatTheJobTheyRunAndWhatTheyDid() {
+        Instant start = clock.instant();
+        queue.beat("gpu-1", "worker", true);
+        queue.beat("chat-1", "frontend", true);
+        long id = enqueue(user("ada"), "a fox");
+        queue.claim("gpu-1", LEASE, 3, GAVE_UP).orElseThrow();
+        clock.advance(Duration.ofSeconds(5));
+        queue.beat("gpu-1", "worker", false);
+
+        assertThat(queue.nodes()).containsExactly(
+                new ClusterQueue.Node("chat-1", "frontend", start, start, List.of(), 0),
+                new ClusterQueue.Node("gpu-1", "worker", start, start.plusSeconds(5), List.of(id), 0));
+
+        queue.complete(id, "gpu-1", TestData.resolved("a fox", 1, 1),
+                List.of(new NewImage(0, 1, TestData.png(1), false)), 5);
+        clock.advance(Duration.ofSeconds(5));
+        queue.beat("gpu-1", "worker", true);
+        assertThat(queue.nodes()).element(1).isEqualTo(new ClusterQueue.Node("gpu-1", "worker",
+                start.plusSeconds(10), start.plusSeconds(10), List.of(), 1));
+    }
+
+    @Test
+    void theQueueNeedsPostgres() {
+        try (Storage h2 = Storage.open(dir.resolve("h2"))) {
+            assertThatThrownBy(h2::queue).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("needs a PostgreSQL server");
+        }
+    }
+}
