@@ -147,6 +147,10 @@ function render(node, g) {
   }
   pictures.dataset.shown = shown;
   pictures.replaceChildren(...g.images.map((image) => {
+    if (image.withheld) {
+      return el('figure', {}, [el('p', { className: 'withheld',
+        textContent: 'Picture ' + (image.index + 1) + ' was withheld by the safety checker.' })]);
+    }
     const img = el('img', { src: image.url, alt: image.alt, loading: 'lazy' });
     if (image.nsfw) {
       img.classList.add('nsfw');

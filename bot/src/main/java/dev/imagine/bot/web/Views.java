@@ -4,18 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
 import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.command.Reply;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.Storage;
 import dev.imagine.storage.StoredImage;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -39,10 +40,17 @@ final class Views {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Storage storage;
+    private final SafetyPolicy safety;
     private final Cache<Long, String> captions = Caffeine.newBuilder().maximumSize(1000).build();
 
-    Views(Storage storage) {
+    Views(Storage storage, SafetyPolicy safety) {
         this.storage = storage;
+        this.safety = safety;
+    }
+
+    /** Whether the safety policy withholds this picture from the page (flagged, under {@code safety.nsfw: block}). */
+    boolean withheld(StoredImage image) {
+        return safety.treatment(image.nsfw(), false) == SafetyPolicy.Treatment.WITHHOLD;
     }
 
     ObjectMapper json() {
@@ -94,11 +102,13 @@ final class Views {
             ObjectNode picture = images.addObject();
             picture.put("index", image.index());
             picture.put("seed", image.seed());
-            picture.put("url", url);
-            picture.put("download", url + "?download=1");
+            boolean withheld = withheld(image);
+            picture.put("withheld", withheld);
+            picture.put("url", withheld ? null : url);
+            picture.put("download", withheld ? null : url + "?download=1");
             picture.put("fileName", fileName(g.id(), image.index()));
             picture.put("alt", prompt(g) + " (Seed " + image.seed() + ")");
-            // A hook for the safety check: the page blurs a flagged picture until it is clicked.
+            // Flagged under spoiler: the page blurs it until it is clicked; under block it is withheld above.
             picture.put("nsfw", image.nsfw());
             ArrayNode own = picture.putArray("buttons");
             ButtonId.forImage(g.id(), image.index()).forEach(id -> own.add(button(id)));

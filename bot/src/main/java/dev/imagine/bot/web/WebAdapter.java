@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.Caller;
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
-import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.command.InitImage;
+import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.bot.command.Reply;
-import dev.imagine.bot.dispatch.Dispatcher;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.ChatTarget;
+import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
@@ -128,7 +129,7 @@ public final class WebAdapter implements ChatAdapter {
         }
         this.core = core;
         this.storage = storage;
-        this.views = new Views(storage);
+        this.views = new Views(storage, core.safety());
         this.sessions = new Sessions(settings, clock);
         this.events = new EventStream(dispatcher, storage, views);
         this.uploadCap = core.limits().maxImageBytes() + FORM_OVERHEAD;
@@ -485,6 +486,9 @@ public final class WebAdapter implements ChatAdapter {
         int index = intParam(ctx.pathParam("index"), 0, 0, 63, "the picture's index");
         StoredImage image = g.images().stream().filter(i -> i.index() == index).findFirst()
                 .orElseThrow(() -> new Refusal(404, "Generation #" + g.id() + " has no picture " + (index + 1) + "."));
+        if (views.withheld(image)) {
+            throw new Refusal(403, Messages.withheld(g.id(), index, g.images().size()));
+        }
         byte[] png;
         try {
             png = storage.generations().imageBytes(image);

@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagine.bot.fake.SafetyModel;
 import dev.imagine.bot.models.LogCapture;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ImagineService;
@@ -133,6 +134,45 @@ class WebApiTest {
                 assertThat(bob.get("/api/generations/" + id).status()).isEqualTo(404);
                 assertThat(bob.get("/api/images/" + id + "/0").status()).isEqualTo(404);
             }
+        }
+    }
+
+    @Test
+    void underBlockAFlaggedPictureIsWithheldFromThePageAndItsFileIsRefused() throws Exception {
+        Path model = SafetyModel.write(dir.resolve("checked"));
+        SafetyModel.Seeds seeds = SafetyModel.seeds(model, "a lighthouse", 64, 2);
+        String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
+                + "storage:\n  dir: " + dir.resolve("data") + "\n"
+                + "operations:\n  enabled: false\n"
+                + "safety:\n  nsfw: block\n"
+                + "web:\n  port: 0\n";
+        ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, Map.of(Platform.WEB.tokenVariable(), PASSWORD));
+        service = ImagineService.start(config, Map.of(Platform.WEB, c -> {
+            web = new WebAdapter(c.web());
+            return web;
+        }), Clock.systemUTC());
+        try (WebClient alice = signedIn("Alice")) {
+            alice.listen();
+            alice.post("/api/prompts", Map.of("text", "a lighthouse --seed " + seeds.flagged()
+                    + " --steps 2 --size 64x64"));
+            List<WebClient.Event> events = untilDone(alice);
+            JsonNode flagged = events.get(events.size() - 1).data().path("generation");
+            JsonNode image = flagged.path("images").path(0);
+            assertThat(image.path("nsfw").asBoolean()).isTrue();
+            assertThat(image.path("withheld").asBoolean()).isTrue();
+            assertThat(image.path("url").isNull()).isTrue();
+            assertThat(image.path("download").isNull()).isTrue();
+            WebClient.Answer file = alice.get("/api/images/" + flagged.path("id").asLong() + "/0");
+            assertThat(file.status()).isEqualTo(403);
+            assertThat(file.json().path("error").asText()).contains("withheld").contains("safety checker");
+            assertThat(flagged.path("buttons").findValuesAsText("label")).contains("Re-roll");
+
+            alice.post("/api/prompts", Map.of("text", "a lighthouse --seed " + seeds.clean()
+                    + " --steps 2 --size 64x64"));
+            List<WebClient.Event> later = untilDone(alice);
+            JsonNode clean = later.get(later.size() - 1).data().path("generation").path("images").path(0);
+            assertThat(clean.path("withheld").asBoolean()).isFalse();
+            assertThat(alice.get(clean.path("url").asText()).status()).isEqualTo(200);
         }
     }
 
