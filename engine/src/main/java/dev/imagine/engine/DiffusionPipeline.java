@@ -49,7 +49,7 @@ final class DiffusionPipeline {
         long unetBefore = Graph.threadRunNanos(true);
         GenerationRequest job = resolve(request);
         try {
-            Job run = new Job(job, listener, cancellation, start);
+            Job run = new Job(job, null, listener, cancellation, start);
             List<GeneratedImage> images = run.execute();
             Timings timings = new Timings(Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
@@ -161,6 +161,35 @@ final class DiffusionPipeline {
         return Math.max(GenerationRequest.MIN_SIDE, snapped);
     }
 
+    /**
+     * One image of a batch whose images differ in more than their seed (an animation's frames).
+     *
+     * @param seed the image's seed
+     * @param subseed its variation seed, or {@code null} for none
+     * @param subseedStrength the variation seed's strength
+     * @param condition what the image is conditioned on
+     */
+    record Row(long seed, Long subseed, float subseedStrength, Conditioning condition) {
+    }
+
+    /**
+     * Runs {@code rows} as one batch with {@code job}'s negative prompt, sampler, steps, guidance and size (a resolved
+     * text-to-image request; its prompt, seed and count are not used).
+     */
+    List<BufferedImage> generateRows(GenerationRequest job, List<Row> rows, ProgressListener listener,
+            CancellationToken cancellation) throws InferenceException {
+        return new Job(job, rows, listener, cancellation, System.nanoTime()).executeRows();
+    }
+
+    /** The conditioning of each of {@code prompts}, in order, as a generation of that prompt uses it. */
+    List<Conditioning> encodePrompts(List<String> prompts) throws InferenceException {
+        List<Conditioning> encoded = new ArrayList<>(prompts.size());
+        for (String prompt : prompts) {
+            encoded.add(engine.promptEncoder().encode(prompt, "", false).cond());
+        }
+        return encoded;
+    }
+
     private EngineException translate(InferenceException e, GenerationRequest job) {
         return EngineErrors.running(e.kind(), e.getMessage(), job, engine.onGpu(), e);
     }
@@ -168,6 +197,7 @@ final class DiffusionPipeline {
     /** One request: the base pass and, with an upscale, the hires pass; progress counts both. */
     private final class Job {
         private final GenerationRequest job;
+        private final List<Row> rows;
         private final ProgressListener listener;
         private final CancellationToken cancellation;
         private final long start;
@@ -181,12 +211,14 @@ final class DiffusionPipeline {
         private int stepsDone;
         private int stepsTotal;
 
-        Job(GenerationRequest job, ProgressListener listener, CancellationToken cancellation, long start) {
+        Job(GenerationRequest job, List<Row> rows, ProgressListener listener, CancellationToken cancellation,
+                long start) {
             this.job = job;
+            this.rows = rows;
             this.listener = listener;
             this.cancellation = cancellation;
             this.start = start;
-            this.count = job.count();
+            this.count = rows != null ? rows.size() : job.count();
             this.lcm = engine.unet().takesGuidanceEmbedding();
             this.guided = !lcm && job.guidance() > 1.0;
             this.guidance = job.guidance().floatValue();
@@ -196,12 +228,35 @@ final class DiffusionPipeline {
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
             prompts = engine.promptEncoder().encode(job.prompt(), job.negativePrompt(), guided);
+            List<BufferedImage> images = run(prompts.uncond(), Collections.nCopies(count, prompts.cond()));
+            List<GeneratedImage> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long seed = job.seed() + i;
+                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model())));
+            }
+            return result;
+        }
+
+        /** Runs the rows: each its own seed, variation and conditioning, all with the job's negative prompt. */
+        List<BufferedImage> executeRows() throws InferenceException {
+            checkCancelled();
+            prompts = engine.promptEncoder().encode("", job.negativePrompt(), guided);
+            List<Conditioning> conditions = new ArrayList<>(count);
+            for (Row row : rows) {
+                conditions.add(row.condition());
+            }
+            return run(prompts.uncond(), conditions);
+        }
+
+        /** The base pass and, with an upscale, the hires pass, on batch rows [uncond..., cond...]. */
+        private List<BufferedImage> run(Conditioning uncond, List<Conditioning> conditions)
+                throws InferenceException {
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
             List<Conditioning> rows = new ArrayList<>(guided ? 2 * count : count);
             if (guided) {
-                rows.addAll(Collections.nCopies(count, prompts.uncond()));
+                rows.addAll(Collections.nCopies(count, uncond));
             }
-            rows.addAll(Collections.nCopies(count, prompts.cond()));
+            rows.addAll(conditions);
             List<float[]> rowStates = rows.stream().map(Conditioning::states).toList();
             Map<String, List<float[]>> rowVectors = new LinkedHashMap<>();
             if (lcm) {
@@ -226,12 +281,12 @@ final class DiffusionPipeline {
                 }
                 images = hires.run(rowStates, rowVectors, upscaled);
             }
-            List<GeneratedImage> result = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                long seed = job.seed() + i;
-                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model())));
-            }
-            return result;
+            return images;
+        }
+
+        /** Image {@code i}'s seed. */
+        private long seed(int i) {
+            return rows != null ? rows.get(i).seed() : job.seed() + i;
         }
 
         /**
@@ -274,7 +329,7 @@ final class DiffusionPipeline {
                 this.latentWidth = width / 8;
                 this.latentSize = 4 * latentHeight * latentWidth;
                 for (int i = 0; i < count; i++) {
-                    generators[i] = new TorchGenerator(job.seed() + i);
+                    generators[i] = new TorchGenerator(seed(i));
                     try {
                         samplers[i] = createSampler(job.sampler(), engine.schedule(), job.steps(), strength);
                     } catch (IllegalArgumentException e) {
@@ -300,10 +355,11 @@ final class DiffusionPipeline {
             /** The first noise of image {@code i}'s stream, mixed with its variation seed's noise when asked. */
             private float[] noise(int i) {
                 float[] noise = generators[i].randn(latentSize);
-                if (job.hasVariation()) {
-                    float[] variation = new TorchGenerator(job.subseed() + i).randn(latentSize);
-                    noise = VariationNoise.slerp(job.subseedStrength().floatValue(), noise, variation, 4, latentHeight,
-                            latentWidth);
+                Long subseed = rows != null ? rows.get(i).subseed() : job.hasVariation() ? job.subseed() + i : null;
+                if (subseed != null) {
+                    float strength = rows != null ? rows.get(i).subseedStrength() : job.subseedStrength().floatValue();
+                    float[] variation = new TorchGenerator(subseed).randn(latentSize);
+                    noise = VariationNoise.slerp(strength, noise, variation, 4, latentHeight, latentWidth);
                 }
                 return noise;
             }

@@ -42,6 +42,7 @@ final class OnnxImageEngine implements ImageEngine {
     private final ModelInfo info;
     private final int maxSide;
     private final DiffusionPipeline pipeline;
+    private final AnimationPipeline animation;
     /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
     private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "imagine-png-encoder");
@@ -63,6 +64,7 @@ final class OnnxImageEngine implements ImageEngine {
         this.vaeDecoder = vaeDecoder;
         this.info = describe();
         this.pipeline = new DiffusionPipeline(this);
+        this.animation = new AnimationPipeline(pipeline, this);
     }
 
     static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
@@ -251,6 +253,10 @@ final class OnnxImageEngine implements ImageEngine {
         return sd2 ? ModelFamily.SD2 : ModelFamily.SD1;
     }
 
+    DiffusionPipeline pipeline() {
+        return pipeline;
+    }
+
     ModelFolder folder() {
         return folder;
     }
@@ -304,6 +310,14 @@ final class OnnxImageEngine implements ImageEngine {
             CancellationToken cancellation) {
         GenerationResult result = pipeline.generate(request, listener, cancellation);
         result.images().forEach(image -> image.encodeOn(pngEncoder));
+        return result;
+    }
+
+    @Override
+    public AnimationResult animate(AnimationRequest request, AnimationListener listener,
+            CancellationToken cancellation) {
+        AnimationResult result = animation.animate(request, listener, cancellation);
+        result.frames().forEach(frame -> frame.encodeOn(pngEncoder));
         return result;
     }
 
