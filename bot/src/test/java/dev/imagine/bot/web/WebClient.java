@@ -144,7 +144,7 @@ final class WebClient implements AutoCloseable {
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
-        stream = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+        stream = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
             try (Stream<String> lines = response.body()) {
                 String[] name = {null};
                 StringBuilder data = new StringBuilder();
