@@ -24,6 +24,14 @@ import java.util.stream.Stream;
  * and can listen to the event stream. For tests.
  */
 final class WebClient implements AutoCloseable {
+    /** Threads that read event streams: each read blocks until its stream ends, so each gets its own. */
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
+            .newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "web-test-events");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** An answer: the status, the body, its JSON (or null) and the headers. */
@@ -170,7 +178,7 @@ final class WebClient implements AutoCloseable {
                     }
                 });
             }
-        });
+        }, READERS);
         try {
             if (!connected.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the event stream did not connect");
