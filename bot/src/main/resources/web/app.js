@@ -118,8 +118,14 @@ function buttons(list) {
   });
 }
 
+const FINAL = ['done', 'failed', 'cancelled'];
+
 function render(node, g) {
   if (g.deleted) { node.remove(); state.cards.delete(g.id); return; }
+  // Answers arrive on two connections (the event stream and fetches), so an older view of a job can come after a
+  // newer one: a card that shows a finished job never goes back to queued or running.
+  if (node.dataset.final === 'true' && !FINAL.includes(g.status)) return;
+  if (FINAL.includes(g.status)) node.dataset.final = 'true';
   node.querySelector('.ask').textContent = g.prompt;
   const status = node.querySelector('.status');
   const progress = node.querySelector('progress');

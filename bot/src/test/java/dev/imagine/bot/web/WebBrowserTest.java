@@ -147,7 +147,8 @@ class WebBrowserTest {
             screenshot(browser, "failed-waiting-for-" + alt.replaceAll("[^A-Za-z0-9]", "-"));
             Files.writeString(SCREENSHOTS.resolve("failed-waiting-for-" + alt.replaceAll("[^A-Za-z0-9]", "-")
                     + ".html"), browser.getPageSource());
-            throw e;
+            throw new AssertionError("No finished picture whose alt text contains \"" + alt + "\" within " + WAIT
+                    + "; the timeline read: " + browser.findElement(By.id("timeline")).getText(), e);
         }
     }
 
@@ -282,6 +283,34 @@ class WebBrowserTest {
         assertThat(Long.parseLong(card(rerun).getAttribute("data-id")))
                 .isGreaterThan(Long.parseLong(card(again).getAttribute("data-id")));
         assertThat(pixels(bytes(browser, rerun))).isEqualTo(pixels(firstPng));
+    }
+
+    @Test
+    void aLateAnswerAboutAJobNeverTakesItsFinishedPictureAway() throws Exception {
+        start("", Map.of());
+        WebDriver browser = browser();
+        browser.get(web.url().toString());
+        waiting(browser).until(b -> b.findElement(By.id("chat")).isDisplayed());
+        // Every read of one generation is answered late, as on a slow connection: the page has the finished job
+        // from its event stream before the earlier read's answer (taken while the job was queued) arrives.
+        ((JavascriptExecutor) browser).executeScript("window.lateAnswers = 0; const plain = window.fetch;"
+                + "window.fetch = (url, options) => plain(url, options).then((answer) => {"
+                + "  if (!/^\\/api\\/generations\\/[0-9]+$/.test(url)) return answer;"
+                + "  window.lateAnswers++;"
+                + "  return new Promise((resolve) => setTimeout(() => { window.lateAnswers--; resolve(answer); },"
+                + "    1500));"
+                + "});");
+        type(browser, "a late lighthouse --seed 6 --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        WebElement shown = awaitPicture(browser, "Seed 6", 1);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].dataset.seen = 'yes';", shown);
+        waiting(browser).until(b -> ((Number) ((JavascriptExecutor) b).executeScript(
+                "return window.lateAnswers")).intValue() == 0);
+        assertThat(((Number) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelectorAll('#timeline img[data-seen=yes]').length")).intValue())
+                .as("the picture first shown is still there, untouched, after the late answers").isEqualTo(1);
+        assertThat(pictures(browser, "Seed 6")).hasSize(1);
+        assertThat(card(shown).findElement(By.cssSelector(".status")).isDisplayed()).isFalse();
     }
 
     @Test
