@@ -2,7 +2,6 @@ package dev.imagine.engine;
 
 import dev.imagine.engine.image.ImageResizer;
 import dev.imagine.engine.image.ImageTensors;
-import dev.imagine.engine.image.PixelSize;
 import dev.imagine.engine.noise.TorchGenerator;
 import dev.imagine.engine.onnx.Graph;
 import dev.imagine.engine.onnx.InferenceException;
@@ -13,7 +12,6 @@ import dev.imagine.engine.sampler.Sampler;
 import dev.imagine.engine.sampler.Samplers;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,13 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 final class DiffusionPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(DiffusionPipeline.class);
-    private static final SecureRandom SEEDS = new SecureRandom();
-    static final int SDXL_MIN_SIDE = 512;
 
     private final OnnxImageEngine engine;
+    private final RequestResolver resolver;
 
     DiffusionPipeline(OnnxImageEngine engine) {
         this.engine = engine;
+        this.resolver = new RequestResolver(engine.model(), engine.maxSide(), engine.promptSyntax(),
+                RequestResolver::secureRandomSeed);
     }
 
     GenerationResult generate(GenerationRequest request, ProgressListener listener, CancellationToken cancellation) {
@@ -68,102 +67,10 @@ final class DiffusionPipeline {
         }
     }
 
-    /** Fills every default, so the returned request reruns the job exactly. */
+    /** Fills every default (see {@link RequestResolver}), then checks a size fixed by the export. */
     GenerationRequest resolve(GenerationRequest request) {
+        GenerationRequest job = resolver.resolve(request);
         ModelInfo model = engine.model();
-        long seed = request.seed() != null ? request.seed() : randomSeed(request.count());
-        Long subseed = request.subseed();
-        Double subseedStrength = request.subseedStrength();
-        if (request.hasVariation() && subseed == null) {
-            subseed = randomSeed(request.count());
-        }
-        if (!request.hasVariation()) {
-            subseed = null;
-            subseedStrength = null;
-        }
-        if (request.hasMicroConditioning() && !model.family().isSdxl()) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "original size and crop are SDXL "
-                    + "settings; model " + model.name() + " is " + model.family().displayName());
-        }
-        Integer width = request.width();
-        Integer height = request.height();
-        Double strength = null;
-        if (request.isImageToImage()) {
-            BufferedImage init = request.initImage();
-            if (width == null && height == null) {
-                PixelSize size = new PixelSize(init.getWidth(), init.getHeight())
-                        .fitWithin(engine.maxSide(), minSide(model));
-                width = size.width();
-                height = size.height();
-            } else if (width == null) {
-                width = keepAspect(height, init.getWidth(), init.getHeight());
-            } else if (height == null) {
-                height = keepAspect(width, init.getHeight(), init.getWidth());
-            }
-            strength = request.strength() != null ? request.strength() : GenerationRequest.DEFAULT_STRENGTH;
-        }
-        Double hiresStrength = request.upscale() == null ? null
-                : request.hiresStrength() != null ? request.hiresStrength() : GenerationRequest.DEFAULT_HIRES_STRENGTH;
-        GenerationRequest resolved = request.toBuilder()
-                .seed(seed)
-                .sampler(request.sampler() != null ? request.sampler() : model.defaultSampler())
-                .steps(request.steps() != null ? request.steps() : model.defaultSteps())
-                .guidance(request.guidance() != null ? request.guidance() : model.defaultGuidance())
-                .width(width != null ? width : model.defaultWidth())
-                .height(height != null ? height : model.defaultHeight())
-                .strength(strength)
-                .subseed(subseed)
-                .subseedStrength(subseedStrength)
-                .hiresStrength(hiresStrength)
-                .promptSyntax(syntax(request, model))
-                .build();
-        checkSize(resolved, model);
-        return resolved;
-    }
-
-    private static long randomSeed(int count) {
-        return SEEDS.nextLong(GenerationRequest.MAX_SEED - count + 2);
-    }
-
-    /**
-     * The request's prompt syntax, else the server's; SDXL reads prompts plainly for now (A1111's chunks are not yet
-     * applied to its two encoders), so a request that names A1111's syntax there is refused.
-     */
-    private PromptSyntax syntax(GenerationRequest request, ModelInfo model) {
-        if (!model.family().isSdxl()) {
-            return request.promptSyntax() != null ? request.promptSyntax() : engine.promptSyntax();
-        }
-        if (request.promptSyntax() == PromptSyntax.A1111) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
-                    + model.family().displayName() + ", which reads prompts only with the plain syntax for now; "
-                    + "use --prompt-syntax plain");
-        }
-        return PromptSyntax.PLAIN;
-    }
-
-    /** The smallest side a model makes: 512 for SDXL (or the server's maximum when lower), else 64. */
-    private int minSide(ModelInfo model) {
-        return model.family().isSdxl() ? Math.min(SDXL_MIN_SIDE, PixelSize.snapDown(engine.maxSide(), 8))
-                : GenerationRequest.MIN_SIDE;
-    }
-
-    private void checkSize(GenerationRequest job, ModelInfo model) {
-        int max = engine.maxSide();
-        int min = minSide(model);
-        if (job.width() < min || job.height() < min) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
-                    + model.family().displayName() + ", which makes images from " + min + " to " + max
-                    + " pixels per side; got " + job.width() + "x" + job.height());
-        }
-        if (job.width() > max || job.height() > max) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, job.width() + "x" + job.height()
-                    + " is over this server's maximum of " + max + " pixels per side");
-        }
-        if (job.upscale() != null && (job.outputWidth() > max || job.outputHeight() > max)) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "upscaling " + job.width() + "x"
-                    + job.height() + " by " + job.upscale() + " gives " + job.outputWidth() + "x" + job.outputHeight()
-                    + ", over this server's maximum of " + max + " pixels per side; use a smaller upscale or size");
-        }
         Unet unet = engine.unet();
         if ((unet.fixedLatentWidth() > 0 && unet.fixedLatentWidth() * 8 != job.width())
                 || (unet.fixedLatentHeight() > 0 && unet.fixedLatentHeight() * 8 != job.height())
@@ -172,13 +79,7 @@ final class DiffusionPipeline {
                     + " only makes " + model.defaultWidth() + "x" + model.defaultHeight() + " images (its export fixed "
                     + "the size); got " + job.outputWidth() + "x" + job.outputHeight());
         }
-    }
-
-    /** The other side for a given one, keeping the init image's aspect ratio, snapped to a multiple of 8. */
-    private int keepAspect(int given, int otherPixels, int givenPixels) {
-        long side = Math.round((double) given * otherPixels / givenPixels);
-        int snapped = PixelSize.snapDown((int) Math.min(side, engine.maxSide()), 8);
-        return Math.max(GenerationRequest.MIN_SIDE, snapped);
+        return job;
     }
 
     private EngineException translate(InferenceException e, GenerationRequest job) {

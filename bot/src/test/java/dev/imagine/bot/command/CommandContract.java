@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.SamplerKind;

@@ -1,5 +1,6 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.stored.StoredJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.models.LogCapture;
 import dev.imagine.config.DiscordSettings;
 import dev.imagine.config.Secret;
@@ -47,7 +48,7 @@ class DiscordAdapterTest {
 
     private final FakeDiscord fake = FakeDiscord.start();
     private final FakeClock clock = new FakeClock();
-    private StepEngine engine = new StepEngine();
+    private FakeEngine engine = new FakeEngine();
     private TestBot bot;
 
     @AfterEach
@@ -134,7 +135,7 @@ class DiscordAdapterTest {
     void aSlashCommandIsDeferredThenEditedWithThrottledProgressAndFinishesWithAPngAndButtons() throws Exception {
         // Each step waits until the last edit reached Discord and then moves the clock by 1 s, so the only thing that
         // drops edits is the 1.5 s progress interval: steps at 1, 2, ..., 6 s give edits at steps 1, 3 and 5.
-        engine = new StepEngine(() -> {
+        engine = new FakeEngine().onStep((request, step, cancellation) -> {
             try {
                 bot.awaitIdle();
             } catch (InterruptedException e) {
@@ -256,7 +257,7 @@ class DiscordAdapterTest {
         assertThat(reroll.steps()).isEqualTo(5);
         FakeDiscord.Visible second = last(fake.takeVisible());
         assertThat(second.messageId()).isEqualTo(queued.messageId());
-        assertThat(second.content()).contains("Seed " + StepEngine.FIRST_RANDOM_SEED).contains("#2");
+        assertThat(second.content()).contains("Seed " + FakeEngine.FIRST_RANDOM_SEED).contains("#2");
         assertThat(bot.storage.generations().find(2).orElseThrow().parentId()).isEqualTo(1L);
     }
 
@@ -269,12 +270,12 @@ class DiscordAdapterTest {
         byte[] picture = before.files().get(0).bytes();
 
         bot.close();
-        engine = new StepEngine();
+        engine = new FakeEngine();
         start();
         interact(fake.press(ALICE, ButtonId.of(ButtonAction.RERUN, 1).encode()));
         runJobs(1);
 
-        assertThat(engine.requests.get(0).seed()).isEqualTo(StepEngine.FIRST_RANDOM_SEED);
+        assertThat(engine.requests.get(0).seed()).isEqualTo(FakeEngine.FIRST_RANDOM_SEED);
         FakeDiscord.Visible after = last(fake.takeVisible());
         assertThat(after.content()).contains("#2");
         assertThat(after.files()).singleElement().satisfies(file -> assertThat(file.bytes()).isEqualTo(picture));

@@ -6,6 +6,7 @@ import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.ImageEngine;
@@ -42,7 +43,7 @@ final class TestBot implements AutoCloseable {
     static TestBot start(Path data, FakeDiscord fake, ImageEngine engine, FakeClock clock, DiscordOptions options)
             throws Exception {
         Storage storage = Storage.open(data);
-        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, StepEngine.MODEL), DISPATCH,
+        Dispatcher dispatcher = new Dispatcher(engine, new StorageJournal(storage, FakeEngine.MODEL), DISPATCH,
                 Messages.JOB_NOTICES, clock, new SimpleMeterRegistry());
         CommandCore core = new CommandCore(dispatcher, storage, LIMITS);
         DiscordAdapter adapter = new DiscordAdapter(fake.settings(), options);

@@ -3,6 +3,7 @@ package dev.imagine.bot.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.engine.GeneratedImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class UploadsTest {
 
     private static GeneratedImage picture(int index, int width, int height) {
-        return new GeneratedImage(index, 7 + index, StepEngine.noise(7 + index, width, height), "seed " + (7 + index));
+        return new GeneratedImage(index, 7 + index, FakeEngine.noise(7 + index, width, height), "seed " + (7 + index));
     }
 
     private static BufferedImage decode(byte[] bytes) throws IOException {

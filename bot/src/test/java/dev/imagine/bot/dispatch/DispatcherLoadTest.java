@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.service.StorageJournal;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.config.RateLimit;
 import dev.imagine.engine.GenerationRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -113,15 +114,15 @@ class DispatcherTest {
         assertThat(capped.reason()).isEqualTo(SubmitResult.Reason.TOO_MANY_ACTIVE);
         assertThat(Messages.rejected(capped)).isEqualTo("You already have 2 jobs queued or running (the limit is 2); wait for "
                 + "one to finish or cancel one.");
-        engine.beforeStep = (request, step) -> {
+        engine.onStep((request, step, cancellation) -> {
             if (step == 2) {
                 assertThat(rejected(submit(ALICE, "while running", 1)).reason())
                         .isEqualTo(SubmitResult.Reason.TOO_MANY_ACTIVE);
             }
-        };
+        });
         assertThat(dispatcher.runNext()).isTrue();
         assertThat(journal.status(first)).isEqualTo("done");
-        engine.beforeStep = (request, step) -> { };
+        engine.onStep((request, step, cancellation) -> { });
         accepted(submit(ALICE, "c again", 1));
     }
 
@@ -150,21 +151,21 @@ class DispatcherTest {
         assertThat(bob.position()).isEqualTo(1);
         dispatcher.runNext();
         dispatcher.runNext();
-        assertThat(engine.prompts).containsExactly("alice 0", "bob");
+        assertThat(engine.prompts()).containsExactly("alice 0", "bob");
 
         // Arriving while Alice's job runs, Bob's next job still comes right after it.
-        engine.beforeStep = (request, step) -> {
+        engine.onStep((request, step, cancellation) -> {
             if (request.prompt().equals("alice 1") && step == 1) {
                 assertThat(((SubmitResult.Accepted) submit(BOB, "bob again", 1)).position()).isEqualTo(1);
             }
-        };
+        });
         dispatcher.runNext();
         dispatcher.runNext();
-        assertThat(engine.prompts).containsExactly("alice 0", "bob", "alice 1", "bob again");
+        assertThat(engine.prompts()).containsExactly("alice 0", "bob", "alice 1", "bob again");
         while (dispatcher.runNext()) {
             // drain
         }
-        assertThat(engine.prompts).hasSize(22).endsWith("alice 19");
+        assertThat(engine.prompts()).hasSize(22).endsWith("alice 19");
     }
 
     @Test
@@ -179,7 +180,7 @@ class DispatcherTest {
         while (dispatcher.runNext()) {
             // drain
         }
-        assertThat(engine.prompts).containsExactly("a");
+        assertThat(engine.prompts()).containsExactly("a");
         assertThat(journal.status(first)).isEqualTo("done");
         accepted(submit(BOB, "bob's slot is free again", 1));
     }
@@ -187,11 +188,11 @@ class DispatcherTest {
     @Test
     void cancellingARunningJobStopsItAtTheNextStep() {
         long id = accepted(submit(ALICE, "long", 1));
-        engine.beforeStep = (request, step) -> {
+        engine.onStep((request, step, cancellation) -> {
             if (step == 2) {
                 assertThat(dispatcher.cancel(id, "cancelled by a moderator")).isTrue();
             }
-        };
+        });
         dispatcher.runNext();
         assertThat(events).containsExactly(id + ":queued 0", id + ":started", id + ":step 1/3", id + ":step 2/3",
                 id + ":cancelled cancelled by a moderator");
@@ -201,7 +202,7 @@ class DispatcherTest {
     @Test
     void theTimeLimitCancelsAJobThatRunsTooLong() {
         long id = accepted(submit(ALICE, "slow", 1));
-        engine.beforeStep = (request, step) -> clock.advance(Duration.ofMinutes(6));
+        engine.onStep((request, step, cancellation) -> clock.advance(Duration.ofMinutes(6)));
         dispatcher.runNext();
         assertThat(journal.status(id)).isEqualTo("cancelled");
         assertThat(events).containsExactly(id + ":queued 0", id + ":started", id + ":step 1/3", id + ":step 2/3",
@@ -278,7 +279,7 @@ class DispatcherTest {
         while (dispatcher.runNext()) {
             // drain
         }
-        assertThat(engine.prompts).containsExactly("was running", "was queued");
+        assertThat(engine.prompts()).containsExactly("was running", "was queued");
         assertThat(journal.status(interrupted)).isEqualTo("done");
         assertThat(journal.status(waiting)).isEqualTo("done");
     }
@@ -290,7 +291,7 @@ class DispatcherTest {
         java.util.concurrent.atomic.AtomicBoolean stoppedInTime = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CountDownLatch stopperStarted = new java.util.concurrent.CountDownLatch(1);
         Thread stopper = new Thread(() -> stoppedInTime.set(dispatcher.shutdown(Duration.ZERO)));
-        engine.withToken = (step, token) -> {
+        engine.onStep((request, step, token) -> {
             if (step == 2 && stopperStarted.getCount() > 0) {
                 stopper.start();
                 stopperStarted.countDown();
@@ -298,7 +299,7 @@ class DispatcherTest {
                     Thread.onSpinWait();
                 }
             }
-        };
+        });
         dispatcher.start();
         stopperStarted.await();
         stopper.join();
@@ -306,7 +307,7 @@ class DispatcherTest {
         assertThat(journal.status(running)).isEqualTo("queued");
         assertThat(journal.entry(running).starts()).isEqualTo(1);
         assertThat(journal.status(waiting)).isEqualTo("queued");
-        assertThat(engine.prompts).containsExactly("interrupted");
+        assertThat(engine.prompts()).containsExactly("interrupted");
         assertThat(events).noneMatch(e -> e.startsWith(running + ":cancelled") || e.startsWith(running + ":failed"));
         SubmitResult.Rejected late = rejected(submit(BOB, "too late", 1));
         assertThat(late.reason()).isEqualTo(SubmitResult.Reason.SHUTTING_DOWN);

@@ -1,0 +1,146 @@
+package dev.imagine.engine;
+
+import dev.imagine.engine.image.PixelSize;
+import java.awt.image.BufferedImage;
+import java.security.SecureRandom;
+import java.util.function.IntToLongFunction;
+
+/**
+ * Fills a request's defaults for one model, as the engine does before it runs a job: the seed (and a variation's
+ * seed) when none is given, the model's sampler, steps, CFG and size, img2img's size from the init picture and its
+ * strength, hires strength, and the prompt syntax; then checks the size against the model and the server's maximum.
+ * The engine and the bot's test engine both call this, so a test double resolves exactly as the real engine.
+ */
+public final class RequestResolver {
+    private static final SecureRandom SEEDS = new SecureRandom();
+    /** The smallest side of SDXL images (or the server's maximum when lower). */
+    static final int SDXL_MIN_SIDE = 512;
+
+    private final ModelInfo model;
+    private final int maxSide;
+    private final PromptSyntax defaultSyntax;
+    private final IntToLongFunction randomSeeds;
+
+    /**
+     * @param model the model whose defaults fill a request
+     * @param options the server's maximum side and default prompt syntax
+     * @param randomSeeds the first seed of a run of {@code count} random seeds (the engine draws them at random)
+     */
+    public RequestResolver(ModelInfo model, EngineOptions options, IntToLongFunction randomSeeds) {
+        this(model, options.maxSide(), options.promptSyntax(), randomSeeds);
+    }
+
+    RequestResolver(ModelInfo model, int maxSide, PromptSyntax defaultSyntax, IntToLongFunction randomSeeds) {
+        this.model = model;
+        this.maxSide = maxSide;
+        this.defaultSyntax = defaultSyntax;
+        this.randomSeeds = randomSeeds;
+    }
+
+    /** A random first seed leaving room for {@code count} consecutive seeds below the largest. */
+    static long secureRandomSeed(int count) {
+        return SEEDS.nextLong(GenerationRequest.MAX_SEED - count + 2);
+    }
+
+    /**
+     * Fills every default, so the returned request reruns the job exactly.
+     *
+     * @throws EngineException with reason {@code INVALID_REQUEST} for a setting this model or server refuses
+     */
+    public GenerationRequest resolve(GenerationRequest request) {
+        long seed = request.seed() != null ? request.seed() : randomSeeds.applyAsLong(request.count());
+        Long subseed = request.subseed();
+        Double subseedStrength = request.subseedStrength();
+        if (request.hasVariation() && subseed == null) {
+            subseed = randomSeeds.applyAsLong(request.count());
+        }
+        if (!request.hasVariation()) {
+            subseed = null;
+            subseedStrength = null;
+        }
+        if (request.hasMicroConditioning() && !model.family().isSdxl()) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "original size and crop are SDXL "
+                    + "settings; model " + model.name() + " is " + model.family().displayName());
+        }
+        Integer width = request.width();
+        Integer height = request.height();
+        Double strength = null;
+        if (request.isImageToImage()) {
+            BufferedImage init = request.initImage();
+            if (width == null && height == null) {
+                PixelSize size = new PixelSize(init.getWidth(), init.getHeight()).fitWithin(maxSide, minSide());
+                width = size.width();
+                height = size.height();
+            } else if (width == null) {
+                width = keepAspect(height, init.getWidth(), init.getHeight());
+            } else if (height == null) {
+                height = keepAspect(width, init.getHeight(), init.getWidth());
+            }
+            strength = request.strength() != null ? request.strength() : GenerationRequest.DEFAULT_STRENGTH;
+        }
+        Double hiresStrength = request.upscale() == null ? null
+                : request.hiresStrength() != null ? request.hiresStrength() : GenerationRequest.DEFAULT_HIRES_STRENGTH;
+        GenerationRequest resolved = request.toBuilder()
+                .seed(seed)
+                .sampler(request.sampler() != null ? request.sampler() : model.defaultSampler())
+                .steps(request.steps() != null ? request.steps() : model.defaultSteps())
+                .guidance(request.guidance() != null ? request.guidance() : model.defaultGuidance())
+                .width(width != null ? width : model.defaultWidth())
+                .height(height != null ? height : model.defaultHeight())
+                .strength(strength)
+                .subseed(subseed)
+                .subseedStrength(subseedStrength)
+                .hiresStrength(hiresStrength)
+                .promptSyntax(syntax(request))
+                .build();
+        checkSize(resolved);
+        return resolved;
+    }
+
+    /**
+     * The request's prompt syntax, else the server's; SDXL reads prompts plainly for now (A1111's chunks are not yet
+     * applied to its two encoders), so a request that names A1111's syntax there is refused.
+     */
+    private PromptSyntax syntax(GenerationRequest request) {
+        if (!model.family().isSdxl()) {
+            return request.promptSyntax() != null ? request.promptSyntax() : defaultSyntax;
+        }
+        if (request.promptSyntax() == PromptSyntax.A1111) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
+                    + model.family().displayName() + ", which reads prompts only with the plain syntax for now; "
+                    + "use --prompt-syntax plain");
+        }
+        return PromptSyntax.PLAIN;
+    }
+
+    /** The smallest side a model makes: 512 for SDXL (or the server's maximum when lower), else 64. */
+    private int minSide() {
+        return model.family().isSdxl() ? Math.min(SDXL_MIN_SIDE, PixelSize.snapDown(maxSide, 8))
+                : GenerationRequest.MIN_SIDE;
+    }
+
+    private void checkSize(GenerationRequest job) {
+        int min = minSide();
+        if (job.width() < min || job.height() < min) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
+                    + model.family().displayName() + ", which makes images from " + min + " to " + maxSide
+                    + " pixels per side; got " + job.width() + "x" + job.height());
+        }
+        if (job.width() > maxSide || job.height() > maxSide) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, job.width() + "x" + job.height()
+                    + " is over this server's maximum of " + maxSide + " pixels per side");
+        }
+        if (job.upscale() != null && (job.outputWidth() > maxSide || job.outputHeight() > maxSide)) {
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "upscaling " + job.width() + "x"
+                    + job.height() + " by " + job.upscale() + " gives " + job.outputWidth() + "x" + job.outputHeight()
+                    + ", over this server's maximum of " + maxSide + " pixels per side; use a smaller upscale or size");
+        }
+    }
+
+    /** The other side for a given one, keeping the init image's aspect ratio, snapped to a multiple of 8. */
+    private int keepAspect(int given, int otherPixels, int givenPixels) {
+        long side = Math.round((double) given * otherPixels / givenPixels);
+        int snapped = PixelSize.snapDown((int) Math.min(side, maxSide), 8);
+        return Math.max(GenerationRequest.MIN_SIDE, snapped);
+    }
+}
