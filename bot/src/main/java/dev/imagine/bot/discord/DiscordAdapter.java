@@ -2,7 +2,6 @@ package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.CommandLimits;
-import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.service.ChatAdapter;
@@ -90,9 +89,7 @@ public final class DiscordAdapter implements ChatAdapter {
      */
     @Override
     public void start(ServiceContext context) throws Exception {
-        CommandLimits limits = CommandLimits.of(context.config().engine(), context.model());
-        start(new CommandCore(context.dispatcher(), context.storage(), limits,
-                SafetyPolicy.of(context.config().safety())), context.dispatcher(), context.clock());
+        start(context.commandCore(), context.dispatcher(), context.clock());
     }
 
     /** {@link #start(ServiceContext)} over a core and dispatcher the caller owns. */

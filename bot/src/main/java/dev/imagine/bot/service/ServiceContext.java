@@ -1,5 +1,8 @@
 package dev.imagine.bot.service;
 
+import dev.imagine.bot.command.CommandCore;
+import dev.imagine.bot.command.CommandLimits;
+import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.engine.ModelInfo;
@@ -17,4 +20,13 @@ import java.time.Clock;
  */
 public record ServiceContext(Dispatcher dispatcher, Storage storage, ModelInfo model, ImagineConfig config,
         Clock clock) {
+
+    /**
+     * A command core over this service's dispatcher and storage, with the configured limits and safety policy; each
+     * adapter makes its own when it starts.
+     */
+    public CommandCore commandCore() {
+        return new CommandCore(dispatcher, storage, CommandLimits.of(config.engine(), model),
+                SafetyPolicy.of(config.safety()));
+    }
 }

@@ -2,8 +2,6 @@ package dev.imagine.bot.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.bot.command.CommandCore;
-import dev.imagine.bot.command.CommandLimits;
-import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
@@ -97,9 +95,7 @@ public final class TelegramAdapter implements ChatAdapter {
      */
     @Override
     public void start(ServiceContext context) {
-        start(new CommandCore(context.dispatcher(), context.storage(),
-                CommandLimits.of(context.config().engine(), context.model()),
-                SafetyPolicy.of(context.config().safety())), context.dispatcher());
+        start(context.commandCore(), context.dispatcher());
     }
 
     /** {@link #start(ServiceContext)} with a core the caller made. */

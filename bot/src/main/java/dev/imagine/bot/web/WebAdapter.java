@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.Caller;
 import dev.imagine.bot.command.CommandCore;
-import dev.imagine.bot.command.CommandLimits;
 import dev.imagine.bot.command.InitImage;
 import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.bot.command.Reply;
-import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Requester;
@@ -117,9 +115,7 @@ public final class WebAdapter implements ChatAdapter {
      */
     @Override
     public void start(ServiceContext context) {
-        start(new CommandCore(context.dispatcher(), context.storage(),
-                CommandLimits.of(context.config().engine(), context.model()),
-                SafetyPolicy.of(context.config().safety())), context.dispatcher(), context.storage(), context.clock());
+        start(context.commandCore(), context.dispatcher(), context.storage(), context.clock());
     }
 
     /** {@link #start(ServiceContext)} with a core the caller made. */

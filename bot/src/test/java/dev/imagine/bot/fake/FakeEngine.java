@@ -74,16 +74,6 @@ public final class FakeEngine implements ImageEngine {
         return requests.stream().map(GenerationRequest::prompt).toList();
     }
 
-    /** The request as this engine (and the real one) fills it, drawing seeds from the counter. */
-    public GenerationRequest resolve(GenerationRequest request) {
-        return resolver.resolve(request);
-    }
-
-    @Override
-    public ModelInfo model() {
-        return model;
-    }
-
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener,
             CancellationToken cancellation) {
@@ -124,6 +114,11 @@ public final class FakeEngine implements ImageEngine {
             }
         }
         return picture;
+    }
+
+    @Override
+    public ModelInfo model() {
+        return model;
     }
 
     @Override
