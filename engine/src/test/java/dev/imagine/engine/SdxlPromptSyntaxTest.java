@@ -7,6 +7,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagine.engine.noise.TorchGenerator;
+import dev.imagine.engine.sampler.NoiseScheduleConfig;
+import dev.imagine.engine.sampler.Sampler;
+import dev.imagine.engine.sampler.Samplers;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import dev.imagine.engine.text.ClipTokenizer;
 import java.awt.image.BufferedImage;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +40,8 @@ class SdxlPromptSyntaxTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final PromptConditioning.ChunkLimit LIMIT = new PromptConditioning.ChunkLimit(8, "the limit");
     private static final float TOLERANCE = 1e-5f;
+    /** A high guidance, so that the pooled embedding's small effect on the tiny UNet shows in the pixels. */
+    private static final float GUIDANCE = 15f;
 
     private static Path folder;
     private static OnnxImageEngine engine;
@@ -41,6 +49,8 @@ class SdxlPromptSyntaxTest {
     private static ClipTokenizer tokenizer2;
     private static OrtSession first;
     private static OrtSession second;
+    /** Values per token of the joined states (the two tiny encoders' widths added). */
+    private static int width;
 
     @BeforeAll
     static void open() throws Exception {
@@ -50,6 +60,7 @@ class SdxlPromptSyntaxTest {
         tokenizer2 = ClipTokenizer.loadWithSpecialTokens(folder.resolve("tokenizer_2"));
         first = session("text_encoder");
         second = session("text_encoder_2");
+        width = (firstStates("").length + secondStates("").length) / 77;
     }
 
     @AfterAll
@@ -237,7 +248,6 @@ class SdxlPromptSyntaxTest {
     void sdxlReadsA1111ByDefaultAndASimplePromptGivesThePlainPixels() {
         for (GenerationRequest.Builder b : List.of(
                 request("a lighthouse at dusk!").negativePrompt("blurry, text"),
-                request("a castle on a hill"),
                 request("a red fox").guidance(1.0))) {
             GenerationResult byDefault = engine.generate(b.build());
             assertThat(byDefault.request().promptSyntax()).isEqualTo(PromptSyntax.A1111);
@@ -248,21 +258,165 @@ class SdxlPromptSyntaxTest {
     }
 
     @Test
-    void aLongPromptAgainstAnEmptyNegativeRunsTheHalvesApartAndEditsChangeThePicture() {
+    void aLongPromptAndANegativeOfTheSameChunkCountShareOneUnetCallPerStep() {
         String longPrompt = "a very detailed painting of a quiet harbour town ".repeat(9);
-        GenerationResult apart = engine.generate(request(longPrompt).build());
-        assertThat(apart.promptUsage().chunks()).isGreaterThan(1);
-        assertThat(apart.timings().unetCalls()).isEqualTo(2 * 3);
         GenerationResult together = engine.generate(request(longPrompt).negativePrompt(longPrompt).build());
+        assertThat(together.promptUsage().chunks()).isGreaterThan(1);
         assertThat(together.timings().unetCalls()).isEqualTo(3);
+    }
 
-        GenerationResult cat = engine.generate(request("a cat").build());
-        GenerationResult dog = engine.generate(request("a dog").build());
-        assertThat(pixels(engine.generate(request("a [cat:dog:0]").build()))).containsExactly(pixels(dog));
-        assertThat(pixels(engine.generate(request("a [cat:dog:3]").build()))).containsExactly(pixels(cat));
-        // calls 0 and 1 read "a cat", call 2 "a dog" (states and pooled embedding)
-        int[] halfway = pixels(engine.generate(request("a [cat:dog:1]").build()));
-        assertThat(halfway).isNotEqualTo(pixels(cat)).isNotEqualTo(pixels(dog));
+    @Test
+    void anEditedPromptMatchesTheReferenceOnlyWhenThePooledEmbeddingSwitchesToo() throws Exception {
+        // "a [(cat:1.3):lighthouse at night, stormy sky:1]" at 6 steps: calls 0 and 1 read "a (cat:1.3)",
+        // calls 2 to 5 "a lighthouse at night, stormy sky"; one emphasis batch.
+        String later = "a lighthouse at night, stormy sky";
+        float[] m = ones();
+        int a = tokenizer.tokenize("a").size();
+        Arrays.fill(m, 1 + a, 1 + a + tokenizer.tokenize("cat").size(), 1.3f);
+        List<float[]> firsts = emphasis(List.of(firstStates("a cat"), firstStates(later)), List.of(m, ones()));
+        List<float[]> seconds = emphasis(List.of(secondStates("a cat"), secondStates(later)), List.of(m, ones()));
+        Half cat = new Half(perToken(firsts.get(0), seconds.get(0), 77), pooled("a cat"));
+        Half dog = new Half(perToken(firsts.get(1), seconds.get(1), 77), pooled(later));
+        List<Half> negative = Collections.nCopies(6, new Half(perToken(firstStates("blurry"), secondStates("blurry"),
+                77), pooled("blurry")));
+        BufferedImage image = engine.generate(request("a [(cat:1.3):lighthouse at night, stormy sky:1]").negativePrompt("blurry").steps(6)
+                .guidance((double) GUIDANCE).build())
+                .images().get(0).image();
+        assertThat(maxDifference(image, reference(negative, List.of(cat, cat, dog, dog, dog, dog), GUIDANCE)))
+                .isLessThanOrEqualTo(2);
+        Half dogStatesCatPooled = new Half(dog.states(), cat.pooled());
+        List<Half> pooledNeverSwitched = List.of(cat, cat, dogStatesCatPooled, dogStatesCatPooled,
+                dogStatesCatPooled, dogStatesCatPooled);
+        assertThat(maxDifference(image, reference(negative, pooledNeverSwitched, GUIDANCE))).isGreaterThan(2);
+    }
+
+    @Test
+    void aTwoChunkPromptWithAnEmptyNegativeMatchesTheReferenceOfSeparateCalls() throws Exception {
+        String prompt = String.join(" ", Collections.nCopies(75, "y")) + " BREAK (x:0.8)";
+        String chunk1 = String.join(" ", Collections.nCopies(75, "y"));
+        float[] m = ones();
+        Arrays.fill(m, 1, 1 + tokenizer.tokenize("x").size(), 0.8f);
+        float[] states = sequence(perToken(firstStates(chunk1), secondStates(chunk1), 77),
+                perToken(emphasis(List.of(firstStates("x")), List.of(m)).get(0),
+                        emphasis(List.of(secondStates("x")), List.of(m)).get(0), 77));
+        Half cond = new Half(states, pooled(chunk1));
+        Half zeros = new Half(new float[77 * (states.length / 154)], new float[cond.pooled().length]);
+        GenerationResult result = engine.generate(request(prompt).build());
+        assertThat(result.timings().unetCalls()).isEqualTo(2 * 3);
+        assertThat(maxDifference(result.images().get(0).image(),
+                reference(List.of(zeros, zeros, zeros), List.of(cond, cond, cond), 5f))).isLessThanOrEqualTo(2);
+    }
+
+    /** One half's conditioning at one sampler call. */
+    private record Half(float[] states, float[] pooled) {
+    }
+
+    /**
+     * The picture of {@link #request}'s settings (Euler, seed 5, 512x512) with the given guidance and conditioning per
+     * sampler call (one per step); halves of different lengths go through the UNet in separate calls.
+     */
+    private static BufferedImage reference(List<Half> uncond, List<Half> cond, float guidance) throws Exception {
+        NoiseScheduleConfig schedule = NoiseScheduleConfig.parse(new ObjectMapper()
+                .readTree(folder.resolve("scheduler/scheduler_config.json").toFile()));
+        Sampler sampler = Samplers.euler(schedule, cond.size(), 1.0);
+        int h = 64;
+        int w = 64;
+        int size = 4 * h * w;
+        TorchGenerator generator = new TorchGenerator(5L);
+        float[] latents = generator.randn(size);
+        for (int k = 0; k < size; k++) {
+            latents[k] *= sampler.initNoiseSigma();
+        }
+        float[] timeIds = {512, 512, 0, 0, 512, 512};
+        try (OrtSession unet = session("unet"); OrtSession decoder = session("vae_decoder")) {
+            for (int call = 0; call < sampler.calls(); call++) {
+                float[] input = new float[size];
+                sampler.scaleModelInput(call, latents, input, 0);
+                Half u = uncond.get(call);
+                Half c = cond.get(call);
+                float[] outUncond;
+                float[] outCond;
+                if (u.states().length == c.states().length) {
+                    float[] both = unet(unet, sequence(input, input), sampler.timestep(call), sequence(u.states(), c.states()),
+                            sequence(u.pooled(), c.pooled()), sequence(timeIds, timeIds), 2);
+                    outUncond = Arrays.copyOfRange(both, 0, size);
+                    outCond = Arrays.copyOfRange(both, size, 2 * size);
+                } else {
+                    outCond = unet(unet, input, sampler.timestep(call), c.states(), c.pooled(), timeIds, 1);
+                    outUncond = unet(unet, input, sampler.timestep(call), u.states(), u.pooled(), timeIds, 1);
+                }
+                float[] prediction = new float[size];
+                for (int k = 0; k < size; k++) {
+                    prediction[k] = outUncond[k] + guidance * (outCond[k] - outUncond[k]);
+                }
+                sampler.step(call, prediction, latents, generator::randn);
+            }
+            for (int k = 0; k < size; k++) {
+                latents[k] /= 0.13025f;
+            }
+            try (OnnxTensor in = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(latents), new long[] {1, 4, h, w});
+                    OrtSession.Result result = decoder.run(Map.of("latent_sample", in))) {
+                return toImage(floats(result, "sample"), 512, 512);
+            }
+        }
+    }
+
+    private static float[] unet(OrtSession unet, float[] input, float timestep, float[] states, float[] pooled,
+            float[] timeIds, int rows) throws OrtException {
+        int tokens = states.length / rows / width;
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            feeds.put("sample", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(input), new long[] {rows, 4, 64, 64}));
+            feeds.put("timestep", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[] {timestep}), new long[0]));
+            feeds.put("encoder_hidden_states", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(states),
+                    new long[] {rows, tokens, width}));
+            feeds.put("text_embeds", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(pooled),
+                    new long[] {rows, pooled.length / rows}));
+            feeds.put("time_ids", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(timeIds), new long[] {rows, 6}));
+            try (OrtSession.Result result = unet.run(feeds)) {
+                return floats(result, "out_sample");
+            }
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static float[] floats(OrtSession.Result result, String name) throws OrtException {
+        FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
+        float[] values = new float[buffer.remaining()];
+        buffer.get(values);
+        return values;
+    }
+
+    private static BufferedImage toImage(float[] chw, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int plane = width * height;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    float v = Math.max(0f, Math.min(1f, chw[c * plane + y * width + x] / 2f + 0.5f));
+                    rgb = (rgb << 8) | Math.round(v * 255f);
+                }
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    /** The largest difference of one colour channel between two pictures, 0 to 255. */
+    private static int maxDifference(BufferedImage a, BufferedImage b) {
+        int max = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    max = Math.max(max, Math.abs(((p >> shift) & 0xff) - ((q >> shift) & 0xff)));
+                }
+            }
+        }
+        return max;
     }
 
     private static GenerationRequest.Builder request(String prompt) {
