@@ -30,6 +30,11 @@ final class ClipPromptEncoder implements PromptEncoder {
     }
 
     @Override
+    public List<PromptConditioning.Lane> lanes() {
+        return List.of(PromptConditioning.Lane.of(tokenizer, textEncoder::encode));
+    }
+
+    @Override
     public int declaredWidth() {
         return textEncoder.declaredHiddenSize();
     }

@@ -126,12 +126,7 @@ final class DiffusionPipeline {
                 rowVectors.put(Unet.GUIDANCE_EMBEDDING, Collections.nCopies(count, guidanceEmbedding()));
             }
             if (engine.unet().takesAddedConditions()) {
-                List<float[]> pooled = new ArrayList<>(rowStates.size());
-                if (uncond != null) {
-                    pooled.addAll(Collections.nCopies(count, uncond.pooled()));
-                }
-                pooled.addAll(Collections.nCopies(count, conditioning.cond().pooled()));
-                rowVectors.put(Unet.TEXT_EMBEDS, pooled);
+                rowVectors.put(Unet.TEXT_EMBEDS, rowPooled(uncond, conditioning.cond(), 0));
             }
 
             double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
@@ -186,8 +181,9 @@ final class DiffusionPipeline {
                     : new PromptConditioning.ChunkLimit(engine.maxPromptChunks(), "this server's limit of "
                             + engine.maxPromptChunks() + (engine.maxPromptChunks() == 1 ? " chunk (" : " chunks (")
                             + engine.maxPromptChunks() * (chunkLength - 2) + " tokens)");
-            PromptConditioning result = PromptConditioning.a1111(engine.tokenizer(), engine.textEncoder()::encode,
-                    chunkLength, job.prompt(), job.negativePrompt(), guided, job.steps(), limit);
+            PromptEncoder encoder = engine.promptEncoder();
+            PromptConditioning result = PromptConditioning.a1111(encoder.lanes(), chunkLength, job.prompt(),
+                    job.negativePrompt(), guided, encoder.zerosForEmptyNegative(), job.steps(), limit);
             warnIfCut("prompt", result.cond());
             if (result.uncond() != null) {
                 warnIfCut("negative prompt", result.uncond());
@@ -212,6 +208,27 @@ final class DiffusionPipeline {
                 rows.addAll(Collections.nCopies(count, cond.statesAt(call)));
             }
             return rows;
+        }
+
+        /** The pooled embeddings of every UNet row at sampler call {@code call}, ordered as {@link #rowStates}. */
+        private List<float[]> rowPooled(PromptConditioning.Side uncond, PromptConditioning.Side cond, int call) {
+            List<float[]> rows = new ArrayList<>((uncond != null && cond != null ? 2 : 1) * count);
+            if (uncond != null) {
+                rows.addAll(Collections.nCopies(count, uncond.pooledAt(call)));
+            }
+            if (cond != null) {
+                rows.addAll(Collections.nCopies(count, cond.pooledAt(call)));
+            }
+            return rows;
+        }
+
+        /** Writes the states (and SDXL's pooled embeddings) of sampler call {@code call} into a prepared batch. */
+        private void switchPrompt(Unet.Batch batch, PromptConditioning.Side uncond, PromptConditioning.Side cond,
+                int call) {
+            batch.setStates(rowStates(uncond, cond, call));
+            if (engine.unet().takesAddedConditions()) {
+                batch.setVector(Unet.TEXT_EMBEDS, rowPooled(uncond, cond, call));
+            }
         }
 
         /**
@@ -363,7 +380,7 @@ final class DiffusionPipeline {
                     for (int call = 0; call < calls; call++) {
                         checkCancelled();
                         if (call > 0 && conditioning.changesBetween(call - 1, call)) {
-                            batch.setStates(rowStates(uncond, conditioning.cond(), call));
+                            switchPrompt(batch, uncond, conditioning.cond(), call);
                         }
                         for (int i = 0; i < count; i++) {
                             samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
@@ -427,10 +444,10 @@ final class DiffusionPipeline {
                     for (int call = 0; call < calls; call++) {
                         checkCancelled();
                         if (call > 0 && uncond.entryAt(call - 1) != uncond.entryAt(call)) {
-                            uncondBatch.setStates(rowStates(uncond, null, call));
+                            switchPrompt(uncondBatch, uncond, null, call);
                         }
                         if (call > 0 && cond.entryAt(call - 1) != cond.entryAt(call)) {
-                            condBatch.setStates(rowStates(null, cond, call));
+                            switchPrompt(condBatch, null, cond, call);
                         }
                         for (int i = 0; i < count; i++) {
                             samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);

@@ -1,6 +1,7 @@
 package dev.imagine.engine;
 
 import dev.imagine.engine.onnx.InferenceException;
+import dev.imagine.engine.onnx.TextEncoder;
 import dev.imagine.engine.prompt.Emphasis;
 import dev.imagine.engine.prompt.EmphasisParser;
 import dev.imagine.engine.prompt.PromptChunker;
@@ -21,13 +22,32 @@ import java.util.Map;
  * plain path orders them); each chunk position gets A1111's emphasis over the batch of the schedule's texts; the
  * chunks of a text are joined on the sequence axis.
  *
- * <p>The encoder is a function so that a model with several text encoders applies the same chunks to each.
+ * <p>A model with several text encoders (SDXL) has one {@link Lane} per encoder, as A1111's SDXL conditioner runs
+ * one prompt reader per embedder: each lane chunks the prompt with its own tokenizer (and pad token), encodes its
+ * chunks and applies the emphasis to its own output (the mean restore runs per encoder, never over the joined
+ * states); the lanes' states are then joined per token on the last axis, and the pooled embedding is the last
+ * pooling lane's output for the first chunk of each text.
  */
 final class PromptConditioning {
     /** Encodes chunks of exactly the chunk length; one state array per chunk, in order. */
     @FunctionalInterface
     interface ChunkEncoder {
         List<float[]> encode(List<int[]> chunks) throws InferenceException;
+    }
+
+    /** Encodes chunks of exactly the chunk length with their pooled embedding (null when the encoder has none). */
+    @FunctionalInterface
+    interface PooledChunkEncoder {
+        List<TextEncoder.Encoded> encode(List<int[]> chunks) throws InferenceException;
+    }
+
+    /** One text encoder with the tokenizer that reads prompts for it. */
+    record Lane(ClipTokenizer tokenizer, PooledChunkEncoder encoder) {
+        /** A lane whose encoder gives no pooled embedding. */
+        static Lane of(ClipTokenizer tokenizer, ChunkEncoder encoder) {
+            return new Lane(tokenizer, chunks -> encoder.encode(chunks).stream()
+                    .map(states -> new TextEncoder.Encoded(states, null)).toList());
+        }
     }
 
     /** Where the prompt's chunks are limited: the server's setting, or a UNet fixed to one chunk. */
@@ -40,19 +60,23 @@ final class PromptConditioning {
         private final List<float[]> entryStates;
         private final PromptSchedule schedule;
         private final PromptUsage usage;
-        private final float[] pooled;
+        private final List<float[]> entryPooled;
 
-        Side(int tokens, List<float[]> entryStates, PromptSchedule schedule, PromptUsage usage, float[] pooled) {
+        Side(int tokens, List<float[]> entryStates, PromptSchedule schedule, PromptUsage usage,
+                List<float[]> entryPooled) {
             this.tokens = tokens;
             this.entryStates = entryStates;
             this.schedule = schedule;
             this.usage = usage;
-            this.pooled = pooled;
+            this.entryPooled = entryPooled;
         }
 
-        /** The pooled embedding (SDXL's {@code text_embeds}), or null for models that take none. */
-        float[] pooled() {
-            return pooled;
+        /**
+         * The pooled embedding (SDXL's {@code text_embeds}) for sampler call {@code call}, or null for models that take
+         * none; it changes with the schedule entry, as A1111 schedules SDXL's {@code vector} with its states.
+         */
+        float[] pooledAt(int call) {
+            return entryPooled == null ? null : entryPooled.get(entryAt(call));
         }
 
         /** The sequence length of the states: 77 per chunk. */
@@ -114,11 +138,15 @@ final class PromptConditioning {
     static PromptConditioning plain(ClipTokenizer tokenizer, EncodedPrompts prompts, String prompt, String negative,
             int tokens) {
         Side cond = new Side(tokens, List.of(prompts.cond().states()), null, plainUsage(tokenizer.encode(prompt)),
-                prompts.cond().pooled());
+                pooledList(prompts.cond().pooled()));
         Conditioning negativeStates = prompts.uncond();
         Side uncond = negativeStates == null ? null : new Side(tokens, List.of(negativeStates.states()), null,
-                plainUsage(tokenizer.encode(negative)), negativeStates.pooled());
+                plainUsage(tokenizer.encode(negative)), pooledList(negativeStates.pooled()));
         return new PromptConditioning(cond, uncond, uncond == null ? 1 : 2);
+    }
+
+    private static List<float[]> pooledList(float[] pooled) {
+        return pooled == null ? null : List.of(pooled);
     }
 
     private static PromptUsage plainUsage(TokenizedPrompt ids) {
@@ -127,7 +155,7 @@ final class PromptConditioning {
     }
 
     /**
-     * AUTOMATIC1111's reading.
+     * AUTOMATIC1111's reading with one text encoder.
      *
      * @param steps the step count the schedules are laid out on
      * @param chunkLength ids per chunk the text encoder takes (77)
@@ -135,28 +163,117 @@ final class PromptConditioning {
      */
     static PromptConditioning a1111(ClipTokenizer tokenizer, ChunkEncoder encoder, int chunkLength, String prompt,
             String negative, boolean guided, int steps, ChunkLimit limit) throws InferenceException {
-        PromptChunker chunker = new PromptChunker(tokenizer, chunkLength);
-        Plan condPlan = new Plan(PromptSchedule.of(prompt, steps), chunker, tokenizer, limit);
-        Plan uncondPlan = guided ? new Plan(PromptSchedule.of(negative, steps), chunker, tokenizer, limit) : null;
-        List<int[]> batch = new ArrayList<>();
-        if (uncondPlan != null) {
-            batch.addAll(uncondPlan.unique.keySet().stream().map(IdKey::ids).toList());
+        return a1111(List.of(Lane.of(tokenizer, encoder)), chunkLength, prompt, negative, guided, false, steps, limit);
+    }
+
+    /**
+     * AUTOMATIC1111's reading with one or more text encoders. Every lane reads the same prompts; the token counts and
+     * cut words users see are the first lane's, as A1111 counts them with its first embedder.
+     *
+     * @param zerosForEmptyNegative whether an empty negative prompt is all zeros, states and pooled alike, instead of
+     *     being encoded (SDXL's {@code force_zeros_for_empty_prompt}); then it is one chunk long
+     * @param steps the step count the schedules are laid out on
+     * @param chunkLength ids per chunk the text encoders take (77)
+     * @throws IllegalArgumentException with a sentence for the user when a prompt cannot be read (a bad weight)
+     */
+    static PromptConditioning a1111(List<Lane> lanes, int chunkLength, String prompt, String negative,
+            boolean guided, boolean zerosForEmptyNegative, int steps, ChunkLimit limit) throws InferenceException {
+        boolean zeros = guided && zerosForEmptyNegative && negative.isEmpty();
+        boolean encodeNegative = guided && !zeros;
+        PromptSchedule condSchedule = PromptSchedule.of(prompt, steps);
+        PromptSchedule uncondSchedule = encodeNegative ? PromptSchedule.of(negative, steps) : null;
+        List<Read> condReads = new ArrayList<>(lanes.size());
+        List<Read> uncondReads = new ArrayList<>(lanes.size());
+        int encoded = 0;
+        for (Lane lane : lanes) {
+            PromptChunker chunker = new PromptChunker(lane.tokenizer(), chunkLength);
+            Plan condPlan = new Plan(condSchedule, chunker, lane.tokenizer(), limit);
+            Plan uncondPlan = encodeNegative ? new Plan(uncondSchedule, chunker, lane.tokenizer(), limit) : null;
+            List<int[]> batch = new ArrayList<>();
+            if (uncondPlan != null) {
+                batch.addAll(uncondPlan.unique.keySet().stream().map(IdKey::ids).toList());
+            }
+            batch.addAll(condPlan.unique.keySet().stream().map(IdKey::ids).toList());
+            List<TextEncoder.Encoded> states = lane.encoder().encode(batch);
+            encoded += batch.size();
+            int offset = 0;
+            if (uncondPlan != null) {
+                uncondReads.add(uncondPlan.read(states.subList(0, uncondPlan.unique.size())));
+                offset = uncondPlan.unique.size();
+            }
+            condReads.add(condPlan.read(states.subList(offset, states.size())));
         }
-        batch.addAll(condPlan.unique.keySet().stream().map(IdKey::ids).toList());
-        List<float[]> states = encoder.encode(batch);
-        int offset = 0;
+        Side cond = join(condSchedule, condReads, chunkLength);
         Side uncond = null;
-        if (uncondPlan != null) {
-            uncond = uncondPlan.finish(states.subList(0, uncondPlan.unique.size()), chunkLength);
-            offset = uncondPlan.unique.size();
+        if (encodeNegative) {
+            uncond = join(uncondSchedule, uncondReads, chunkLength);
+        } else if (zeros) {
+            int width = cond.statesAt(0).length / cond.tokens();
+            float[] pooled = cond.pooledAt(0);
+            uncond = new Side(chunkLength, List.of(new float[chunkLength * width]), null, new PromptUsage(1, 0, "", ""),
+                    pooled == null ? null : List.of(new float[pooled.length]));
         }
-        Side cond = condPlan.finish(states.subList(offset, states.size()), chunkLength);
-        return new PromptConditioning(cond, uncond, batch.size());
+        return new PromptConditioning(cond, uncond, encoded);
+    }
+
+    /** One lane's reading of one prompt: emphasised, joined states and the first chunk's pooled per distinct text. */
+    private record Read(List<String> texts, float[][] states, float[][] pooled, int chunkCount, PromptUsage usage) {
+    }
+
+    /** The lanes' readings of one prompt joined per token, one state array and pooled embedding per schedule entry. */
+    private static Side join(PromptSchedule schedule, List<Read> reads, int chunkLength) {
+        Read first = reads.get(0);
+        int tokens = first.chunkCount() * chunkLength;
+        for (Read read : reads) {
+            if (read.chunkCount() != first.chunkCount()) {
+                throw new IllegalStateException("the text encoders' tokenizers split the prompt into "
+                        + first.chunkCount() + " and " + read.chunkCount() + " chunks; their vocabularies differ");
+            }
+        }
+        List<String> texts = first.texts();
+        float[][] joined = new float[texts.size()][];
+        float[][] pooled = null;
+        for (int t = 0; t < texts.size(); t++) {
+            joined[t] = first.states()[t];
+            for (int lane = 1; lane < reads.size(); lane++) {
+                joined[t] = concatenate(joined[t], reads.get(lane).states()[t], tokens);
+            }
+        }
+        for (Read read : reads) {
+            if (read.pooled() != null) {
+                pooled = read.pooled();
+            }
+        }
+        List<float[]> entryStates = new ArrayList<>(schedule.entries().size());
+        List<float[]> entryPooled = pooled == null ? null : new ArrayList<>(schedule.entries().size());
+        for (PromptSchedule.Entry entry : schedule.entries()) {
+            int t = texts.indexOf(entry.text());
+            entryStates.add(joined[t]);
+            if (entryPooled != null) {
+                entryPooled.add(pooled[t]);
+            }
+        }
+        return new Side(tokens, entryStates, schedule.isConstant() ? null : schedule, first.usage(), entryPooled);
+    }
+
+    /** Per token, the first states' values then the second's ({@code torch.cat(..., dim=-1)}). */
+    static float[] concatenate(float[] first, float[] second, int tokens) {
+        if (first.length % tokens != 0 || second.length % tokens != 0) {
+            throw new IllegalArgumentException("states of " + first.length + " and " + second.length
+                    + " values do not split into " + tokens + " tokens");
+        }
+        int a = first.length / tokens;
+        int b = second.length / tokens;
+        float[] joined = new float[first.length + second.length];
+        for (int t = 0; t < tokens; t++) {
+            System.arraycopy(first, t * a, joined, t * (a + b), a);
+            System.arraycopy(second, t * b, joined, t * (a + b) + a, b);
+        }
+        return joined;
     }
 
     /** One prompt's schedule, its texts' chunks and the distinct chunks to encode. */
     private static final class Plan {
-        final PromptSchedule schedule;
         final List<String> texts;
         final int[] copies;
         final List<List<PromptChunker.Chunk>> chunks = new ArrayList<>();
@@ -167,7 +284,6 @@ final class PromptConditioning {
         String cutBecause = "";
 
         Plan(PromptSchedule schedule, PromptChunker chunker, ClipTokenizer tokenizer, ChunkLimit limit) {
-            this.schedule = schedule;
             this.texts = schedule.distinctTexts();
             this.copies = new int[texts.size()];
             for (PromptSchedule.Entry entry : schedule.entries()) {
@@ -201,29 +317,33 @@ final class PromptConditioning {
             }
         }
 
-        /** Emphasis per chunk position over the schedule's batch, chunks joined, one array per schedule entry. */
-        Side finish(List<float[]> encoded, int chunkLength) {
-            int stateLength = encoded.get(0).length;
+        /**
+         * Emphasis per chunk position over the schedule's batch, chunks joined, one array per distinct text; the pooled
+         * embedding of each text's first chunk (A1111's {@code zs[0].pooled}), untouched by emphasis.
+         */
+        Read read(List<TextEncoder.Encoded> encoded) {
+            int stateLength = encoded.get(0).states().length;
             float[][] joined = new float[texts.size()][chunkCount * stateLength];
+            float[][] pooled = encoded.get(0).pooled() == null ? null : new float[texts.size()][];
             for (int position = 0; position < chunkCount; position++) {
                 List<float[]> states = new ArrayList<>(texts.size());
                 List<float[]> multipliers = new ArrayList<>(texts.size());
-                for (List<PromptChunker.Chunk> textChunks : chunks) {
-                    PromptChunker.Chunk chunk = textChunks.get(position);
-                    states.add(encoded.get(unique.get(new IdKey(chunk.ids()))));
+                for (int t = 0; t < texts.size(); t++) {
+                    PromptChunker.Chunk chunk = chunks.get(t).get(position);
+                    TextEncoder.Encoded output = encoded.get(unique.get(new IdKey(chunk.ids())));
+                    states.add(output.states());
                     multipliers.add(chunk.multipliers());
+                    if (position == 0 && pooled != null) {
+                        pooled[t] = output.pooled();
+                    }
                 }
                 List<float[]> emphasised = Emphasis.apply(states, multipliers, copies);
                 for (int t = 0; t < texts.size(); t++) {
                     System.arraycopy(emphasised.get(t), 0, joined[t], position * stateLength, stateLength);
                 }
             }
-            List<float[]> entryStates = new ArrayList<>(schedule.entries().size());
-            for (PromptSchedule.Entry entry : schedule.entries()) {
-                entryStates.add(joined[texts.indexOf(entry.text())]);
-            }
-            return new Side(chunkCount * chunkLength, entryStates, schedule.isConstant() ? null : schedule,
-                    new PromptUsage(chunkCount, tokens, cutWords, cutBecause), null);
+            return new Read(texts, joined, pooled, chunkCount, new PromptUsage(chunkCount, tokens, cutWords,
+                    cutBecause));
         }
     }
 

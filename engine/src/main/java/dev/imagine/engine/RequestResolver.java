@@ -97,20 +97,9 @@ public final class RequestResolver {
         return resolved;
     }
 
-    /**
-     * The request's prompt syntax, else the server's; SDXL reads prompts plainly for now (A1111's chunks are not yet
-     * applied to its two encoders), so a request that names A1111's syntax there is refused.
-     */
+    /** The request's prompt syntax, else the server's. */
     private PromptSyntax syntax(GenerationRequest request) {
-        if (!model.family().isSdxl()) {
-            return request.promptSyntax() != null ? request.promptSyntax() : defaultSyntax;
-        }
-        if (request.promptSyntax() == PromptSyntax.A1111) {
-            throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
-                    + model.family().displayName() + ", which reads prompts only with the plain syntax for now; "
-                    + "use --prompt-syntax plain");
-        }
-        return PromptSyntax.PLAIN;
+        return request.promptSyntax() != null ? request.promptSyntax() : defaultSyntax;
     }
 
     /** The smallest side a model makes: 512 for SDXL (or the server's maximum when lower), else 64. */

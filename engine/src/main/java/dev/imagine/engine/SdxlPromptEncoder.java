@@ -55,20 +55,23 @@ final class SdxlPromptEncoder implements PromptEncoder {
         return new EncodedPrompts(condition, negative, cond.droppedText(), uncond == null ? "" : uncond.droppedText());
     }
 
-    /** Per token, the first encoder's values then the second's ({@code torch.concat(..., dim=-1)}). */
-    static float[] concatenate(float[] first, float[] second, int tokens) {
-        if (first.length % tokens != 0 || second.length % tokens != 0) {
-            throw new IllegalArgumentException("states of " + first.length + " and " + second.length
-                    + " values do not split into " + tokens + " tokens");
-        }
-        int a = first.length / tokens;
-        int b = second.length / tokens;
-        float[] joined = new float[first.length + second.length];
-        for (int t = 0; t < tokens; t++) {
-            System.arraycopy(first, t * a, joined, t * (a + b), a);
-            System.arraycopy(second, t * b, joined, t * (a + b) + a, b);
-        }
-        return joined;
+    private static float[] concatenate(float[] first, float[] second, int tokens) {
+        return PromptConditioning.concatenate(first, second, tokens);
+    }
+
+    /**
+     * Both encoders, each with its own tokenizer (the second pads with its own pad token, as A1111's OpenCLIP reader
+     * does); the second gives the pooled embedding.
+     */
+    @Override
+    public List<PromptConditioning.Lane> lanes() {
+        return List.of(PromptConditioning.Lane.of(tokenizer, textEncoder::encode),
+                new PromptConditioning.Lane(tokenizer2, textEncoder2::encodeWithPooled));
+    }
+
+    @Override
+    public boolean zerosForEmptyNegative() {
+        return forceZerosForEmptyPrompt;
     }
 
     @Override

@@ -145,18 +145,6 @@ class PromptSyntaxTest {
     }
 
     @Test
-    void sdxlReadsPromptsPlainlyAndRefusesARequestForA1111sSyntax() {
-        try (ImageEngine sdxl = TestModels.open(TinyModelSpec.sdxl())) {
-            GenerationRequest.Builder b = GenerationRequest.builder("a (fox:1.5)").seed(3L).steps(2).size(512, 512);
-            GenerationResult result = sdxl.generate(b.build());
-            assertThat(result.request().promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
-            assertThatThrownBy(() -> sdxl.generate(b.promptSyntax(PromptSyntax.A1111).build()))
-                    .isInstanceOf(EngineException.class)
-                    .hasMessageEndingWith("reads prompts only with the plain syntax for now; use --prompt-syntax plain");
-        }
-    }
-
-    @Test
     void aWeightThatIsNotANumberIsRefusedWhenTheRequestIsMade() {
         assertThatThrownBy(() -> request("a (fox:1.2.3)", null).build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -371,6 +371,22 @@ public final class Unet implements AutoCloseable {
             }
         }
 
+        void writeVector(int v, List<float[]> rowVectors) {
+            if (rowVectors.size() != rows) {
+                throw new IllegalArgumentException("expected vectors for " + rows + " rows, got " + rowVectors.size());
+            }
+            for (int c = 0; c < contexts.size(); c++) {
+                for (int row = 0; row < chunk; row++) {
+                    float[] source = rowVectors.get(Math.min(c * chunk + row, rows - 1));
+                    if (source.length != vectorLengths[v]) {
+                        throw new IllegalArgumentException("expected " + vectorLengths[v] + " values per row, got "
+                                + source.length);
+                    }
+                    vectors.get(c).get(v).write(source, 0, vectorLengths[v], row * vectorLengths[v]);
+                }
+            }
+        }
+
         boolean fits(int r, int h, int w, int s, int[] v) {
             return rows == r && height == h && width == w && stateLength == s && java.util.Arrays.equals(vectorLengths, v);
         }
@@ -456,6 +472,22 @@ public final class Unet implements AutoCloseable {
          */
         public void setStates(List<float[]> rowStates) {
             buffers.writeStates(rowStates);
+        }
+
+        /**
+         * Replaces one per-row input of every row (prompt editing changes SDXL's pooled {@code text_embeds} with the
+         * states).
+         *
+         * @param name one of {@link #rowInputNames()}
+         * @param rowVectors one vector per row, as long as those given to {@link #prepare}
+         */
+        public void setVector(String name, List<float[]> rowVectors) {
+            int v = rowInputNames().indexOf(name);
+            if (v < 0) {
+                throw new IllegalArgumentException("this UNet takes the row inputs " + rowInputNames() + ", not "
+                        + name);
+            }
+            buffers.writeVector(v, rowVectors);
         }
 
         /**
