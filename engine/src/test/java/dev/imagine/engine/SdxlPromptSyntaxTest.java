@@ -1,5 +1,7 @@
 package dev.imagine.engine;
 
+import static dev.imagine.engine.ReferenceOutputs.floats;
+import static dev.imagine.engine.ReferenceOutputs.toImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -282,12 +284,12 @@ class SdxlPromptSyntaxTest {
         BufferedImage image = engine.generate(request("a [(cat:1.3):lighthouse at night, stormy sky:1]").negativePrompt("blurry").steps(6)
                 .guidance((double) GUIDANCE).build())
                 .images().get(0).image();
-        assertThat(maxDifference(image, reference(negative, List.of(cat, cat, dog, dog, dog, dog), GUIDANCE)))
+        assertThat(ReferenceOutputs.maxDifference(image, reference(negative, List.of(cat, cat, dog, dog, dog, dog), GUIDANCE)))
                 .isLessThanOrEqualTo(2);
         Half dogStatesCatPooled = new Half(dog.states(), cat.pooled());
         List<Half> pooledNeverSwitched = List.of(cat, cat, dogStatesCatPooled, dogStatesCatPooled,
                 dogStatesCatPooled, dogStatesCatPooled);
-        assertThat(maxDifference(image, reference(negative, pooledNeverSwitched, GUIDANCE))).isGreaterThan(2);
+        assertThat(ReferenceOutputs.maxDifference(image, reference(negative, pooledNeverSwitched, GUIDANCE))).isGreaterThan(2);
     }
 
     @Test
@@ -303,7 +305,7 @@ class SdxlPromptSyntaxTest {
         Half zeros = new Half(new float[77 * (states.length / 154)], new float[cond.pooled().length]);
         GenerationResult result = engine.generate(request(prompt).build());
         assertThat(result.timings().unetCalls()).isEqualTo(2 * 3);
-        assertThat(maxDifference(result.images().get(0).image(),
+        assertThat(ReferenceOutputs.maxDifference(result.images().get(0).image(),
                 reference(List.of(zeros, zeros, zeros), List.of(cond, cond, cond), 5f))).isLessThanOrEqualTo(2);
     }
 
@@ -379,44 +381,6 @@ class SdxlPromptSyntaxTest {
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
-    }
-
-    private static float[] floats(OrtSession.Result result, String name) throws OrtException {
-        FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
-        float[] values = new float[buffer.remaining()];
-        buffer.get(values);
-        return values;
-    }
-
-    private static BufferedImage toImage(float[] chw, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int plane = width * height;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = 0;
-                for (int c = 0; c < 3; c++) {
-                    float v = Math.max(0f, Math.min(1f, chw[c * plane + y * width + x] / 2f + 0.5f));
-                    rgb = (rgb << 8) | Math.round(v * 255f);
-                }
-                image.setRGB(x, y, rgb);
-            }
-        }
-        return image;
-    }
-
-    /** The largest difference of one colour channel between two pictures, 0 to 255. */
-    private static int maxDifference(BufferedImage a, BufferedImage b) {
-        int max = 0;
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                for (int shift = 0; shift < 24; shift += 8) {
-                    max = Math.max(max, Math.abs(((p >> shift) & 0xff) - ((q >> shift) & 0xff)));
-                }
-            }
-        }
-        return max;
     }
 
     private static GenerationRequest.Builder request(String prompt) {
