@@ -1,5 +1,6 @@
 package dev.imagine.engine;
 
+import dev.imagine.engine.testmodel.Sd15Writer;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import dev.imagine.engine.testmodel.TinyModelWriter;
 import java.io.IOException;
@@ -68,5 +69,16 @@ public final class DemoModel {
      */
     public static void writeTinyWithSafetyChecker(Path dir, double threshold) throws IOException {
         TinyModelWriter.write(dir, TinyModelSpec.tiny().toBuilder().safetyThreshold(threshold).build());
+    }
+
+    /**
+     * Writes a folder with Stable Diffusion 1.5's real graph structure and sizes (CLIP ViT-L/14 text encoder, the
+     * 860M-parameter UNet, VAE decoder and encoder) and random, well-scaled weights in external data files: about
+     * 4.3 GB in fp32, half in fp16. For benchmarks and memory tests only: its pictures are noise-like patterns.
+     *
+     * @return the UNet's parameter count
+     */
+    public static long writeSd15(Path dir, boolean fp16) throws IOException {
+        return Sd15Writer.writeFullSize(dir, fp16).unet();
     }
 }

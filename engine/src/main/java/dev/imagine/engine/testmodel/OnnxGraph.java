@@ -6,12 +6,16 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +33,23 @@ final class OnnxGraph {
 
     private final GraphProto.Builder graph;
     private int counter;
+    private OutputStream externalOut;
+    private String externalLocation;
+    private long externalOffset;
 
     OnnxGraph(String name) {
         this.graph = GraphProto.newBuilder().setName(name);
+    }
+
+    /**
+     * From now on, writes the bytes of initializers of at least {@link ExternalData#SIZE_THRESHOLD} bytes to
+     * {@code out} (the file {@code location} beside the model) instead of into the graph, as ONNX's external-data
+     * saving does: for models too large for one protobuf message (2 GB). The caller owns and closes {@code out}.
+     */
+    void externalData(OutputStream out, String location) {
+        this.externalOut = out;
+        this.externalLocation = location;
+        this.externalOffset = 0;
     }
 
     /** Declares a graph input; each dim is an {@link Integer}/{@link Long} size or a {@link String} name. */
@@ -192,13 +210,31 @@ final class OnnxGraph {
         littleEndian.flip();
         TensorProto.Builder tensor = TensorProto.newBuilder()
                 .setName(name)
-                .setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(littleEndian));
+                .setDataType(type.getNumber());
+        int length = littleEndian.remaining();
+        if (externalOut != null && length >= ExternalData.SIZE_THRESHOLD) {
+            try {
+                externalOut.write(littleEndian.array(), littleEndian.arrayOffset(), length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tensor.setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", externalLocation))
+                    .addExternalData(entry("offset", Long.toString(externalOffset)))
+                    .addExternalData(entry("length", Integer.toString(length)));
+            externalOffset += length;
+        } else {
+            tensor.setRawData(ByteString.copyFrom(littleEndian));
+        }
         for (long dim : dims) {
             tensor.addDims(dim);
         }
         graph.addInitializer(tensor);
         return name;
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
     private static ValueInfoProto valueInfo(String name, DataType type, Object... dims) {
