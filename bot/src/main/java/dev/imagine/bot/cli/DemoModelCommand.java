@@ -57,8 +57,40 @@ final class DemoModelCommand implements Callable<Integer> {
                     + "to measure the pipeline's own cost with imagine bench.")
     DemoModel.UnetCost unetCost;
 
+    @Option(names = "--architecture", defaultValue = "demo", paramLabel = "demo|sd15",
+            description = {"demo (default): the small demo graphs; sd15: Stable Diffusion 1.5's real graph structure "
+                    + "and sizes (CLIP ViT-L/14, the 860M-parameter UNet, VAE decoder and encoder) with random "
+                    + "weights, about 4.3 GB in fp32, for benchmarks and memory tests only."})
+    String architecture;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
+            description = "Weight precision of --architecture sd15 (default fp32).")
+    String precision;
+
     @Override
     public Integer call() throws IOException {
+        String arch = architecture.trim().toLowerCase(java.util.Locale.ROOT);
+        String bits = precision.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!arch.equals("demo") && !arch.equals("sd15")) {
+            throw new UserException("--architecture must be demo or sd15, got '" + architecture + "'");
+        }
+        if (!bits.equals("fp32") && !bits.equals("fp16")) {
+            throw new UserException("--precision must be fp32 or fp16, got '" + precision + "'");
+        }
+        if (arch.equals("sd15")) {
+            if (family != Family.sd1 || unetCost != DemoModel.UnetCost.DEMO) {
+                throw new UserException("--architecture sd15 takes neither --family nor --unet-cost");
+            }
+            long unet = DemoModel.writeSd15(dir, bits.equals("fp16"));
+            spec.commandLine().getOut().println(dir);
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "wrote Stable Diffusion 1.5's graph structure "
+                    + "(UNet %.1fM parameters, %s) with random weights to %s; for benchmarks only: its pictures are "
+                    + "noise-like patterns%n", unet / 1e6, bits, dir);
+            return 0;
+        }
+        if (!bits.equals("fp32")) {
+            throw new UserException("--precision is only for --architecture sd15");
+        }
         if (unetCost == DemoModel.UnetCost.CHEAP && family != Family.sd1) {
             throw new UserException("--unet-cost cheap is only for --family sd1");
         }
