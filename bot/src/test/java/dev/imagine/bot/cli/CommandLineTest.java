@@ -177,4 +177,18 @@ class CommandLineTest {
         assertThat(run("demo-model", dir.resolve("other").toString(), "--unet-cost", "free")).isEqualTo(2);
         assertThat(err.toString()).contains("--unet-cost must be demo or cheap, got 'free'");
     }
+
+    @Test
+    void fullSizeArchitectureOptionsAreCheckedBeforeAnythingIsWritten() {
+        Path folder = dir.resolve("sd15");
+        assertThat(run("demo-model", folder.toString(), "--architecture", "sd16")).isNotZero();
+        assertThat(err.toString()).contains("--architecture must be demo or sd15, got 'sd16'");
+        assertThat(run("demo-model", folder.toString(), "--architecture", "sd15", "--precision", "int8")).isNotZero();
+        assertThat(err.toString()).contains("--precision must be fp32 or fp16, got 'int8'");
+        assertThat(run("demo-model", folder.toString(), "--architecture", "sd15", "--family", "sdxl")).isNotZero();
+        assertThat(err.toString()).contains("--architecture sd15 takes neither --family nor --unet-cost");
+        assertThat(run("demo-model", folder.toString(), "--precision", "fp16")).isNotZero();
+        assertThat(err.toString()).contains("--precision is only for --architecture sd15");
+        assertThat(folder).doesNotExist();
+    }
 }

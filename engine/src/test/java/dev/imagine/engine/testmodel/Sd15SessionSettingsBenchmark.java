@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
  * Measures CPU session settings on the full-size SD 1.5 UNet ({@code imagine demo-model DIR --architecture sd15}):
  * load time and seconds per UNet call (batch 2, as with guidance) for each setting, the variants alternating round
  * by round; prints medians, asserts nothing. Run with {@code mvn -pl engine verify -Dimagine.excludedGroups=
- * -Dgroups=benchmark -Dtest=Sd15SessionSettingsBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dgroups=slow -Dtest=Sd15SessionSettingsBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dimagine.sd15=DIR [-Dimagine.sd15.size=256] [-Dimagine.sd15.rounds=3]}.
  */
-@Tag("benchmark")
+@Tag("slow")
 class Sd15SessionSettingsBenchmark {
 
     private record Variant(String name, SessionTweak tweak) {
