@@ -59,8 +59,6 @@ final class Recorder {
         long id = storage.generations().record(new NewGeneration(localUser(storage), kind, parentId,
                 model(engine.model()), parameters(request), null), initImage);
         storage.generations().setProcess(id, currentProcess());
-        err.println("generation " + id);
-        storage.generations().markRunning(id);
         CancellationToken token = new CancellationToken();
         CountDownLatch recorded = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: stop at the next step and record the run as interrupted before the JVM ends.
@@ -69,6 +67,7 @@ final class Recorder {
             try {
                 if (!recorded.await(HOOK_WAIT_SECONDS, TimeUnit.SECONDS)) {
                     storage.generations().markFailed(id, INTERRUPTED);
+                    storage.generations().markDelivered(id);
                 }
             } catch (InterruptedException | RuntimeException e) {
                 // the JVM is ending; the next command marks the orphan
@@ -77,6 +76,8 @@ final class Recorder {
         Runtime.getRuntime().addShutdownHook(hook);
         GenerationResult result;
         try {
+            err.println("generation " + id);
+            storage.generations().markRunning(id);
             try {
                 result = engine.generate(request, progress, token);
             } catch (EngineException e) {
