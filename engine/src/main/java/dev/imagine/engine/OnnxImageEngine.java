@@ -41,6 +41,10 @@ final class OnnxImageEngine implements ImageEngine {
     private final VaeDecoder vaeDecoder;
     private final SafetyCheck safety;
     private final Object encoderLock = new Object();
+    /** Generations inside the sessions right now; {@link #close()} waits for none before releasing a session. */
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    private boolean closed;
     private VaeEncoder vaeEncoder;
     private final ModelInfo info;
     private final int maxSide;
@@ -342,13 +346,49 @@ final class OnnxImageEngine implements ImageEngine {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener,
             CancellationToken cancellation) {
-        GenerationResult result = pipeline.generate(request, listener, cancellation);
-        result.images().forEach(image -> image.encodeOn(pngEncoder));
-        return result;
+        synchronized (inFlightLock) {
+            if (closed) {
+                throw new EngineException(EngineException.Reason.FAILED, "the engine is stopping; try again after "
+                        + "the restart");
+            }
+            inFlight++;
+        }
+        try {
+            GenerationResult result = pipeline.generate(request, listener, cancellation);
+            result.images().forEach(image -> image.encodeOn(pngEncoder));
+            return result;
+        } finally {
+            synchronized (inFlightLock) {
+                inFlight--;
+                inFlightLock.notifyAll();
+            }
+        }
     }
 
+    /**
+     * Releases every session, after the generations running inside them have returned: a native session freed under
+     * a running thread crashes the JVM, so this waits (uninterruptibly, without a bound) rather than close early. Callers
+     * bound the wait by cancelling the running job first; a step, a VAE decode or a PNG takes seconds at most.
+     */
     @Override
     public void close() {
+        boolean interrupted = false;
+        synchronized (inFlightLock) {
+            if (closed && inFlight == 0 && pngEncoder.isShutdown()) {
+                return;
+            }
+            closed = true;
+            while (inFlight > 0) {
+                try {
+                    inFlightLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         List<AutoCloseable> parts = new ArrayList<>(List.of(promptEncoder, unet, vaeDecoder));
         if (safety != null) {
             parts.add(safety);

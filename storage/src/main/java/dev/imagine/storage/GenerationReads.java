@@ -72,17 +72,19 @@ final class GenerationReads {
     /**
      * Finished generations (done, failed or cancelled) whose result was never marked delivered, finished within
      * {@code within} of now, oldest first: what a dispatcher delivers again after a crash.
+     * Command-line generations are never among them.
      */
     List<Generation> undelivered(Duration within) {
         Checks.required("the period", within);
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
                     + "WHERE delivered_at IS NULL AND finished_at IS NOT NULL AND finished_at >= ? "
-                    + "AND status IN (?, ?, ?) ORDER BY finished_at, id")) {
+                    + "AND status IN (?, ?, ?) AND platform <> ? ORDER BY finished_at, id")) {
                 Rows.setInstant(select, 1, clock.instant().minus(within));
                 select.setString(2, GenerationStatus.DONE.id());
                 select.setString(3, GenerationStatus.FAILED.id());
                 select.setString(4, GenerationStatus.CANCELLED.id());
+                select.setString(5, GenerationRepository.COMMAND_LINE);
                 return withImages(c, select);
             }
         });
@@ -90,14 +92,16 @@ final class GenerationReads {
 
     /**
      * Queued and running generations in the order they were queued (by time, then id): what a dispatcher resumes or
-     * answers after a restart. A running one was interrupted by the restart.
+     * answers after a restart. A running one was interrupted by the restart. Command-line generations are never
+     * among them.
      */
     List<Generation> unfinished() {
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations "
-                    + "WHERE status IN (?, ?) ORDER BY queued_at, id")) {
+                    + "WHERE status IN (?, ?) AND platform <> ? ORDER BY queued_at, id")) {
                 select.setString(1, GenerationStatus.QUEUED.id());
                 select.setString(2, GenerationStatus.RUNNING.id());
+                select.setString(3, GenerationRepository.COMMAND_LINE);
                 return withImages(c, select);
             }
         });

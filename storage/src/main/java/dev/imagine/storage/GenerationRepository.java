@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,12 @@ import java.util.stream.Collectors;
  * Every method commits durably before it returns (see {@link Storage}). Thread-safe; owned by its {@link Storage}.
  */
 public final class GenerationRepository {
+    /**
+     * The platform of generations made by the command line: never a chat job, so never resumed or delivered by a
+     * dispatcher.
+     */
+    public static final String COMMAND_LINE = "cli";
+
     /** Most generations one history page returns. */
     public static final int MAX_PAGE = 100;
     /** Longest stored user-facing error; longer ones are cut. */
@@ -290,6 +297,62 @@ public final class GenerationRepository {
         });
     }
 
+    /**
+     * Names the process running a command-line generation (see {@link #interruptOrphans}); a free text such as
+     * {@code host:pid:start}, at most 200 characters.
+     */
+    public void setProcess(long id, String process) {
+        database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE generations SET cli_process = ? WHERE id = ?")) {
+                update.setString(1, process.length() > 200 ? process.substring(0, 200) : process);
+                update.setLong(2, id);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks the queued and running command-line generations whose process is gone as failed with {@code message}
+     * (and delivered: there is no one to tell), so none stays "running" after Ctrl-C, SIGTERM or a kill. Reads only
+     * the few unfinished rows (the status index), never the whole table.
+     *
+     * @param gone says, from the process name given to {@link #setProcess} (null when none was), whether it ended
+     * @return the ids marked
+     */
+    public List<Long> interruptOrphans(Predicate<String> gone, String message) {
+        Checks.required("the message", message);
+        List<Long> orphans = new ArrayList<>();
+        database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT id, cli_process FROM generations "
+                    + "WHERE status IN (?, ?) AND platform = ?")) {
+                select.setString(1, GenerationStatus.QUEUED.id());
+                select.setString(2, GenerationStatus.RUNNING.id());
+                select.setString(3, COMMAND_LINE);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        if (gone.test(rows.getString(2))) {
+                            orphans.add(rows.getLong(1));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        List<Long> marked = new ArrayList<>();
+        for (long id : orphans) {
+            try {
+                markFailed(id, message);
+                markDelivered(id);
+                marked.add(id);
+            } catch (IllegalStateException e) {
+                // finished meanwhile
+            }
+        }
+        return marked;
+    }
+
     /** The generation with this id and its images, if recorded. */
     public Optional<Generation> find(long id) {
         return reads.find(id);
@@ -309,6 +372,7 @@ public final class GenerationRepository {
     /**
      * Finished generations (done, failed or cancelled) whose result was never marked delivered, finished within
      * {@code within} of now, oldest first: what a dispatcher delivers again after a crash.
+     * Command-line generations ({@link #COMMAND_LINE}) are never among them.
      */
     public List<Generation> undelivered(Duration within) {
         return reads.undelivered(within);
@@ -316,7 +380,8 @@ public final class GenerationRepository {
 
     /**
      * Queued and running generations in the order they were queued (by time, then id): what a dispatcher resumes or
-     * answers after a restart. A running one was interrupted by the restart.
+     * answers after a restart. A running one was interrupted by the restart. Command-line generations are never
+     * among them.
      */
     public List<Generation> unfinished() {
         return reads.unfinished();

@@ -75,11 +75,13 @@ final class H2Database implements Database {
     /**
      * The JDBC URL of the database in {@code dataDirectory}: its path (which {@link StorageOptions} checks holds no
      * {@code ';'}), a fixed name and fixed settings. {@code TRACE_LEVEL_FILE=0}: errors reach the caller as
-     * exceptions, and no {@code .trace.db} file collects SQL beside the data.
+     * exceptions, and no {@code .trace.db} file collects SQL beside the data. {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own
+     * shutdown hook closed the database on SIGTERM while the service's shutdown still recorded the running job and the
+     * adapters' delivery marks ("the storage is closed", a result sent twice); the owner closes it, last.
      */
     static String url(Path dataDirectory) {
         return "jdbc:h2:file:" + dataDirectory.toAbsolutePath().normalize().resolve(FILE_NAME)
-                + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
+                + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     static JdbcDataSource dataSource(Path dataDirectory) {

@@ -273,8 +273,9 @@ public final class DiscordAdapter implements ChatAdapter {
             }
             if (workers != null) {
                 workers.shutdown();
-                if (!workers.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("Discord: worker threads still busy after {} s", CLOSE_GRACE.toSeconds());
+                // Storage closes after this: a worker may be marking a delivery, so it is let finish.
+                while (!workers.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Discord: worker threads still busy after {} s; waiting for them", CLOSE_GRACE.toSeconds());
                 }
             }
         } catch (InterruptedException e) {

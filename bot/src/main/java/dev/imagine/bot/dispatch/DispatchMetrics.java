@@ -37,6 +37,15 @@ final class DispatchMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * A finished job's result sent again after a restart because its delivery was never marked: after a crash between
+     * the send and the mark, the user sees it twice (a graceful stop marks every send it makes).
+     */
+    void redelivered() {
+        Counter.builder("imagine.deliveries.repeated").description("Results sent again after a restart because their "
+                + "delivery was not recorded; each may be a duplicate after a crash").register(registry).increment();
+    }
+
     void rejected(SubmitResult.Reason reason) {
         Counter.builder("imagine.rejections").description("Submissions refused, by reason")
                 .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();

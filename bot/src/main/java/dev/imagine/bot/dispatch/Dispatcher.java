@@ -87,6 +87,7 @@ public final class Dispatcher {
     public void recover() {
         for (JobJournal.Finished finished : journal.undelivered()) {
             LOG.info("Delivering the result of job {} that finished before the restart", finished.job().id());
+            metrics.redelivered();
             deliver(finished.job(), finished.finalEvent());
         }
         for (Job job : journal.unfinished()) {

@@ -218,7 +218,8 @@ public final class ImagineService {
         }
         boolean stopped = dispatcher.shutdown(grace);
         if (!stopped) {
-            LOG.warn("The engine did not stop in time; closing anyway");
+            // The engine's close waits for the generation still inside its sessions (cancelled at its next step).
+            LOG.warn("The running job did not stop in time; waiting for its current step before closing the engine");
         }
         List<AutoCloseable> parts = new ArrayList<>(adapters);
         if (ops != null) {

@@ -120,7 +120,12 @@ final class Sender implements AutoCloseable {
         }
     }
 
-    /** Sends what is waiting for up to {@code drain}, then stops the thread; what is left is dropped. */
+    /**
+     * Sends what is waiting for up to {@code drain}, then stops the thread; what is left is dropped (a result among
+     * it is delivered after the restart). A call already under way is let finish, with its delivery mark, however long
+     * it takes (its HTTP timeouts bound it): the storage closes after this returns, and a photo sent but not marked
+     * would be sent again after a graceful restart.
+     */
     void close(Duration drain) {
         boolean drained = awaitIdle(drain);
         lock.lock();
@@ -133,9 +138,15 @@ final class Sender implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        try {
-            thread.join(drain.toMillis() + 1_000);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

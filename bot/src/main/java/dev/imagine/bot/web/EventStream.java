@@ -152,9 +152,17 @@ final class EventStream implements JobSink {
     /** Ends every stream and stops the sending thread after the events already handed to it. */
     void close() {
         sender.shutdown();
-        try {
-            sender.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        // The events handed over are written (each a short write to a stream) and their delivery marked before the
+        // storage closes; never interrupted, since a delivery mark may be inside H2.
+        boolean interrupted = false;
+        while (!sender.isTerminated()) {
+            try {
+                sender.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         for (Set<SseClient> own : clients.values()) {

@@ -284,6 +284,25 @@ class DispatcherTest {
         assertThat(journal.status(waiting)).isEqualTo("done");
     }
 
+    /** Issue 12: at least once across crashes, and each possible duplicate is counted in the metrics. */
+    @Test
+    void aResultNotMarkedDeliveredBeforeACrashIsSentAgainAndCounted() {
+        long sentNotMarked = accepted(submit(ALICE, "sent, then the crash", 1));
+        long marked = accepted(submit(BOB, "sent and marked", 1));
+        while (dispatcher.runNext()) {
+            // drain
+        }
+        dispatcher.confirmDelivered(marked);
+        events.clear();
+
+        create(DispatchLimits.defaults());
+        dispatcher.recover();
+
+        assertThat(events).filteredOn(event -> event.startsWith(sentNotMarked + ":done")).hasSize(1);
+        assertThat(events).noneMatch(event -> event.startsWith(marked + ":"));
+        assertThat(metrics.get("imagine.deliveries.repeated").counter().count()).isEqualTo(1);
+    }
+
     @Test
     void shutdownStopsIntakeAndPutsTheRunningJobBackInTheQueue() throws Exception {
         long running = accepted(submit(ALICE, "interrupted", 1));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The sender's thread paces calls by fake time, so a burst past the limits finishes without any real waiting. */
@@ -48,5 +50,44 @@ class SenderTest {
         assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
         assertThat(sent).containsExactly("next");
         sender.close(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Issue 12, problem 5: a photo sent while the service stopped was not marked delivered (the sender gave up after
+     * the drain time and the storage closed under it), so a graceful restart sent it again.
+     */
+    @Test
+    void closeLetsTheCallUnderWayFinishItsDeliveryMark() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean marked = new AtomicBoolean();
+        sender.offer(FloodControl.Outgoing.message(1, 1, () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            marked.set(true);
+        }));
+        sender.start();
+        started.await();
+        Thread closing = Thread.currentThread();
+        Thread releaser = new Thread(() -> {
+            // Lets the upload end only once close waits for it without a time bound.
+            while (closing.getState() != Thread.State.WAITING && release.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        try {
+            sender.close(Duration.ofMillis(10));
+            assertThat(marked).isTrue();
+        } finally {
+            release.countDown();
+            releaser.join();
+        }
     }
 }

@@ -26,6 +26,7 @@ public final class SessionFactory {
     /** Decides the provider; never fails, because CPU is always there. */
     public SessionFactory(ExecutionSettings settings) {
         this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "imagine");
+        NativeLibraryFolder.tidy();
         this.settings = settings;
         boolean useCuda = false;
         if (settings.provider() != ExecutionSettings.Provider.CPU) {
