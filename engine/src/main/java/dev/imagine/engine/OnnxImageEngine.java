@@ -47,6 +47,7 @@ final class OnnxImageEngine implements ImageEngine {
     private final int maxPromptChunks;
     private final PromptSyntax promptSyntax;
     private final DiffusionPipeline pipeline;
+    private final AnimationPipeline animation;
     /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
     private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "imagine-png-encoder");
@@ -71,6 +72,7 @@ final class OnnxImageEngine implements ImageEngine {
         this.safety = safety;
         this.info = describe();
         this.pipeline = new DiffusionPipeline(this);
+        this.animation = new AnimationPipeline(pipeline, this);
     }
 
     static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
@@ -267,6 +269,10 @@ final class OnnxImageEngine implements ImageEngine {
                 sessions.description(), safety == null ? ModelInfo.NO_SAFETY_CHECKER : safety.precision());
     }
 
+    DiffusionPipeline pipeline() {
+        return pipeline;
+    }
+
     ModelFolder folder() {
         return folder;
     }
@@ -344,6 +350,14 @@ final class OnnxImageEngine implements ImageEngine {
             CancellationToken cancellation) {
         GenerationResult result = pipeline.generate(request, listener, cancellation);
         result.images().forEach(image -> image.encodeOn(pngEncoder));
+        return result;
+    }
+
+    @Override
+    public AnimationResult animate(AnimationRequest request, AnimationListener listener,
+            CancellationToken cancellation) {
+        AnimationResult result = animation.animate(request, listener, cancellation);
+        result.frames().forEach(frame -> frame.encodeOn(pngEncoder));
         return result;
     }
 
