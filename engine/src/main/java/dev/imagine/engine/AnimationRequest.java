@@ -1,5 +1,6 @@
 package dev.imagine.engine;
 
+import dev.imagine.engine.video.VideoEncoding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,8 +44,9 @@ public record AnimationRequest(List<Keyframe> keyframes, int framesPerSegment, E
         if (ease == null) {
             ease = Ease.LINEAR;
         }
-        if (fps < 1 || fps > 60) {
-            throw new IllegalArgumentException("fps must be between 1 and 60, got " + fps);
+        if (fps < VideoEncoding.MIN_FPS || fps > VideoEncoding.MAX_FPS) {
+            throw new IllegalArgumentException("fps must be between " + VideoEncoding.MIN_FPS + " and "
+                    + VideoEncoding.MAX_FPS + ", got " + fps);
         }
         if (settings == null) {
             settings = GenerationRequest.builder("").build();

@@ -10,7 +10,6 @@ import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.Keyframe;
-import dev.imagine.engine.SamplerKind;
 import dev.imagine.engine.video.EncodedVideo;
 import dev.imagine.engine.video.VideoEncoding;
 import dev.imagine.engine.video.VideoFormat;
@@ -73,24 +72,8 @@ final class AnimateCommand implements Callable<Integer> {
     @Option(names = "--loop", description = "Travel back to the first keyframe so the video loops seamlessly.")
     boolean loop;
 
-    @Option(names = "--negative", paramLabel = "TEXT", description = "What to avoid, in every frame.")
-    String negative;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Denoising steps, 1..150 (default: the model's).")
-    Integer steps;
-
-    @Option(names = {"--guidance", "--cfg"}, paramLabel = "F", description = "Guidance scale, 0..30.")
-    Double guidance;
-
-    @Option(names = "--sampler", paramLabel = "NAME", converter = SamplerConverter.class,
-            description = "ddim, pndm (plms), euler, euler-a, lms, dpmpp-2m, dpmpp-2m-karras or lcm.")
-    SamplerKind sampler;
-
-    @Option(names = {"--width", "-W"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
-    Integer width;
-
-    @Option(names = {"--height", "-H"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
-    Integer height;
+    @CommandLine.Mixin
+    SettingsOptions settings;
 
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
@@ -112,8 +95,7 @@ final class AnimateCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         VideoFormat format = VideoFormat.forFileName(out.getFileName() == null ? "" : out.getFileName().toString());
         AnimationRequest request = new AnimationRequest(keyframes(prompt, seed, to, toSeed), frames, Ease.parse(ease),
-                loop, fps, GenerationRequest.builder("").negativePrompt(negative).sampler(sampler).steps(steps)
-                        .guidance(guidance).width(width).height(height).build());
+                loop, fps, settings.applyTo(GenerationRequest.builder("")).build());
         try (ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             boolean bar = !noProgress && System.console() != null;
             AnimationListener progress = bar ? p -> {
