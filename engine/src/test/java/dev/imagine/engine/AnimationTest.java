@@ -125,6 +125,22 @@ class AnimationTest {
     }
 
     @Test
+    void onSdxlThePooledEmbeddingTravelsTooAndTheEndsAreExact() {
+        try (ImageEngine sdxl = TestModels.open(TinyModelSpec.sdxl())) {
+            GenerationRequest settings = GenerationRequest.builder("").size(512, 512).steps(2)
+                    .sampler(SamplerKind.EULER).build();
+            AnimationResult result = sdxl.animate(new AnimationRequest(List.of(new Keyframe(A, 11L),
+                    new Keyframe(B, 22L)), 3, Ease.LINEAR, false, 8, settings), AnimationListener.NONE,
+                    new CancellationToken());
+
+            assertThat(pixelHash(result.frames().get(0).image())).isEqualTo(pixelHash(sdxl.generate(
+                    settings.toBuilder().prompt(A).seed(11L).build()).images().get(0).image()));
+            assertThat(pixelHash(result.frames().get(2).image())).isEqualTo(pixelHash(sdxl.generate(
+                    settings.toBuilder().prompt(B).seed(22L).build()).images().get(0).image()));
+        }
+    }
+
+    @Test
     void aCancelledAnimationStopsWithTheReason() {
         CancellationToken token = new CancellationToken();
         token.cancel("stopped by the user");
