@@ -141,6 +141,24 @@ class AnimationTest {
     }
 
     @Test
+    void keyframesAreReadWithThePromptSyntaxAndLongerPromptsRunInTheirOwnBatch() {
+        String edited = "a [harbour:forest:0.5] at (dawn:1.3)";
+        String longer = "a very detailed painting of a quiet harbour town ".repeat(12) + "with a purple elephant";
+        GenerationRequest a1111 = settings(SamplerKind.DDIM).toBuilder().promptSyntax(PromptSyntax.A1111).build();
+        AnimationRequest request = new AnimationRequest(List.of(new Keyframe(edited, 11L), new Keyframe(B, 22L),
+                new Keyframe(longer, 33L)), 3, Ease.LINEAR, false, 8, a1111);
+
+        AnimationResult result = engine.animate(request, AnimationListener.NONE, new CancellationToken());
+
+        assertThat(result.frames()).hasSize(5);
+        assertThat(result.batches()).as("77-token frames, then 154-token frames").isEqualTo(2);
+        assertThat(pixelHash(result.frames().get(0).image())).isEqualTo(pixelHash(engine.generate(a1111.toBuilder()
+                .prompt(edited).seed(11L).build()).images().get(0).image()));
+        assertThat(pixelHash(result.frames().get(4).image())).isEqualTo(pixelHash(engine.generate(a1111.toBuilder()
+                .prompt(longer).seed(33L).build()).images().get(0).image()));
+    }
+
+    @Test
     void aCancelledAnimationStopsWithTheReason() {
         CancellationToken token = new CancellationToken();
         token.cancel("stopped by the user");
