@@ -95,8 +95,8 @@ final class AnimationPipeline {
             }
         }
         PromptConditioning.Side empty = prompts.get("");
-        boolean sameLength = prompts.values().stream().mapToInt(PromptConditioning.Side::tokens).distinct().count() == 1;
-        if (!sameLength && empty == null) {
+        long lengths = prompts.values().stream().mapToInt(PromptConditioning.Side::tokens).distinct().count();
+        if (lengths > 1 && empty == null) {
             empty = pipeline.conditioning(settings, "").cond();
         }
         return new Encodings(prompts, uncond, empty);
