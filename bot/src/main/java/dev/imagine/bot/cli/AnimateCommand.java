@@ -4,8 +4,10 @@ import dev.imagine.engine.AnimationListener;
 import dev.imagine.engine.AnimationProgress;
 import dev.imagine.engine.AnimationRequest;
 import dev.imagine.engine.AnimationResult;
+import dev.imagine.engine.AnimationValues;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.Ease;
+import dev.imagine.engine.EngineException;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ImageEngine;
@@ -14,6 +16,11 @@ import dev.imagine.engine.video.EncodedVideo;
 import dev.imagine.engine.video.VideoEncoding;
 import dev.imagine.engine.video.VideoFormat;
 import dev.imagine.engine.video.VideoTooLargeException;
+import dev.imagine.storage.GenerationKind;
+import dev.imagine.storage.GenerationParameters;
+import dev.imagine.storage.NewGeneration;
+import dev.imagine.storage.NewImage;
+import dev.imagine.storage.Storage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,6 +96,9 @@ final class AnimateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
 
+    @CommandLine.Mixin
+    StorageMixin storage;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -96,42 +106,75 @@ final class AnimateCommand implements Callable<Integer> {
         VideoFormat format = VideoFormat.forFileName(out.getFileName() == null ? "" : out.getFileName().toString());
         AnimationRequest request = new AnimationRequest(keyframes(prompt, seed, to, toSeed), frames, Ease.parse(ease),
                 loop, fps, settings.applyTo(GenerationRequest.builder("")).build());
-        try (ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
-            boolean bar = !noProgress && System.console() != null;
-            AnimationListener progress = bar ? p -> {
-                stderr.print("\r" + render(p));
-                stderr.flush();
-            } : AnimationListener.NONE;
-            AnimationResult result = engine.animate(request, progress, new CancellationToken());
-            if (bar) {
-                stderr.println();
-            }
+        try (Storage storage = this.storage.openOrCreate();
+                ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
+            AnimationResult result = run(storage, engine, request, format, null, out, framesDir, !noProgress, stderr);
             if (seed == null) {
                 stderr.println("seed " + result.request().keyframes().get(0).seed() + " (random)");
+            }
+            stdout.println(out);
+        }
+        return 0;
+    }
+
+    /**
+     * Records {@code request} as an animation, runs it, encodes the video, stores the frames (images 0..N-1) and the
+     * video (image N) with the resolved parameters, and writes the video to {@code out} and the frames to
+     * {@code framesDir} when given; prints the generation's id on {@code err}.
+     */
+    static AnimationResult run(Storage storage, ImageEngine engine, AnimationRequest request, VideoFormat format,
+            Long parentId, Path out, Path framesDir, boolean progressBar, PrintWriter err) throws IOException {
+        long id = storage.generations().record(new NewGeneration(Recorder.localUser(storage),
+                GenerationKind.ANIMATION, parentId, Recorder.model(engine.model()),
+                new GenerationParameters(AnimationValues.toPlain(request)), null), null);
+        err.println("generation " + id);
+        storage.generations().markRunning(id);
+        boolean bar = progressBar && System.console() != null;
+        AnimationListener progress = bar ? p -> {
+            err.print("\r" + render(p));
+            err.flush();
+        } : AnimationListener.NONE;
+        AnimationResult result;
+        EncodedVideo video;
+        try {
+            result = engine.animate(request, progress, new CancellationToken());
+            if (bar) {
+                err.println();
             }
             List<BufferedImage> pictures = new ArrayList<>();
             for (GeneratedImage frame : result.frames()) {
                 pictures.add(frame.image());
             }
-            EncodedVideo video;
-            try {
-                video = VideoEncoding.encode(pictures, fps, format, Long.MAX_VALUE);
-            } catch (VideoTooLargeException e) {
-                throw new UserException(e.getMessage(), e);
-            }
-            write(out, video.bytes());
-            if (framesDir != null) {
-                Files.createDirectories(framesDir);
-                for (GeneratedImage frame : result.frames()) {
-                    Path file = framesDir.resolve(String.format(Locale.ROOT, "%04d.png", frame.index()));
-                    Files.write(file, frame.png());
-                }
-            }
-            stderr.printf(Locale.ROOT, "%d frames at %d fps in %.1fs (%d batches)%n", result.frames().size(), fps,
-                    result.elapsed().toMillis() / 1000.0, result.batches());
-            stdout.println(out);
+            video = VideoEncoding.encode(pictures, request.fps(), format, Long.MAX_VALUE);
+        } catch (VideoTooLargeException e) {
+            storage.generations().markFailed(id, e.getMessage());
+            throw new UserException(e.getMessage(), e);
+        } catch (EngineException e) {
+            storage.generations().markFailed(id, e.getMessage());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            storage.generations().markFailed(id, "the animation failed unexpectedly");
+            throw e;
         }
-        return 0;
+        List<NewImage> images = new ArrayList<>();
+        for (GeneratedImage frame : result.frames()) {
+            images.add(new NewImage(frame.index(), frame.seed(), frame.png(), frame.nsfw()));
+        }
+        images.add(new NewImage(result.frames().size(), result.request().keyframes().get(0).seed(), video.bytes(),
+                false));
+        storage.generations().markDone(id, new GenerationParameters(AnimationValues.toPlain(result.request())), images,
+                result.elapsed().toMillis());
+        write(out, video.bytes());
+        if (framesDir != null) {
+            Files.createDirectories(framesDir);
+            for (GeneratedImage frame : result.frames()) {
+                Path file = framesDir.resolve(String.format(Locale.ROOT, "%04d.png", frame.index()));
+                Files.write(file, frame.png());
+            }
+        }
+        err.printf(Locale.ROOT, "%d frames at %d fps in %.1fs (%d batches)%n", result.frames().size(), request.fps(),
+                result.elapsed().toMillis() / 1000.0, result.batches());
+        return result;
     }
 
     /**

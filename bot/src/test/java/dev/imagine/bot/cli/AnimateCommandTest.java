@@ -42,7 +42,7 @@ class AnimateCommandTest {
 
     private int animate(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of("animate", "--model", model.toString(), "--steps", "2",
-                "--width", "64", "--height", "72", "--device", "cpu"));
+                "--width", "64", "--height", "72", "--device", "cpu", "--data", dir.resolve("data").toString()));
         all.addAll(List.of(args));
         return ImagineCommand.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     }
@@ -67,6 +67,46 @@ class AnimateCommandTest {
         assertThat(last).startsWith("a blue whale\n").contains("Seed: 4, Size: 64x72", "Variation seed: 3",
                 "Variation seed strength: 0.5", "Animation frame: 4/4", "Travel to: a red fox");
         assertThat(err.toString()).contains("4 frames at 6 fps");
+    }
+
+    @Test
+    void anAnimationIsStoredListedAndRerunWithByteIdenticalFrames() throws Exception {
+        Path video = dir.resolve("first.mp4");
+        assertThat(animate("--prompt", "a red fox", "--to", "a blue whale", "--seed", "3", "--to-seed", "4",
+                "--frames", "3", "--ease", "smooth", "--fps", "5", "--out", video.toString())).as(err.toString())
+                .isZero();
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("generation (\\d+)").matcher(err.toString());
+        assertThat(printed.find()).isTrue();
+        long id = Long.parseLong(printed.group(1));
+
+        out.getBuffer().setLength(0);
+        assertThat(run("history", "--data", dir.resolve("data").toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(id + "  ").contains("seed 3")
+                .contains("animation of 3 frames  a red fox -> a blue whale");
+
+        Path again = dir.resolve("again.mp4");
+        out.getBuffer().setLength(0);
+        assertThat(run("rerun", String.valueOf(id), "--data", dir.resolve("data").toString(), "--out",
+                again.toString(), "--device", "cpu")).as(err.toString()).isZero();
+        assertThat(out.toString().strip()).isEqualTo(again.toString());
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(video));
+        try (dev.imagine.storage.Storage storage = dev.imagine.storage.Storage.open(dir.resolve("data"))) {
+            var first = storage.generations().find(id).orElseThrow();
+            var rerun = storage.generations().find(id + 1).orElseThrow();
+            assertThat(rerun.kind()).isEqualTo(dev.imagine.storage.GenerationKind.ANIMATION);
+            assertThat(rerun.parentId()).isEqualTo(id);
+            assertThat(rerun.parameters()).isEqualTo(first.parameters());
+            assertThat(first.parameters().get("fps")).isEqualTo(5L);
+            assertThat(first.parameters().get("ease")).isEqualTo("smooth");
+            assertThat(rerun.images()).hasSize(4).extracting(dev.imagine.storage.StoredImage::sha256)
+                    .containsExactlyElementsOf(first.images().stream().map(dev.imagine.storage.StoredImage::sha256)
+                            .toList());
+            assertThat(first.images().get(3).path()).endsWith(".mp4");
+        }
+    }
+
+    private int run(String... args) {
+        return ImagineCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test

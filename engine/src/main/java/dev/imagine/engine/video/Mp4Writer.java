@@ -3,6 +3,8 @@ package dev.imagine.engine.video;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.codecs.h264.encode.RateControl;
@@ -57,7 +59,39 @@ final class Mp4Writer {
                     encoded.isKeyFrame() ? Packet.FrameType.KEY : Packet.FrameType.INTER, null));
         }
         muxer.finish();
-        return channel.toByteArray();
+        byte[] mp4 = channel.toByteArray();
+        clearTimes(mp4, 0, mp4.length);
+        return mp4;
+    }
+
+    /**
+     * Sets the creation and modification times of the movie, track and media headers ({@code mvhd}, {@code tkhd},
+     * {@code mdhd}; JCodec writes the wall clock there) to 0, so the same frames always give the same file.
+     */
+    static void clearTimes(byte[] mp4, int from, int to) {
+        int at = from;
+        while (at + 8 <= to) {
+            long size = ByteBuffer.wrap(mp4, at, 4).getInt() & 0xffffffffL;
+            String type = new String(mp4, at + 4, 4, StandardCharsets.US_ASCII);
+            if (size == 1 && at + 16 <= to) {
+                size = ByteBuffer.wrap(mp4, at + 8, 8).getLong();
+            }
+            if (size < 8 || size > to - at) {
+                return;
+            }
+            int end = (int) (at + size);
+            switch (type) {
+                case "moov", "trak", "mdia" -> clearTimes(mp4, at + 8, end);
+                case "mvhd", "tkhd", "mdhd" -> {
+                    int version = mp4[at + 8];
+                    int width = version == 1 ? 8 : 4;
+                    Arrays.fill(mp4, at + 12, Math.min(end, at + 12 + 2 * width), (byte) 0);
+                }
+                default -> {
+                }
+            }
+            at = end;
+        }
     }
 
     /** JCodec's RGB pictures hold each byte as its value minus 128. */

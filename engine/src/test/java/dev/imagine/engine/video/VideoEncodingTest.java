@@ -79,6 +79,18 @@ class VideoEncodingTest {
     }
 
     @Test
+    void anMp4CarriesNoWallClockTimeSoTheSameFramesGiveTheSameFile() throws Exception {
+        byte[] mp4 = VideoEncoding.encode(flatFrames(2, 64, 48), 8, VideoFormat.MP4, Long.MAX_VALUE).bytes();
+
+        String text = new String(mp4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String header : List.of("mvhd", "tkhd", "mdhd")) {
+            int at = text.indexOf(header);
+            assertThat(at).as(header).isPositive();
+            assertThat(java.util.Arrays.copyOfRange(mp4, at + 8, at + 16)).as(header).containsOnly(0);
+        }
+    }
+
+    @Test
     void mp4SidesNeedNotBeMultiplesOfSixteen() throws Exception {
         EncodedVideo video = VideoEncoding.encode(flatFrames(3, 72, 56), 12, VideoFormat.MP4, Long.MAX_VALUE);
 
