@@ -36,6 +36,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void jcodecStaysInsideTheVideoPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.engine.video..")
+                .should().dependOnClassesThat().resideInAPackage("org.jcodec..")
+                .because("the video encoder's types never leave dev.imagine.engine.video")
+                .check(classes);
+    }
+
+    @Test
     void otherModulesUseOnlyTheEnginesPublicPackage() {
         ArchRule rule = noClasses().that().resideOutsideOfPackage("dev.imagine.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage(

@@ -48,7 +48,7 @@ final class DiffusionPipeline {
         long unetBefore = Graph.threadRunNanos(true);
         GenerationRequest job = resolve(request);
         try {
-            Job run = new Job(job, listener, cancellation, start);
+            Job run = new Job(job, null, listener, cancellation, start);
             List<GeneratedImage> images = run.execute();
             Timings timings = new Timings(Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(Graph.threadRunNanos(false) - onnxBefore),
@@ -82,6 +82,38 @@ final class DiffusionPipeline {
         return job;
     }
 
+    /**
+     * One image of a batch whose images differ in more than their seed (an animation's frames).
+     *
+     * @param seed the image's seed
+     * @param subseed its variation seed, or {@code null} for none
+     * @param subseedStrength the variation seed's strength
+     * @param cond the prompt states the image is conditioned on
+     */
+    record Row(long seed, Long subseed, float subseedStrength, PromptConditioning.Side cond) {
+    }
+
+    /** A picture of {@link #generateRows} and the safety checker's verdict on it. */
+    record RowImage(BufferedImage image, boolean flagged) {
+    }
+
+    /**
+     * Runs {@code rows} as one batch with {@code job}'s negative prompt, sampler, steps, guidance and size (a resolved
+     * text-to-image request; its prompt, seed and count are not used). Every row must have the same token count.
+     *
+     * @param uncond the negative prompt's states ({@link #conditioning}'s), or null without guidance
+     */
+    List<RowImage> generateRows(GenerationRequest job, PromptConditioning.Side uncond, List<Row> rows,
+            ProgressListener listener, CancellationToken cancellation) throws InferenceException {
+        return new Job(job, rows, listener, cancellation, System.nanoTime()).executeRows(uncond);
+    }
+
+    /** The conditioning a generation of {@code job} with prompt {@code prompt} uses, after its prompt syntax. */
+    PromptConditioning conditioning(GenerationRequest job, String prompt) throws InferenceException {
+        return new Job(job.toBuilder().prompt(prompt).build(), null, ProgressListener.NONE, new CancellationToken(),
+                System.nanoTime()).encodePrompts();
+    }
+
     private EngineException translate(InferenceException e, GenerationRequest job) {
         return EngineErrors.running(e.kind(), e.getMessage(), job, engine.onGpu(), e);
     }
@@ -89,6 +121,7 @@ final class DiffusionPipeline {
     /** One request: the base pass and, with an upscale, the hires pass; progress counts both. */
     private final class Job {
         private final GenerationRequest job;
+        private final List<Row> batchRows;
         private final ProgressListener listener;
         private final CancellationToken cancellation;
         private final long start;
@@ -98,17 +131,21 @@ final class DiffusionPipeline {
         private final float guidance;
         private final float scale;
         private PromptConditioning conditioning;
+        private PromptConditioning.Side uncondSide;
+        private List<PromptConditioning.Side> conds;
         private int unetCalls;
         private int stepsDone;
         private int stepsTotal;
         private long safetyNanos;
 
-        Job(GenerationRequest job, ProgressListener listener, CancellationToken cancellation, long start) {
+        Job(GenerationRequest job, List<Row> batchRows, ProgressListener listener, CancellationToken cancellation,
+                long start) {
             this.job = job;
+            this.batchRows = batchRows;
             this.listener = listener;
             this.cancellation = cancellation;
             this.start = start;
-            this.count = job.count();
+            this.count = batchRows != null ? batchRows.size() : job.count();
             this.lcm = engine.unet().takesGuidanceEmbedding();
             this.guided = !lcm && job.guidance() > 1.0;
             this.guidance = job.guidance().floatValue();
@@ -118,15 +155,47 @@ final class DiffusionPipeline {
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
             conditioning = encodePrompts();
+            uncondSide = guided ? conditioning.uncond() : null;
+            conds = Collections.nCopies(count, conditioning.cond());
+            List<BufferedImage> images = run();
+            boolean[] flagged = checkSafety(images);
+            List<GeneratedImage> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long seed = job.seed() + i;
+                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model()),
+                        flagged[i]));
+            }
+            return result;
+        }
+
+        /** Runs the batch rows: each its own seed, variation and conditioning, all with the job's negative prompt. */
+        List<RowImage> executeRows(PromptConditioning.Side uncond) throws InferenceException {
+            checkCancelled();
+            uncondSide = guided ? uncond : null;
+            conds = batchRows.stream().map(Row::cond).toList();
+            if (conds.stream().mapToInt(PromptConditioning.Side::tokens).distinct().count() != 1) {
+                throw new IllegalArgumentException("a batch's rows must have the same token count");
+            }
+            List<BufferedImage> images = run();
+            boolean[] flagged = checkSafety(images);
+            List<RowImage> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                result.add(new RowImage(images.get(i), flagged[i]));
+            }
+            return result;
+        }
+
+        /** The base pass and, with an upscale, the hires pass. */
+        private List<BufferedImage> run() throws InferenceException {
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
-            PromptConditioning.Side uncond = guided ? conditioning.uncond() : null;
-            List<float[]> rowStates = rowStates(uncond, conditioning.cond(), 0);
+            PromptConditioning.Side uncond = uncondSide;
+            List<float[]> rowStates = rowStates(uncond, conds, 0);
             Map<String, List<float[]>> rowVectors = new LinkedHashMap<>();
             if (lcm) {
                 rowVectors.put(Unet.GUIDANCE_EMBEDDING, Collections.nCopies(count, guidanceEmbedding()));
             }
             if (engine.unet().takesAddedConditions()) {
-                rowVectors.put(Unet.TEXT_EMBEDS, rowPooled(uncond, conditioning.cond(), 0));
+                rowVectors.put(Unet.TEXT_EMBEDS, rowPooled(uncond, conds, 0));
             }
 
             double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
@@ -144,14 +213,25 @@ final class DiffusionPipeline {
                 }
                 images = hires.run(rowStates, rowVectors, upscaled);
             }
-            boolean[] flagged = checkSafety(images);
-            List<GeneratedImage> result = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                long seed = job.seed() + i;
-                result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model()),
-                        flagged[i]));
+            return images;
+        }
+
+        /** Image {@code i}'s seed. */
+        private long seed(int i) {
+            return batchRows != null ? batchRows.get(i).seed() : job.seed() + i;
+        }
+
+        /** Whether any row's states change between sampler calls (prompt editing or alternation). */
+        private boolean changesBetween(int previousCall, int call) {
+            if (uncondSide != null && uncondSide.entryAt(previousCall) != uncondSide.entryAt(call)) {
+                return true;
             }
-            return result;
+            for (PromptConditioning.Side cond : conds) {
+                if (cond.entryAt(previousCall) != cond.entryAt(call)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The safety checker's verdict on each finished picture (all false without a checker); pixels unchanged. */
@@ -199,32 +279,37 @@ final class DiffusionPipeline {
         }
 
         /** The encoder states of every UNet row at sampler call {@code call}: negative rows first, then the prompt. */
-        private List<float[]> rowStates(PromptConditioning.Side uncond, PromptConditioning.Side cond, int call) {
+        private List<float[]> rowStates(PromptConditioning.Side uncond, List<PromptConditioning.Side> cond,
+                int call) {
             List<float[]> rows = new ArrayList<>((uncond != null && cond != null ? 2 : 1) * count);
             if (uncond != null) {
                 rows.addAll(Collections.nCopies(count, uncond.statesAt(call)));
             }
             if (cond != null) {
-                rows.addAll(Collections.nCopies(count, cond.statesAt(call)));
+                for (PromptConditioning.Side side : cond) {
+                    rows.add(side.statesAt(call));
+                }
             }
             return rows;
         }
 
         /** The pooled embeddings of every UNet row at sampler call {@code call}, ordered as {@link #rowStates}. */
-        private List<float[]> rowPooled(PromptConditioning.Side uncond, PromptConditioning.Side cond, int call) {
+        private List<float[]> rowPooled(PromptConditioning.Side uncond, List<PromptConditioning.Side> cond,
+                int call) {
             List<float[]> rows = new ArrayList<>((uncond != null && cond != null ? 2 : 1) * count);
             if (uncond != null) {
                 rows.addAll(Collections.nCopies(count, uncond.pooledAt(call)));
             }
             if (cond != null) {
-                rows.addAll(Collections.nCopies(count, cond.pooledAt(call)));
+                for (PromptConditioning.Side side : cond) {
+                    rows.add(side.pooledAt(call));
+                }
             }
             return rows;
         }
 
-        /** Writes the states (and SDXL's pooled embeddings) of sampler call {@code call} into a prepared batch. */
-        private void switchPrompt(Unet.Batch batch, PromptConditioning.Side uncond, PromptConditioning.Side cond,
-                int call) {
+        private void switchPrompt(Unet.Batch batch, PromptConditioning.Side uncond,
+                List<PromptConditioning.Side> cond, int call) {
             batch.setStates(rowStates(uncond, cond, call));
             if (engine.unet().takesAddedConditions()) {
                 batch.setVector(Unet.TEXT_EMBEDS, rowPooled(uncond, cond, call));
@@ -271,7 +356,7 @@ final class DiffusionPipeline {
                 this.latentWidth = width / 8;
                 this.latentSize = 4 * latentHeight * latentWidth;
                 for (int i = 0; i < count; i++) {
-                    generators[i] = new TorchGenerator(job.seed() + i);
+                    generators[i] = new TorchGenerator(seed(i));
                     try {
                         samplers[i] = createSampler(job.sampler(), engine.schedule(), job.steps(), strength);
                     } catch (IllegalArgumentException e) {
@@ -289,7 +374,7 @@ final class DiffusionPipeline {
                     vectors = new LinkedHashMap<>(rowVectors);
                     vectors.put(Unet.TIME_IDS, Collections.nCopies(rowStates.size(), timeIds(job, width, height)));
                 }
-                if (guided && conditioning.uncond().tokens() != conditioning.cond().tokens()) {
+                if (guided && uncondSide.tokens() != conds.get(0).tokens()) {
                     denoiseApart(vectors, latents);
                 } else {
                     denoise(rowStates, vectors, latents);
@@ -301,10 +386,13 @@ final class DiffusionPipeline {
             /** The first noise of image {@code i}'s stream, mixed with its variation seed's noise when asked. */
             private float[] noise(int i) {
                 float[] noise = generators[i].randn(latentSize);
-                if (job.hasVariation()) {
-                    float[] variation = new TorchGenerator(job.subseed() + i).randn(latentSize);
-                    noise = VariationNoise.slerp(job.subseedStrength().floatValue(), noise, variation, 4, latentHeight,
-                            latentWidth);
+                Long subseed = batchRows != null ? batchRows.get(i).subseed()
+                        : job.hasVariation() ? job.subseed() + i : null;
+                if (subseed != null) {
+                    float strength = batchRows != null ? batchRows.get(i).subseedStrength()
+                            : job.subseedStrength().floatValue();
+                    float[] variation = new TorchGenerator(subseed).randn(latentSize);
+                    noise = VariationNoise.slerp(strength, noise, variation, 4, latentHeight, latentWidth);
                 }
                 return noise;
             }
@@ -368,8 +456,8 @@ final class DiffusionPipeline {
                 }
                 int rows = rowStates.size();
                 float[] prediction = new float[latentSize];
-                PromptConditioning.Side uncond = guided ? conditioning.uncond() : null;
-                try (Unet.Batch batch = engine.unet().prepare(rowStates, conditioning.cond().tokens(), rowVectors,
+                PromptConditioning.Side uncond = uncondSide;
+                try (Unet.Batch batch = engine.unet().prepare(rowStates, conds.get(0).tokens(), rowVectors,
                         latentHeight, latentWidth)) {
                     // Float32 graphs taking the whole batch at once are fed and read in place; others via arrays.
                     FloatBuffer direct = batch.inputView();
@@ -379,8 +467,8 @@ final class DiffusionPipeline {
                     FloatBuffer out = direct != null ? batch.outputView() : FloatBuffer.wrap(modelOut);
                     for (int call = 0; call < calls; call++) {
                         checkCancelled();
-                        if (call > 0 && conditioning.changesBetween(call - 1, call)) {
-                            switchPrompt(batch, uncond, conditioning.cond(), call);
+                        if (call > 0 && changesBetween(call - 1, call)) {
+                            switchPrompt(batch, uncond, conds, call);
                         }
                         for (int i = 0; i < count; i++) {
                             samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
@@ -429,8 +517,7 @@ final class DiffusionPipeline {
                 if (calls == 0) {
                     return;
                 }
-                PromptConditioning.Side uncond = conditioning.uncond();
-                PromptConditioning.Side cond = conditioning.cond();
+                PromptConditioning.Side uncond = uncondSide;
                 float[] modelIn = new float[2 * count * latentSize];
                 float[] modelOut = new float[2 * count * latentSize];
                 FloatBuffer in = FloatBuffer.wrap(modelIn);
@@ -439,15 +526,15 @@ final class DiffusionPipeline {
                 int half = count * latentSize;
                 try (Unet.Batch uncondBatch = engine.unet().prepare(rowStates(uncond, null, 0), uncond.tokens(),
                         rows(rowVectors, 0), latentHeight, latentWidth);
-                        Unet.Batch condBatch = engine.unet().prepare(rowStates(null, cond, 0), cond.tokens(),
+                        Unet.Batch condBatch = engine.unet().prepare(rowStates(null, conds, 0), conds.get(0).tokens(),
                                 rows(rowVectors, count), latentHeight, latentWidth)) {
                     for (int call = 0; call < calls; call++) {
                         checkCancelled();
                         if (call > 0 && uncond.entryAt(call - 1) != uncond.entryAt(call)) {
                             switchPrompt(uncondBatch, uncond, null, call);
                         }
-                        if (call > 0 && cond.entryAt(call - 1) != cond.entryAt(call)) {
-                            switchPrompt(condBatch, null, cond, call);
+                        if (call > 0 && changesBetween(call - 1, call)) {
+                            switchPrompt(condBatch, null, conds, call);
                         }
                         for (int i = 0; i < count; i++) {
                             samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);

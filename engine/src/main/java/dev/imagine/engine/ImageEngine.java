@@ -37,6 +37,19 @@ public interface ImageEngine extends AutoCloseable {
         return generate(request, ProgressListener.NONE, new CancellationToken());
     }
 
+    /**
+     * Makes an animation's frames (see {@link AnimationRequest}), up to {@link GenerationRequest#MAX_COUNT} frames per
+     * UNet batch.
+     *
+     * @param listener sees each step, on this thread
+     * @param cancellation checked between steps
+     * @throws EngineException as {@link #generate} does
+     */
+    default AnimationResult animate(AnimationRequest request, AnimationListener listener,
+            CancellationToken cancellation) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " makes no animations");
+    }
+
     /** Releases the sessions. Jobs must not run during or after this call. */
     @Override
     void close();

@@ -51,6 +51,7 @@ final class OnnxImageEngine implements ImageEngine {
     private final int maxPromptChunks;
     private final PromptSyntax promptSyntax;
     private final DiffusionPipeline pipeline;
+    private final AnimationPipeline animation;
     /** Encodes finished pictures' PNGs so the engine's thread goes on at once; one daemon thread. */
     private final ExecutorService pngEncoder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "imagine-png-encoder");
@@ -75,6 +76,7 @@ final class OnnxImageEngine implements ImageEngine {
         this.safety = safety;
         this.info = describe();
         this.pipeline = new DiffusionPipeline(this);
+        this.animation = new AnimationPipeline(pipeline, this);
     }
 
     static OnnxImageEngine open(java.nio.file.Path dir, EngineOptions options) {
@@ -271,6 +273,10 @@ final class OnnxImageEngine implements ImageEngine {
                 sessions.description(), safety == null ? ModelInfo.NO_SAFETY_CHECKER : safety.precision());
     }
 
+    DiffusionPipeline pipeline() {
+        return pipeline;
+    }
+
     ModelFolder folder() {
         return folder;
     }
@@ -370,6 +376,14 @@ final class OnnxImageEngine implements ImageEngine {
      * a running thread crashes the JVM, so this waits (uninterruptibly, without a bound) rather than close early. Callers
      * bound the wait by cancelling the running job first; a step, a VAE decode or a PNG takes seconds at most.
      */
+    @Override
+    public AnimationResult animate(AnimationRequest request, AnimationListener listener,
+            CancellationToken cancellation) {
+        AnimationResult result = animation.animate(request, listener, cancellation);
+        result.frames().forEach(frame -> frame.encodeOn(pngEncoder));
+        return result;
+    }
+
     @Override
     public void close() {
         boolean interrupted = false;

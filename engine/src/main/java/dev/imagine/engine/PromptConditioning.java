@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A job's text-encoder states for its prompt and negative prompt, step by step. With {@link PromptSyntax#PLAIN} each
@@ -58,15 +59,20 @@ final class PromptConditioning {
     static final class Side {
         private final int tokens;
         private final List<float[]> entryStates;
-        private final PromptSchedule schedule;
+        private final IntUnaryOperator entries;
         private final PromptUsage usage;
         private final List<float[]> entryPooled;
 
         Side(int tokens, List<float[]> entryStates, PromptSchedule schedule, PromptUsage usage,
                 List<float[]> entryPooled) {
+            this(schedule == null ? null : schedule::entryAt, tokens, entryStates, usage, entryPooled);
+        }
+
+        private Side(IntUnaryOperator entries, int tokens, List<float[]> entryStates, PromptUsage usage,
+                List<float[]> entryPooled) {
             this.tokens = tokens;
             this.entryStates = entryStates;
-            this.schedule = schedule;
+            this.entries = entries;
             this.usage = usage;
             this.entryPooled = entryPooled;
         }
@@ -86,7 +92,7 @@ final class PromptConditioning {
 
         /** The index of the schedule entry that sampler call {@code call} (0-based) uses. */
         int entryAt(int call) {
-            return schedule == null ? 0 : schedule.entryAt(call);
+            return entries == null ? 0 : entries.applyAsInt(call);
         }
 
         /** The states for sampler call {@code call}. */
@@ -96,6 +102,64 @@ final class PromptConditioning {
 
         PromptUsage usage() {
             return usage;
+        }
+
+        /**
+         * An animation frame's conditioning: {@code (1 - t) * a + t * b} element by element in float, at every sampler
+         * call (each side's own schedule applies), the pooled embeddings alike. When one side has fewer tokens it is
+         * first extended with copies of the empty prompt's one-chunk states {@code empty}.
+         */
+        static Side mix(Side a, Side b, float t, Side empty) {
+            int length = Math.max(a.tokens, b.tokens);
+            int sizeB = b.entryStates.size();
+            List<float[]> mixed = new ArrayList<>(a.entryStates.size() * sizeB);
+            for (float[] statesA : a.entryStates) {
+                for (float[] statesB : b.entryStates) {
+                    mixed.add(lerp(extend(statesA, a.tokens, length, empty), extend(statesB, b.tokens, length, empty),
+                            t));
+                }
+            }
+            List<float[]> pooled = null;
+            if (a.entryPooled != null) {
+                pooled = new ArrayList<>(mixed.size());
+                for (float[] pooledA : a.entryPooled) {
+                    for (float[] pooledB : b.entryPooled) {
+                        pooled.add(lerp(pooledA, pooledB, t));
+                    }
+                }
+            }
+            IntUnaryOperator entries = a.entries == null && b.entries == null ? null
+                    : call -> a.entryAt(call) * sizeB + b.entryAt(call);
+            return new Side(entries, length, mixed, a.usage, pooled);
+        }
+
+        private static float[] lerp(float[] a, float[] b, float t) {
+            float keep = 1f - t;
+            float[] out = new float[a.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = keep * a[i] + t * b[i];
+            }
+            return out;
+        }
+
+        private static float[] extend(float[] states, int tokens, int length, Side empty) {
+            if (tokens == length) {
+                return states;
+            }
+            if (empty == null) {
+                throw new IllegalStateException("encodings of different lengths need the empty prompt's encoding");
+            }
+            float[] chunk = empty.statesAt(0);
+            int perToken = states.length / tokens;
+            if (chunk.length != empty.tokens * perToken || (length - tokens) % empty.tokens != 0) {
+                throw new IllegalStateException("encodings of " + tokens + " and " + length
+                        + " tokens are not whole chunks of " + empty.tokens);
+            }
+            float[] out = Arrays.copyOf(states, length * perToken);
+            for (int at = states.length; at < out.length; at += chunk.length) {
+                System.arraycopy(chunk, 0, out, at, chunk.length);
+            }
+            return out;
         }
     }
 

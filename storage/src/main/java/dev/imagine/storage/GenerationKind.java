@@ -11,7 +11,12 @@ public enum GenerationKind {
     /** A variation of an earlier image (its parent). */
     VARIATION,
     /** An enlarged copy of an earlier image (its parent). */
-    UPSCALE;
+    UPSCALE,
+    /**
+     * Frames travelling between keyframes: images {@code 0..N-1} are the frames (PNG), image {@code N} the video file
+     * (MP4 or GIF).
+     */
+    ANIMATION;
 
     /** The stored name, e.g. {@code txt2img}. */
     public String id() {

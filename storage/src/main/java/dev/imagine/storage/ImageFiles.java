@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 final class ImageFiles implements ImageStore {
     static final String FOLDER = "images";
     private static final Pattern RELATIVE = Pattern.compile(
-            "images/([0-9a-f]{2})/([0-9a-f]{2})/(([0-9a-f]{64})\\.(png|jpg|webp|bin))");
+            "images/([0-9a-f]{2})/([0-9a-f]{2})/(([0-9a-f]{64})\\.(png|jpg|webp|gif|mp4|bin))");
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dataDirectory;
@@ -51,7 +51,7 @@ final class ImageFiles implements ImageStore {
         }
     }
 
-    /** The extension for a file's content: png, jpg or webp by their signatures, bin for anything else. */
+    /** The extension for a file's content: png, jpg, webp, gif or mp4 by their signatures, bin for anything else. */
     static String extension(byte[] data) {
         if (startsWith(data, 0, new byte[] {(byte) 0x89, 'P', 'N', 'G'})) {
             return "png";
@@ -63,6 +63,12 @@ final class ImageFiles implements ImageStore {
         byte[] webp = "WEBP".getBytes(StandardCharsets.US_ASCII);
         if (startsWith(data, 0, riff) && startsWith(data, 8, webp)) {
             return "webp";
+        }
+        if (startsWith(data, 0, "GIF8".getBytes(StandardCharsets.US_ASCII))) {
+            return "gif";
+        }
+        if (startsWith(data, 4, "ftyp".getBytes(StandardCharsets.US_ASCII))) {
+            return "mp4";
         }
         return "bin";
     }

@@ -175,6 +175,37 @@ class GenerationRepositoryTest {
     }
 
     @Test
+    void anAnimationStoresItsFramesAndItsVideoContentAddressedAndIsListed() throws Exception {
+        GenerationParameters asked = GenerationParameters.of("prompt", "a harbour", "seed", 11, "to1", "a forest",
+                "toSeed1", 22, "framesPerSegment", 3, "fps", 8, "ease", "smooth", "loop", false);
+        long id = generations.record(new NewGeneration(user, GenerationKind.ANIMATION, null, TestData.MODEL, asked,
+                null), null);
+        generations.markRunning(id);
+        byte[] mp4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0};
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0};
+        generations.markDone(id, asked, List.of(new NewImage(0, 11, TestData.png(1), false),
+                new NewImage(1, 11, TestData.png(2), false), new NewImage(2, 11, TestData.png(3), false),
+                new NewImage(3, 11, mp4, false)), 1200);
+        long gifId = generations.record(new NewGeneration(user, GenerationKind.ANIMATION, id, TestData.MODEL, asked,
+                null), null);
+        generations.markRunning(gifId);
+        generations.markDone(gifId, asked, List.of(new NewImage(0, 11, TestData.png(1), false),
+                new NewImage(1, 11, gif, false)), 10);
+
+        Generation g = generations.find(id).orElseThrow();
+        assertThat(g.kind()).isEqualTo(GenerationKind.ANIMATION);
+        assertThat(g.parameters()).isEqualTo(asked);
+        StoredImage video = g.images().get(3);
+        assertThat(video.sha256()).isEqualTo(sha256(mp4));
+        assertThat(video.path()).endsWith(sha256(mp4) + ".mp4");
+        assertThat(generations.imageBytes(video)).isEqualTo(mp4);
+        assertThat(generations.find(gifId).orElseThrow().images().get(1).path()).endsWith(".gif");
+        assertThat(generations.find(gifId).orElseThrow().images().get(0).path()).isEqualTo(g.images().get(0).path());
+        assertThat(generations.history(user, null, 10)).extracting(Generation::kind)
+                .containsExactly(GenerationKind.ANIMATION, GenerationKind.ANIMATION);
+    }
+
+    @Test
     void historyPagesAUsersGenerationsNewestFirst() {
         long other = storage.users().ensure("telegram", "1234", "Bob").id();
         long[] ids = new long[5];

@@ -1,14 +1,20 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.engine.AnimationListener;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.CancellationToken;
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.engine.Timings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--negative", paramLabel = "TEXT", defaultValue = "", description = "Negative prompt (default none).")
     String negative;
+    @Option(names = "--animation", defaultValue = "0", paramLabel = "N",
+            description = "Instead: time an N-frame animation (frames batched) against N single generations.")
+    int animationFrames;
 
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
@@ -77,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
                     engine.model().name(), engine.model().device(), size, size, size / 8, size / 8, steps,
                     sampler.id(), engine.model().defaultGuidance(), warmup, runs);
             out.printf("model load (sessions created): %.0f ms%n", ms(loadNanos));
+            if (animationFrames > 0) {
+                benchAnimation(engine, request, out);
+                return 0;
+            }
             for (int i = 0; i < warmup; i++) {
                 GenerationResult result = engine.generate(request);
                 if (i == 0) {
@@ -134,6 +147,39 @@ final class BenchCommand implements Callable<Integer> {
         long[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /**
+     * Seconds per frame of an {@code animationFrames}-frame animation (two keyframes, frames batched through the UNet)
+     * against as many single generations of the same size and steps, each the median of {@code runs}.
+     */
+    private void benchAnimation(ImageEngine engine, GenerationRequest request, PrintWriter out) {
+        AnimationRequest animation = new AnimationRequest(List.of(new Keyframe(request.prompt(), 42L),
+                new Keyframe("a lighthouse in a storm at night, oil painting", 43L)), animationFrames, Ease.LINEAR,
+                false, AnimationRequest.DEFAULT_FPS, request.toBuilder().prompt("").seed(null).build());
+        for (int i = 0; i < warmup; i++) {
+            engine.generate(request);
+        }
+        List<Double> batched = new ArrayList<>();
+        List<Double> single = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            long start = System.nanoTime();
+            engine.animate(animation, AnimationListener.NONE, new CancellationToken());
+            batched.add((System.nanoTime() - start) / 1e9 / animationFrames);
+            start = System.nanoTime();
+            for (int i = 0; i < animationFrames; i++) {
+                engine.generate(request.toBuilder().seed(42L + i).build());
+            }
+            single.add((System.nanoTime() - start) / 1e9 / animationFrames);
+            out.printf("run %d: animation %.3f s/frame, single generations %.3f s/image%n", run + 1,
+                    batched.get(run), single.get(run));
+        }
+        Collections.sort(batched);
+        Collections.sort(single);
+        double a = batched.get(runs / 2);
+        double s = single.get(runs / 2);
+        out.printf("median: %d-frame animation %.3f s/frame, %d single generations %.3f s/image (%.2fx)%n",
+                animationFrames, a, animationFrames, s, s / a);
     }
 
     private static double ms(long nanos) {

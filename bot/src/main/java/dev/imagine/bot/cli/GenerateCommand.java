@@ -6,9 +6,7 @@ import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
 import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ProgressListener;
-import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.PromptUsage;
-import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Storage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -43,28 +41,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
     String prompt;
 
-    @Option(names = "--negative", paramLabel = "TEXT", description = "What to avoid.")
-    String negative;
-
     @Option(names = "--seed", paramLabel = "N", description = "0..4294967295; random (and printed) when absent.")
     Long seed;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Denoising steps, 1..150 (default: the model's).")
-    Integer steps;
-
-    @Option(names = {"--guidance", "--cfg"}, paramLabel = "F", description = "Guidance scale, 0..30 (default 7.5).")
-    Double guidance;
-
-    @Option(names = "--sampler", paramLabel = "NAME", converter = SamplerConverter.class,
-            description = "ddim, pndm (plms), euler, euler-a, lms, dpmpp-2m, dpmpp-2m-karras or lcm "
-                    + "(default: the model's own).")
-    SamplerKind sampler;
-
-    @Option(names = {"--width", "-W"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
-    Integer width;
-
-    @Option(names = {"--height", "-H"}, paramLabel = "N", description = "Multiple of 8, 64..2048.")
-    Integer height;
+    @CommandLine.Mixin
+    SettingsOptions settings;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "Images, 1..8; image i uses seed+i.")
     int count;
@@ -96,11 +77,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "X,Y", converter = PairConverter.Crop.class,
             description = "SDXL micro-conditioning: the crop's top-left corner the model is told of (default 0,0).")
     PairConverter.Pair crop;
-
-    @Option(names = "--prompt-syntax", paramLabel = "a1111|plain", description = "How prompts are read: a1111 "
-            + "(default: (word:1.2) weights, BREAK, [from:to:when] edits, [a|b] alternation, chunks past 75 tokens) "
-            + "or plain (diffusers: brackets are text, tokens past 75 are cut).")
-    String promptSyntax;
 
     @CommandLine.Mixin
     EngineOptionsMixin engineOptions;
@@ -189,30 +165,13 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private PromptSyntax syntax() {
-        if (promptSyntax == null) {
-            return null;
-        }
-        try {
-            return PromptSyntax.parse(promptSyntax);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--prompt-syntax: " + e.getMessage());
-        }
-    }
-
     private GenerationRequest buildRequest(byte[] initBytes) {
         BufferedImage init = initBytes == null ? null : ImageInput.decode(initBytes);
         if (subseed != null && subseedStrength == null) {
             throw new UserException("--subseed needs --subseed-strength (0..1)");
         }
-        return GenerationRequest.builder(prompt)
-                .negativePrompt(negative)
+        return settings.applyTo(GenerationRequest.builder(prompt))
                 .seed(seed)
-                .sampler(sampler)
-                .steps(steps)
-                .guidance(guidance)
-                .width(width)
-                .height(height)
                 .count(count)
                 .initImage(init)
                 .strength(strength)
@@ -223,7 +182,6 @@ final class GenerateCommand implements Callable<Integer> {
                 .originalSize(originalSize == null ? null : originalSize.first(),
                         originalSize == null ? null : originalSize.second())
                 .crop(crop == null ? null : crop.first(), crop == null ? null : crop.second())
-                .promptSyntax(syntax())
                 .build();
     }
 

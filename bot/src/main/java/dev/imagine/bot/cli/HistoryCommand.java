@@ -1,6 +1,7 @@
 package dev.imagine.bot.cli;
 
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.GenerationRepository;
 import dev.imagine.storage.GenerationStatus;
@@ -60,7 +61,14 @@ final class HistoryCommand implements Callable<Integer> {
         if (flagged > 0) {
             status += "flagged " + flagged + " of " + g.images().size() + "  ";
         }
-        String prompt = Objects.toString(p.get("prompt"), "").replaceAll("\\s+", " ").strip();
+        String prompt = Objects.toString(p.get("prompt"), "");
+        if (g.kind() == GenerationKind.ANIMATION) {
+            status += "animation of " + Math.max(0, g.images().size() - 1) + " frames  ";
+            for (int k = 1; p.get("to" + k) != null; k++) {
+                prompt += " -> " + p.get("to" + k);
+            }
+        }
+        prompt = prompt.replaceAll("\\s+", " ").strip();
         if (prompt.length() > PROMPT_CHARS) {
             prompt = prompt.substring(0, PROMPT_CHARS - 3) + "...";
         }

@@ -9,16 +9,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code imagine} command line: {@code run}, {@code generate}, {@code rerun}, {@code history}, {@code db}, {@code demo-model},
+ * The {@code imagine} command line: {@code run}, {@code generate}, {@code animate}, {@code rerun}, {@code history},
+ * {@code db}, {@code demo-model},
  * {@code bench}, {@code models}.
  */
 @Command(name = "imagine",
         mixinStandardHelpOptions = true,
         versionProvider = ImagineCommand.Version.class,
         description = "Self-hosted Stable Diffusion on ONNX Runtime.",
-        subcommands = {RunCommand.class, GenerateCommand.class, RerunCommand.class, HistoryCommand.class, DbCommand.class,
-                ClusterCommand.class, DemoModelCommand.class, BenchCommand.class, ModelsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, GenerateCommand.class, AnimateCommand.class, RerunCommand.class,
+                HistoryCommand.class, DbCommand.class, ClusterCommand.class, DemoModelCommand.class, BenchCommand.class,
+                ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class ImagineCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,14 +1,22 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.AnimationValues;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.ProgressListener;
+import dev.imagine.engine.video.VideoFormat;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.Storage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -65,13 +73,25 @@ final class RerunCommand implements Callable<Integer> {
                 }
                 modelDir = Path.of(rerun.model().path());
             }
-            GenerationRequest request = Recorder.request(rerun, seed);
+            boolean animation = rerun.kind() == GenerationKind.ANIMATION;
+            AnimationRequest animationRequest = animation ? animationRequest(rerun) : null;
+            GenerationRequest request = animation ? null : Recorder.request(rerun, seed);
             try (ImageEngine engine = ImageEngine.open(modelDir, engineOptions.toOptions())) {
                 String fingerprint = engine.model().fingerprint();
                 if (!Objects.equals(fingerprint, rerun.model().fingerprint())) {
                     stderr.println("warning: generation " + id + " was made with model " + rerun.model().name()
                             + " (fingerprint " + rerun.model().fingerprint() + "); " + engine.model().name()
                             + " has fingerprint " + fingerprint + ", so the image may differ");
+                }
+                if (animation) {
+                    String name = out.getFileName() == null ? "" : out.getFileName().toString();
+                    Path target = name.toLowerCase(Locale.ROOT).matches(".*\\.(mp4|gif)")
+                            ? out : out.resolve("animation-" + id + ".mp4");
+                    AnimateCommand.run(storage, engine, animationRequest,
+                            VideoFormat.forFileName(target.getFileName().toString()), id, target, null, !noProgress,
+                            stderr);
+                    stdout.println(target);
+                    return 0;
                 }
                 ProgressListener progress = !noProgress && System.console() != null
                         ? new ProgressBar(stderr) : ProgressListener.NONE;
@@ -84,5 +104,22 @@ final class RerunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The stored animation, with {@code --seed} as its first keyframe's seed when given. */
+    private AnimationRequest animationRequest(RerunSpec rerun) {
+        AnimationRequest stored;
+        try {
+            stored = AnimationValues.fromPlain(rerun.parameters().values());
+        } catch (IllegalArgumentException e) {
+            throw new UserException("generation " + id + " cannot be rerun: " + e.getMessage(), e);
+        }
+        if (seed == null) {
+            return stored;
+        }
+        List<Keyframe> keyframes = new ArrayList<>(stored.keyframes());
+        keyframes.set(0, new Keyframe(keyframes.get(0).prompt(), seed));
+        return new AnimationRequest(keyframes, stored.framesPerSegment(), stored.ease(), stored.loop(), stored.fps(),
+                stored.settings());
     }
 }
