@@ -182,10 +182,11 @@ class CheckBeforeWorkTest {
 
     @Test
     void benchRunsHaveAnUpperBound() {
-        refused(run("bench", "--model", model.toString(), "--runs", "1000000"),
-                "--runs must be between 1 and 100, got 1000000");
-        refused(run("bench", "--model", model.toString(), "--warmup", "500"),
-                "--warmup must be between 0 and 10, got 500");
+        // Small enough that the code before the fix finished them all (and the test then failed on the status).
+        refused(run("bench", "--model", model.toString(), "--size", "64", "--steps", "1", "--runs", "101"),
+                "--runs must be between 1 and 100, got 101");
+        refused(run("bench", "--model", model.toString(), "--size", "64", "--steps", "1", "--runs", "1", "--warmup",
+                "11"), "--warmup must be between 0 and 10, got 11");
     }
 
     @Test
