@@ -32,8 +32,8 @@ public final class OpsServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         } catch (BindException e) {
-            throw new IllegalStateException("cannot listen on " + bindAddress + " port " + port + ": another program "
-                    + "uses it; set operations.port to a free port (0 picks one) or operations.enabled to false", e);
+            throw new IllegalStateException("The operations endpoints cannot listen on " + bindAddress + " port " + port
+                    + " (another program uses it); set operations.port to a free port (0 picks one) or operations.enabled to false", e);
         }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "imagine-ops");

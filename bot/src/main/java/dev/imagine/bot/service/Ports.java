@@ -25,15 +25,15 @@ final class Ports {
      */
     static void requireFree(ImagineConfig config, List<Platform> platforms) {
         if (config.operations().enabled()) {
-            requireFree(config.operations().bindAddress(), config.operations().port(), "operations.port",
-                    "operations.enabled");
+            requireFree("The operations endpoints", config.operations().bindAddress(), config.operations().port(),
+                    "operations.port", "operations.enabled");
         }
         if (platforms.contains(Platform.WEB)) {
-            requireFree(config.web().bindAddress(), config.web().port(), "web.port", "web.enabled");
+            requireFree("The web chat", config.web().bindAddress(), config.web().port(), "web.port", "web.enabled");
         }
     }
 
-    private static void requireFree(String address, int port, String key, String switchKey) {
+    private static void requireFree(String what, String address, int port, String key, String switchKey) {
         if (port == 0) {
             return;
         }
@@ -41,8 +41,8 @@ final class Ports {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + address + " port " + port + ": another program "
-                    + "(perhaps another imagine run) uses it, or the address is not this machine's; set " + key
+            throw new IllegalStateException(what + " cannot listen on " + address + " port " + port + " (another "
+                    + "program, perhaps another imagine run, uses it, or the address is not this machine's); set " + key
                     + " to a free port (0 picks one) or " + switchKey + " to false");
         }
     }
