@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.fake.FakeClock;
+import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.storage.Generation;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +50,7 @@ class DiscordUserOrderTest {
 
     @Test
     void threeCommandsOfOneUserAreQueuedInTheOrderTheyArrived() throws Exception {
-        bot = TestBot.start(folder.resolve("data"), fake, new StepEngine(), new FakeClock(), TestBot.options());
+        bot = TestBot.start(folder.resolve("data"), fake, new FakeEngine(), new FakeClock(), TestBot.options());
         CountDownLatch held = fake.holdDownloads();
 
         byte[] picture = png();
