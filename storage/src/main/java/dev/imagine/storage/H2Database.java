@@ -42,10 +42,15 @@ final class H2Database implements Database {
     private static final String USER = "imagine";
     private static final Logger LOG = LoggerFactory.getLogger(H2Database.class);
 
+    /** The file, beside the database, that tells tools of this machine where the holder serves it. */
+    static final String SERVER_FILE = FILE_NAME + ".server";
+
     private final Path dataDirectory;
     private final boolean syncEachCommit;
     private final ExecutorService thread;
     private Connection connection;
+    private HolderServer server;
+    private boolean throughHolder;
 
     private H2Database(Path dataDirectory, boolean syncEachCommit) {
         this.dataDirectory = dataDirectory;
@@ -59,10 +64,29 @@ final class H2Database implements Database {
 
     /** Opens (creating when missing) the database in {@code dataDirectory} and applies pending migrations. */
     static H2Database open(Path dataDirectory, boolean syncEachCommit) {
+        return open(dataDirectory, syncEachCommit, false);
+    }
+
+    /**
+     * Opens the database as {@link #open(Path, boolean)} does; with {@code reachHolder}, a database that another
+     * process holds is reached through the loopback server that process serves (see {@link HolderServer}) instead
+     * of failing with "in use".
+     */
+    static H2Database open(Path dataDirectory, boolean syncEachCommit, boolean reachHolder) {
         H2Database database = new H2Database(dataDirectory, syncEachCommit);
         try {
             database.await(database.thread.submit(() -> {
-                database.connect();
+                try {
+                    database.connect();
+                } catch (StorageException e) {
+                    if (!reachHolder || !(e.getCause() instanceof SQLException sql)
+                            || sql.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                        throw e;
+                    }
+                    database.connection = HolderServer.connect(dataDirectory, USER).orElseThrow(() -> e);
+                    database.connection.setAutoCommit(false);
+                    database.throughHolder = true;
+                }
                 return null;
             }));
             return database;
@@ -96,6 +120,7 @@ final class H2Database implements Database {
         Files.createDirectories(dataDirectory);
         JdbcDataSource source = dataSource(dataDirectory);
         connection = connect(source);
+        // Only the holder migrates and serves; a second process gets DATABASE_ALREADY_OPEN above.
         int applied = Migrations.apply(source, Vendor.H2, "the database in " + dataDirectory);
         if (applied > 0) {
             // H2 2.4 keeps the session that created a CHECK constraint with an IN list, here Flyway's, now closed,
@@ -105,6 +130,7 @@ final class H2Database implements Database {
             connection = connect(source);
         }
         connection.setAutoCommit(false);
+        server = HolderServer.start(dataDirectory, dataDirectory.toAbsolutePath().normalize().resolve(FILE_NAME));
         LOG.debug("opened {}", dataDirectory);
     }
 
@@ -218,6 +244,11 @@ final class H2Database implements Database {
      * Closes the connection (H2 then compacts and closes the file) and stops the storage thread, after the work
      * already handed to it. Waits without reacting to interrupts. Idempotent.
      */
+    /** Whether this process reached the database through another process that holds it. */
+    boolean throughHolder() {
+        return throughHolder;
+    }
+
     @Override
     public Vendor vendor() {
         return Vendor.H2;
@@ -229,6 +260,9 @@ final class H2Database implements Database {
             return;
         }
         Future<Void> closing = thread.submit(() -> {
+            if (server != null) {
+                server.stop();
+            }
             if (connection != null && !connection.isClosed()) {
                 connection.close();
             }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,10 +16,18 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import org.h2.api.ErrorCode;
 
 /**
  * Generations, users and settings with their images: by default a data directory with the H2 database
@@ -77,6 +86,26 @@ public final class Storage implements AutoCloseable {
         Database database = options.server() == null ? H2Database.open(dir, options.syncEachCommit())
                 : PostgresDatabase.open(options.server());
         return new Storage(options, database);
+    }
+
+    /**
+     * Opens storage as {@link #open(StorageOptions)} does, except that an H2 database another imagine process holds
+     * (a running {@code imagine run} or {@code generate}) is reached through the loopback server that process serves
+     * instead of failing: for tools that read or back up while the service runs. Such a storage must not be used to
+     * run jobs; it applies no migrations (the holder did).
+     */
+    public static Storage openShared(StorageOptions options) {
+        Checks.required("the options", options);
+        if (options.server() != null) {
+            return open(options);
+        }
+        Path dir = options.dataDirectory().toAbsolutePath().normalize();
+        return new Storage(options, H2Database.open(dir, options.syncEachCommit(), true));
+    }
+
+    /** Whether this storage reached its H2 database through another process that holds it. */
+    public boolean throughHolder() {
+        return database instanceof H2Database h2 && h2.throughHolder();
     }
 
     /** Whether the rows live on a PostgreSQL server (else in the H2 file of the data directory). */
@@ -340,6 +369,117 @@ public final class Storage implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new StorageException("could not restore " + backup + " into " + dataDirectory + ": " + e, e);
+        }
+    }
+
+    /**
+     * Replaces the database in {@code dataDirectory} (created when missing) with the one in a {@link #backup} zip,
+     * for {@code imagine db restore}. First checks the zip is a backup made by imagine that H2 opens and that holds
+     * imagine's tables; then refuses while another process has the database open; then moves the current database
+     * files into a folder {@code replaced-TIME} beside them (nothing is deleted) and puts the backup's copy in place.
+     * The images folder is left as it is.
+     *
+     * @return the folder the old files were moved to, or empty when there was no database
+     * @throws StorageException when the file is not a valid backup, or the database is in use
+     */
+    public static Optional<Path> restoreReplacing(Path backup, Path dataDirectory, Clock clock) {
+        Path dir = dataDirectory.toAbsolutePath().normalize();
+        Path scratch = null;
+        try {
+            Files.createDirectories(dir);
+            scratch = Files.createTempDirectory(dir, "restoring-");
+            Path copy = scratch.resolve(DATABASE_FILE);
+            extract(backup, copy);
+            requireImagineDatabase(backup, scratch);
+            Path live = dir.resolve(DATABASE_FILE);
+            Optional<Path> aside = Optional.empty();
+            if (Files.exists(live)) {
+                requireNotInUse(dir);
+                Path folder = dir.resolve("replaced-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                        .withZone(ZoneOffset.UTC).format(clock.instant()));
+                Files.createDirectories(folder);
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : files.filter(f -> f.getFileName().toString().startsWith(H2Database.FILE_NAME + "."))
+                            .toList()) {
+                        Files.move(file, folder.resolve(file.getFileName()));
+                    }
+                }
+                aside = Optional.of(folder);
+            }
+            Files.move(copy, live);
+            return aside;
+        } catch (IOException e) {
+            throw new StorageException("could not restore " + backup + " into " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (scratch != null) {
+                deleteQuietly(scratch);
+            }
+        }
+    }
+
+    /** Copies the backup's {@value #DATABASE_FILE} to {@code target}, forced to the device. */
+    private static void extract(Path backup, Path target) throws IOException {
+        if (!Files.isRegularFile(backup)) {
+            throw new StorageException(backup + " is not a file; name a backup made by imagine db backup");
+        }
+        boolean found = false;
+        try (InputStream in = Files.newInputStream(backup); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.getName().equals(DATABASE_FILE) && !found) {
+                    Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
+                    found = true;
+                }
+            }
+        } catch (ZipException e) {
+            found = false;
+        }
+        if (!found) {
+            throw new StorageException(backup + " is not a database backup made by imagine (it holds no "
+                    + DATABASE_FILE + ")");
+        }
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Opens the copy in {@code folder} with H2 and checks it holds imagine's schema history and tables. */
+    private static void requireImagineDatabase(Path backup, Path folder) {
+        try (Connection c = H2Database.dataSource(folder).getConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\"")) {
+                rows.next();
+            }
+            try (ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM generations")) {
+                rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StorageException(backup + " is not a usable imagine database backup: " + (e.getErrorCode()
+                    == ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1 || e.getErrorCode()
+                    == ErrorCode.TABLE_OR_VIEW_NOT_FOUND_1 ? "its database has no imagine tables"
+                    : "H2 cannot open its database file (damaged, or not made by this H2 version)"), e);
+        }
+    }
+
+    /** Refuses while another process holds the database in {@code dir}. */
+    private static void requireNotInUse(Path dir) {
+        try (Connection c = H2Database.dataSource(dir).getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                throw new StorageException("the database " + dir.resolve(DATABASE_FILE) + " is in use by another "
+                        + "process; stop imagine run (or generate) first, then restore", e);
+            }
+            // A damaged database is what a restore replaces: nothing holds it, go on.
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover scratch folder is harmless; the restore's own outcome matters
         }
     }
 

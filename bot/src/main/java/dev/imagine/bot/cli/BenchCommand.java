@@ -31,6 +31,10 @@ import picocli.CommandLine.Option;
         description = "Time a 512x512 generation: load time, s/step, UNet time per step, the pipeline's own "
                 + "overhead, PNG encoding (ours and the JDK's) and peak resident memory.")
 final class BenchCommand implements Callable<Integer> {
+    /** Most timed runs: enough for a stable median, few enough that a typo does not run for a day. */
+    static final int MAX_RUNS = 100;
+    /** Most untimed warm-up runs. */
+    static final int MAX_WARMUP = 10;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -47,10 +51,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512", paramLabel = "N", description = "Image side (default 512).")
     int size;
 
-    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Timed runs (default 3).")
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Timed runs, 1..100 (default 3).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first (default 1).")
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first, 0..10 (default 1).")
     int warmup;
 
     @Option(names = "--sampler", defaultValue = "euler", converter = SamplerConverter.class, paramLabel = "NAME",
@@ -72,8 +76,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (runs < 1 || warmup < 0) {
-            throw new UserException("--runs must be at least 1 and --warmup at least 0");
+        if (runs < 1 || runs > MAX_RUNS) {
+            throw new UserException("--runs must be between 1 and " + MAX_RUNS + ", got " + runs);
+        }
+        if (warmup < 0 || warmup > MAX_WARMUP) {
+            throw new UserException("--warmup must be between 0 and " + MAX_WARMUP + ", got " + warmup);
         }
         PrintWriter out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();

@@ -7,10 +7,12 @@ import dev.imagine.storage.Storage;
 import dev.imagine.storage.StorageInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +24,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code imagine db}: maintenance of the data directory (backup, prune, info). */
 @Command(name = "db", mixinStandardHelpOptions = true,
-        description = "Look after the database: backup, prune, info.",
-        subcommands = {DbCommand.Backup.class, DbCommand.Prune.class, DbCommand.Info.class})
+        description = "Look after the database: backup, restore, prune, info.",
+        subcommands = {DbCommand.Backup.class, DbCommand.Restore.class, DbCommand.Prune.class, DbCommand.Info.class})
 final class DbCommand implements Runnable {
 
     @CommandLine.Spec
@@ -36,7 +38,8 @@ final class DbCommand implements Runnable {
 
     /** {@code imagine db backup FILE}. */
     @Command(name = "backup", mixinStandardHelpOptions = true,
-            description = {"Write a consistent copy of the database to FILE (a zip) while imagine keeps running.",
+            description = {"Write a consistent copy of the database to FILE (a zip), also while imagine run or generate "
+                    + "has it open (through that process, on this machine).",
                     "Image files never change once written: copy the images folder with any tool to back them up.",
                     "With --db-url, pg_dump writes the PostgreSQL database, images included, in its custom format."})
     static final class Backup implements Callable<Integer> {
@@ -51,7 +54,8 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Storage storage = this.storage.openExisting()) {
+            PathChecks.writableFile("the backup file", file);
+            try (Storage storage = this.storage.openShared()) {
                 storage.backup(file);
                 spec.commandLine().getOut().println(file);
                 if (storage.onServer()) {
@@ -59,9 +63,42 @@ final class DbCommand implements Runnable {
                             + "included; pg_restore reads it");
                 } else {
                     spec.commandLine().getErr().println("backed up the database of " + storage.dataDirectory()
+                            + (storage.throughHolder() ? " through the imagine process that has it open" : "")
                             + "; copy " + storage.dataDirectory().resolve("images") + " to back up the images too");
                 }
             }
+            return 0;
+        }
+    }
+
+    /** {@code imagine db restore FILE}. */
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Put the database from FILE (a zip made by imagine db backup) in place of the data folder's.",
+                    "Checks FILE first, refuses while imagine run or generate has the database open, and moves the "
+                            + "current database files into a folder replaced-TIME beside them (nothing is deleted).",
+                    "Copy the backed-up images folder back separately. H2 only: use pg_restore for PostgreSQL."})
+    static final class Restore implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The zip that imagine db backup wrote.")
+        Path file;
+
+        @CommandLine.Mixin
+        StorageMixin storage;
+
+        @Override
+        public Integer call() {
+            if (storage.url != null) {
+                throw new UserException("db restore works on the data folder's H2 database; restore a PostgreSQL "
+                        + "backup with pg_restore");
+            }
+            PathChecks.readableFile("the backup file", file);
+            PathChecks.writableFolder("--data", storage.data);
+            Optional<Path> aside = Storage.restoreReplacing(file, storage.data, Clock.systemUTC());
+            spec.commandLine().getOut().println(storage.data.resolve(Storage.DATABASE_FILE));
+            spec.commandLine().getErr().println("restored the database from " + file
+                    + aside.map(folder -> "; the replaced database files are in " + folder).orElse(""));
             return 0;
         }
     }
@@ -104,7 +141,7 @@ final class DbCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Storage storage = this.storage.openExisting()) {
+            try (Storage storage = this.storage.openShared()) {
                 StorageInfo info = storage.info();
                 Counts counts = info.counts();
                 if (!storage.onServer()) {

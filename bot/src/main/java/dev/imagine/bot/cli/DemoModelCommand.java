@@ -94,6 +94,7 @@ final class DemoModelCommand implements Callable<Integer> {
         if (unetCost == DemoModel.UnetCost.CHEAP && family != Family.sd1) {
             throw new UserException("--unet-cost cheap is only for --family sd1");
         }
+        PathChecks.writableFolder("the model folder", dir);
         if (family == Family.sd1) {
             DemoModel.write(dir, unetCost);
         } else {

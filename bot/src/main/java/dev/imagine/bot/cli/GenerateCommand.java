@@ -1,5 +1,6 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -97,6 +98,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         byte[] initBytes = readInitImage();
         GenerationRequest request = buildRequest(initBytes);
+        checkUpscale(request);
+        checkOut(out, count);
         try (Storage storage = this.storage.openOrCreate();
                 ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             ProgressListener progress = !noProgress && System.console() != null
@@ -141,14 +144,50 @@ final class GenerateCommand implements Callable<Integer> {
             }
             return null;
         }
-        if (!Files.isRegularFile(initImage)) {
-            throw new UserException("init image " + initImage + " does not exist");
-        }
+        PathChecks.readableFile("--init-image", initImage);
         if (Files.size(initImage) > ImageInput.DEFAULT_MAX_BYTES) {
             throw new UserException("init image " + initImage + " is " + Files.size(initImage) / (1024 * 1024)
                     + " MB; the limit is " + ImageInput.DEFAULT_MAX_BYTES / (1024 * 1024) + " MB");
         }
         return Files.readAllBytes(initImage);
+    }
+
+    /**
+     * Refuses, before the engine opens, an upscale whose finished size is over the largest side the engine makes,
+     * for the sides given on the command line (a side left to the model's default is checked by the engine, still
+     * before the base image).
+     */
+    private static void checkUpscale(GenerationRequest request) {
+        if (request.upscale() == null) {
+            return;
+        }
+        int max = EngineOptions.DEFAULT_MAX_SIDE;
+        boolean wide = request.width() != null && request.outputWidth() > max;
+        boolean tall = request.height() != null && request.outputHeight() > max;
+        if (wide || tall) {
+            throw new UserException("--upscale " + request.upscale() + " makes "
+                    + (wide ? request.outputWidth() + " pixels wide" : request.outputHeight() + " pixels tall")
+                    + ", over the largest side of " + max + "; use a smaller --upscale, --width or --height");
+        }
+    }
+
+    /**
+     * Checks, before any work, that the images can be written where {@link #write} puts them: a {@code .png} name
+     * that is no folder in a writable folder, or a folder that is writable (both created when missing).
+     */
+    static void checkOut(Path out, int count) {
+        if (out == null || out.toString().isBlank()) {
+            throw new UserException("--out is empty; name a .png file or a folder");
+        }
+        if (single(out)) {
+            PathChecks.writableFile("--out", out);
+        } else {
+            PathChecks.writableFolder("--out", out);
+        }
+    }
+
+    private static boolean single(Path out) {
+        return out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
     }
 
     /** "prompt: 2 chunks, 104 tokens" for a prompt past one chunk, and the words not used, on stderr. */
@@ -161,7 +200,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (usage.cut()) {
             stderr.println("note: the " + which + " is longer than " + usage.cutBecause() + "; not used: "
-                    + usage.cutWords());
+                    + TerminalText.escape(usage.cutWords()));
         }
     }
 
@@ -191,7 +230,7 @@ final class GenerateCommand implements Callable<Integer> {
      */
     static List<Path> write(GenerationResult result, Path out) throws IOException {
         List<Path> files = new ArrayList<>();
-        boolean single = out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+        boolean single = single(out);
         for (GeneratedImage image : result.images()) {
             Path target;
             if (single) {

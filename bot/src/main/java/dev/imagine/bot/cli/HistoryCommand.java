@@ -37,7 +37,7 @@ final class HistoryCommand implements Callable<Integer> {
             throw new UserException("--limit must be between 1 and " + GenerationRepository.MAX_PAGE + ", got " + limit);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage storage = this.storage.openExisting()) {
+        try (Storage storage = this.storage.openShared()) {
             List<Generation> page = storage.generations().history(Recorder.localUser(storage), null, limit);
             if (page.isEmpty()) {
                 spec.commandLine().getErr().println("no generations recorded in " + storage.dataDirectory());
@@ -72,7 +72,10 @@ final class HistoryCommand implements Callable<Integer> {
         if (prompt.length() > PROMPT_CHARS) {
             prompt = prompt.substring(0, PROMPT_CHARS - 3) + "...";
         }
+        // Escaped after cutting, so an escape is never cut in half; the stored prompt stays as typed.
+        prompt = TerminalText.escape(prompt);
         return String.format("%d  %s  seed %s  %s  %s  %s%s", g.id(), g.queuedAt().truncatedTo(ChronoUnit.SECONDS),
-                Objects.toString(p.get("seed"), "-"), Objects.toString(p.get("sampler"), "-"), size, status, prompt);
+                Objects.toString(p.get("seed"), "-"), TerminalText.escape(Objects.toString(p.get("sampler"), "-")),
+                size, status, prompt);
     }
 }

@@ -4,6 +4,7 @@ import dev.imagine.bot.models.Environment;
 import dev.imagine.bot.models.ModelException;
 import dev.imagine.engine.EngineException;
 import dev.imagine.storage.StorageException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,14 +52,20 @@ public final class ImagineCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof EngineException || e instanceof IllegalArgumentException || e instanceof UserException
                     || e instanceof ModelException) {
-                err.println("error: " + e.getMessage());
+                err.println("error: " + TerminalText.escapeKeepingLines(e.getMessage()));
                 return 2;
             }
             if (e instanceof StorageException) {
                 err.println("error: " + e.getMessage());
                 return 1;
             }
-            err.println("error: " + e);
+            if (e instanceof IOException io) {
+                err.println("error: " + PathChecks.reason(io));
+                return 1;
+            }
+            // No exception's class name reaches the user: the message alone, or a sentence when there is none.
+            err.println("error: " + (e.getMessage() == null || e.getMessage().isBlank()
+                    ? "imagine failed unexpectedly and has no details to give; please report it" : e.getMessage()));
             return 1;
         });
         return commandLine.execute(args);

@@ -62,6 +62,7 @@ final class RerunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        GenerateCommand.checkOut(out, 1);
         try (Storage storage = this.storage.openExisting()) {
             RerunSpec rerun = storage.generations().rerunSpec(id)
                     .orElseThrow(() -> new UserException("there is no generation " + id + " in "

@@ -40,18 +40,39 @@ final class StorageMixin {
 
     /** Opens the data directory (or the server), creating it when missing; the caller closes the storage. */
     Storage openOrCreate() {
+        if (url == null) {
+            PathChecks.writableFolder("--data", data);
+        }
         return Storage.open(options());
     }
 
     /** Opens an existing data directory (or the server); the caller closes the storage. */
     Storage openExisting() {
+        return openExisting(false);
+    }
+
+    /**
+     * Opens an existing data directory as {@link #openExisting()} does, or, when a running {@code imagine run} or
+     * {@code generate} holds it, reaches its database through that process (for reading and backups only).
+     */
+    Storage openShared() {
+        return openExisting(true);
+    }
+
+    private Storage openExisting(boolean shared) {
         if (url != null) {
             return Storage.open(options());
+        }
+        if (data.toString().isBlank()) {
+            throw new UserException("--data is empty; name the data folder");
+        }
+        if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new UserException("--data " + data + " is a file, not a folder; name the data folder");
         }
         if (!Files.isRegularFile(data.resolve(Storage.DATABASE_FILE))) {
             throw new UserException("there is no imagine database in " + data.toAbsolutePath()
                     + "; generate an image first, or pass --data DIR");
         }
-        return Storage.open(data);
+        return shared ? Storage.openShared(StorageOptions.of(data)) : Storage.open(data);
     }
 }

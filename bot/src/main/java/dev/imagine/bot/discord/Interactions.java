@@ -69,7 +69,7 @@ final class Interactions extends ListenerAdapter {
     private final DiscordOptions options;
     private final Clock clock;
     private final Activity activity;
-    private final Executor workers;
+    private final UserLanes workers;
     private final UploadLimit uploadLimit;
     private volatile boolean intake = true;
 
@@ -80,7 +80,7 @@ final class Interactions extends ListenerAdapter {
         this.options = options;
         this.clock = clock;
         this.activity = activity;
-        this.workers = workers;
+        this.workers = new UserLanes(workers);
         this.uploadLimit = uploadLimit;
     }
 
@@ -234,7 +234,7 @@ final class Interactions extends ListenerAdapter {
         String pressedMessage = event.getMessageId();
         InteractionHook hook = event.getHook();
         activity.track(event.deferReply(true).submit());
-        run(() -> {
+        run(event, () -> {
             Reply reply = core.press(caller, id);
             if (reply instanceof Reply.DeleteMessage delete) {
                 activity.track(event.getMessageChannel().deleteMessageById(pressedMessage).submit()
@@ -257,7 +257,7 @@ final class Interactions extends ListenerAdapter {
         InteractionHook hook = event.getHook();
         long limit = uploadLimit.of(event);
         activity.track(event.deferReply(false).submit());
-        run(() -> {
+        run(event, () -> {
             messages.beginSubmission();
             try {
                 Reply reply = work.get();
@@ -279,7 +279,7 @@ final class Interactions extends ListenerAdapter {
         InteractionHook hook = event.getHook();
         long limit = uploadLimit.of(event);
         activity.track(event.deferReply(true).submit());
-        run(() -> answer(hook, work.get(), limit));
+        run(event, () -> answer(hook, work.get(), limit));
     }
 
     private void answer(InteractionHook hook, Reply reply, long limit) {
@@ -317,10 +317,11 @@ final class Interactions extends ListenerAdapter {
         activity.track(event.reply(text).setEphemeral(true).submit());
     }
 
-    private void run(Runnable task) {
+    /** Runs {@code task} on the workers after the earlier tasks of the same user (see {@link UserLanes}). */
+    private void run(IReplyCallback event, Runnable task) {
         activity.begin();
         try {
-            workers.execute(() -> {
+            workers.execute(event.getUser().getId(), () -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {

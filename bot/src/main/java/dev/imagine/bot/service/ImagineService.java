@@ -89,6 +89,7 @@ public final class ImagineService {
             }
         }
         config.warnings().forEach(warning -> LOG.warn("Configuration: {}", warning));
+        Ports.requireFree(config, platforms);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             Storage storage = track(opened, Storage.open(storageOptions(config.storage())));

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,12 @@ public final class OpsServer implements AutoCloseable {
      */
     OpsServer(String bindAddress, int port, PrometheusMeterRegistry metrics, Supplier<Health.Report> health)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+        try {
+            server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+        } catch (BindException e) {
+            throw new IllegalStateException("The operations endpoints cannot listen on " + bindAddress + " port " + port
+                    + " (another program uses it); set operations.port to a free port (0 picks one) or operations.enabled to false", e);
+        }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "imagine-ops");
             thread.setDaemon(true);

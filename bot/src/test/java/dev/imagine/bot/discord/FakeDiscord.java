@@ -357,6 +357,25 @@ final class FakeDiscord implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the bot edited the original response of {@code sent} (a deferred reply answered).
+     *
+     * @throws AssertionError when it does not within {@code timeout}
+     */
+    synchronized void awaitOriginalEdited(Sent sent, Duration timeout) throws InterruptedException {
+        String path = "/messages/@original";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests.stream().noneMatch(r -> r.method().equals("PATCH") && r.path().contains("/" + sent.token() + "/")
+                && r.path().endsWith(path))) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the original response of " + sent + " was not edited within " + timeout
+                        + "; requests: " + requests);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** The ids of attachments the bot downloaded from the CDN. */
     synchronized List<String> downloads() {
         return List.copyOf(downloads);
@@ -410,6 +429,7 @@ final class FakeDiscord implements AutoCloseable {
             }
             Response response;
             if (path.startsWith("/cdn/attachments/")) {
+                awaitDownloadGate();
                 response = download(path);
             } else {
                 Matcher m = ROUTE.matcher(path);
@@ -423,6 +443,7 @@ final class FakeDiscord implements AutoCloseable {
             }
             synchronized (this) {
                 requests.add(new Request(method, path, json, List.copyOf(files), response.status()));
+                notifyAll();
             }
             if (response.body() == null) {
                 exchange.sendResponseHeaders(response.status(), -1);
@@ -675,6 +696,35 @@ final class FakeDiscord implements AutoCloseable {
             return ok(messageJson(message));
         }
         return error(405, 0, "405: Method Not Allowed");
+    }
+
+    private volatile CountDownLatch downloadGate;
+    private final CountDownLatch downloadHeld = new CountDownLatch(1);
+
+    /** Holds every attachment download until {@link #releaseDownloads()}; returns a latch counted down at the first. */
+    CountDownLatch holdDownloads() {
+        downloadGate = new CountDownLatch(1);
+        return downloadHeld;
+    }
+
+    /** Lets held downloads go on. */
+    void releaseDownloads() {
+        CountDownLatch gate = downloadGate;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    private void awaitDownloadGate() {
+        CountDownLatch gate = downloadGate;
+        if (gate != null) {
+            downloadHeld.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private synchronized Response download(String path) {
