@@ -3,6 +3,10 @@ package dev.imagine.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.imagine.engine.image.PngCodec;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import java.awt.image.BufferedImage;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /** The whole pipeline on generated SD-layout models: real ONNX Runtime sessions, real samplers, real noise. */
 class ImageEngineTest {
@@ -176,10 +181,24 @@ class ImageEngineTest {
 
     @Test
     void aFailingProgressListenerDoesNotStopTheJob() {
-        GenerationResult result = engine.generate(small("a bridge").build(), p -> {
-            throw new IllegalStateException("listener bug");
-        }, new CancellationToken());
+        Logger pipelineLog = (Logger) LoggerFactory.getLogger(DiffusionPipeline.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        pipelineLog.addAppender(lines);
+        GenerationResult result;
+        try {
+            result = engine.generate(small("a bridge").build(), p -> {
+                throw new IllegalStateException("listener bug");
+            }, new CancellationToken());
+        } finally {
+            pipelineLog.detachAppender(lines);
+        }
         assertThat(result.images()).hasSize(1);
+        assertThat(lines.list).isNotEmpty().allSatisfy(line -> {
+            assertThat(line.getLevel()).isEqualTo(Level.WARN);
+            assertThat(line.getFormattedMessage()).isEqualTo("A progress listener failed; generation goes on");
+            assertThat(line.getThrowableProxy().getMessage()).isEqualTo("listener bug");
+        });
     }
 
     @Test

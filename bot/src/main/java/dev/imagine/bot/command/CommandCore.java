@@ -193,10 +193,30 @@ public final class CommandCore {
     public Reply imagine(Caller caller, String prompt, PromptOptions typed, InitImage image) {
         return guard(() -> {
             ParsedPrompt parsed = PromptParser.parse(prompt);
+            if (onlyInvisible(parsed.prompt())) {
+                throw new CommandException("The prompt has only invisible characters (control characters or "
+                        + "direction marks); write what to draw, such as: a red fox in the snow.");
+            }
             JobSpec spec = factory.create(parsed, typed == null ? PromptOptions.NONE : typed, userSettings(caller),
                     channelSettings(caller), image);
             return submit(caller, spec);
         });
+    }
+
+    /** Whether {@code prompt} has characters but none that shows: only controls, format marks and spaces. */
+    private static boolean onlyInvisible(String prompt) {
+        boolean invisible = false;
+        for (int i = 0; i < prompt.length(); ) {
+            int cp = prompt.codePointAt(i);
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT) {
+                invisible = true;
+            } else if (!Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return invisible;
     }
 
     /**

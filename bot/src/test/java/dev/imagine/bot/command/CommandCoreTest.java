@@ -8,6 +8,7 @@ import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Requester;
+import dev.imagine.bot.fake.ExpectedLog;
 import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.config.RateLimit;
 import dev.imagine.storage.GenerationStatus;
@@ -183,8 +184,12 @@ class CommandCoreTest {
     void aStorageFailureBecomesASentenceNotAnException() {
         storage.close();
 
-        Reply reply = core.handleText(ALICE, "/history");
-
+        Reply reply;
+        try (ExpectedLog log = ExpectedLog.of(CommandCore.class)) {
+            reply = core.handleText(ALICE, "/history");
+            assertThat(log.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("ERROR A command failed | StorageException: the storage in").endsWith("is closed");
+        }
         assertThat(reply).isEqualTo(new Reply.Refused("Something went wrong on our side; please try again in a "
                 + "moment."));
     }

@@ -3,6 +3,7 @@ package dev.imagine.bot.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.fake.ExpectedLog;
 import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.config.RateLimit;
@@ -214,8 +215,11 @@ class DispatcherTest {
         long oom = accepted(submit(ALICE, "fail:oom", 1));
         long crash = accepted(submit(BOB, "fail:crash", 1));
         long fine = accepted(submit(ALICE, "fine", 1));
-        while (dispatcher.runNext()) {
-            // drain
+        try (ExpectedLog log = ExpectedLog.of(Dispatcher.class)) {
+            while (dispatcher.runNext()) {
+                // drain
+            }
+            assertThat(log.lines()).contains("ERROR Job " + crash + " failed unexpectedly | IllegalStateException: a bug");
         }
         assertThat(journal.entry(oom).message())
                 .isEqualTo("GPU out of memory at 512x512 with 1 image; try a smaller size or fewer images");
@@ -239,7 +243,11 @@ class DispatcherTest {
         assertThat(events).containsExactly(id + ":queued 0");
 
         journal.failWrites.set(true);
-        SubmitResult.Rejected failed = rejected(submit(BOB, "b", 4));
+        SubmitResult.Rejected failed;
+        try (ExpectedLog log = ExpectedLog.of(Dispatcher.class)) {
+            failed = rejected(submit(BOB, "b", 4));
+            assertThat(log.lines()).containsExactly("ERROR Recording a job failed | IllegalStateException: disk full");
+        }
         assertThat(failed.reason()).isEqualTo(SubmitResult.Reason.NOT_RECORDED);
         assertThat(Messages.rejected(failed)).startsWith("The job could not be saved");
         assertThat(dispatcher.queueLength()).isEqualTo(1);

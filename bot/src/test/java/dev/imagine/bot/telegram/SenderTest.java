@@ -2,6 +2,7 @@ package dev.imagine.bot.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.fake.ExpectedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,11 +46,15 @@ class SenderTest {
         }));
         sender.offer(FloodControl.Outgoing.message(1, 1, () -> sent.add("next")));
 
-        sender.start();
+        try (ExpectedLog log = ExpectedLog.of(Sender.class)) {
+            sender.start();
 
-        assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
-        assertThat(sent).containsExactly("next");
-        sender.close(Duration.ofSeconds(1));
+            assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(sent).containsExactly("next");
+            sender.close(Duration.ofSeconds(1));
+            assertThat(log.lines()).containsExactly("ERROR A Telegram call failed unexpectedly: IllegalStateException: "
+                    + "boom at https://x/bot<token>/sendMessage");
+        }
     }
 
     /**

@@ -13,8 +13,10 @@ import java.awt.image.SinglePixelPackedSampleModel;
 /**
  * Turns any {@link BufferedImage} into packed {@code 0xRRGGBB} pixels the way PIL's {@code convert("RGB")}
  * does: alpha is dropped without compositing, grey is copied into all three channels, palettes are looked
- * up, and 16-bit samples keep their high byte. Colour profiles are ignored (raw samples are used) except
- * for colour spaces that are neither grey nor RGB (e.g. CMYK), which Java2D converts.
+ * up, 16-bit samples keep their high byte, and 8-bit CMYK (a JPEG's CMYK or YCCK samples, which the JDK's reader,
+ * like PIL, reads with Adobe's inverted convention and hands over as ink amounts) becomes {@code (255 - C) * (255 - K) / 255} per channel, PIL's naive
+ * conversion. Colour profiles are ignored (raw samples are used) except for other colour spaces, which Java2D
+ * converts.
  */
 final class RgbImages {
 
@@ -84,9 +86,38 @@ final class RgbImages {
         } else if (model instanceof ComponentColorModel components && hasIntegralSamples(image)
                 && !components.isAlphaPremultiplied() && isGreyOrRgb(components) && hasShallowSamples(components)) {
             convertComponents(image, components, target);
+        } else if (isByteCmyk(image, model)) {
+            convertCmyk(image, target);
         } else {
             convertWithJava2d(image, target);
         }
+    }
+
+    private static boolean isByteCmyk(BufferedImage image, ColorModel model) {
+        return model.getColorSpace().getType() == ColorSpace.TYPE_CMYK && model.getNumComponents() == 4
+                && !model.hasAlpha() && image.getRaster().getNumBands() == 4
+                && image.getRaster().getDataBuffer().getDataType() == DataBuffer.TYPE_BYTE;
+    }
+
+    /** Pillow's {@code cmyk2rgb}: each colour is {@code nk - C * nk / 255} with {@code nk = 255 - K}, rounded. */
+    private static void convertCmyk(BufferedImage image, int[] target) {
+        int width = image.getWidth();
+        Raster raster = image.getRaster();
+        int[] row = new int[width * 4];
+        for (int y = 0; y < image.getHeight(); y++) {
+            raster.getPixels(0, y, width, 1, row);
+            int base = y * width;
+            for (int x = 0, i = 0; x < width; x++, i += 4) {
+                int nk = 255 - row[i + 3];
+                target[base + x] = inkToLight(row[i], nk) << 16 | inkToLight(row[i + 1], nk) << 8
+                        | inkToLight(row[i + 2], nk);
+            }
+        }
+    }
+
+    private static int inkToLight(int ink, int nk) {
+        int product = ink * nk + 128;
+        return Math.max(0, Math.min(255, nk - (((product >> 8) + product) >> 8)));
     }
 
     private static boolean hasIntegralSamples(BufferedImage image) {

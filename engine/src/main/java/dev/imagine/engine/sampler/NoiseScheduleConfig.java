@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -96,42 +97,13 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         Objects.requireNonNull(betaSchedule, "betaSchedule");
         Objects.requireNonNull(predictionType, "predictionType");
         Objects.requireNonNull(spacing, "spacing");
-        if (trainTimesteps < 1) {
-            throw new IllegalArgumentException("num_train_timesteps must be at least 1, got " + trainTimesteps);
+        List<String> problems = rangeProblems(trainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
+                stepsOffset, clipSampleRange, originalInferenceSteps, timestepScaling, lambdaMinClipped);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
-        if (trainedBetas == null) {
-            if (!BETA_SCHEDULES.contains(betaSchedule)) {
-                throw new IllegalArgumentException("beta_schedule '" + betaSchedule
-                        + "' is not supported; allowed: scaled_linear, linear, squaredcos_cap_v2");
-            }
-            requireBeta("beta_start", betaStart);
-            requireBeta("beta_end", betaEnd);
-        } else {
-            if (trainedBetas.length != trainTimesteps) {
-                throw new IllegalArgumentException("trained_betas has " + trainedBetas.length
-                        + " values but num_train_timesteps is " + trainTimesteps);
-            }
+        if (trainedBetas != null) {
             trainedBetas = trainedBetas.clone();
-            for (float beta : trainedBetas) {
-                requireBeta("trained_betas", beta);
-            }
-        }
-        if (stepsOffset < 0) {
-            throw new IllegalArgumentException("steps_offset must not be negative, got " + stepsOffset);
-        }
-        if (!(clipSampleRange > 0) || Double.isInfinite(clipSampleRange)) {
-            throw new IllegalArgumentException("clip_sample_range must be a positive number, got " + clipSampleRange);
-        }
-        if (originalInferenceSteps < 1) {
-            throw new IllegalArgumentException("original_inference_steps must be at least 1, got "
-                    + originalInferenceSteps);
-        }
-        if (!(timestepScaling > 0) || Double.isInfinite(timestepScaling)) {
-            throw new IllegalArgumentException("timestep_scaling must be a positive number, got " + timestepScaling);
-        }
-        if (Double.isNaN(lambdaMinClipped) || lambdaMinClipped == Double.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException("lambda_min_clipped must be a number or -Infinity, got "
-                    + lambdaMinClipped);
         }
         defaultedKeys = Set.copyOf(defaultedKeys);
         unsupportedOptions = Map.copyOf(unsupportedOptions);
@@ -165,10 +137,57 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 stepsOffset, setAlphaToOne, false, 1.0, Set.of(), Map.of());
     }
 
-    private static void requireBeta(String key, double beta) {
-        if (!(beta >= 0 && beta < 1)) {
-            throw new IllegalArgumentException(key + " must be in [0, 1), got " + beta);
+    /** Every value out of range, each as a sentence naming its key; empty when all are fine. */
+    private static List<String> rangeProblems(int trainTimesteps, double betaStart, double betaEnd,
+            String betaSchedule, float[] trainedBetas, int stepsOffset, double clipSampleRange,
+            int originalInferenceSteps, double timestepScaling, double lambdaMinClipped) {
+        List<String> problems = new ArrayList<>();
+        if (trainTimesteps < 1) {
+            problems.add("num_train_timesteps must be at least 1, got " + trainTimesteps);
         }
+        if (trainedBetas == null) {
+            if (!BETA_SCHEDULES.contains(betaSchedule)) {
+                problems.add("beta_schedule '" + betaSchedule
+                        + "' is not supported; allowed: scaled_linear, linear, squaredcos_cap_v2");
+            }
+            checkBeta(problems, "beta_start", betaStart);
+            checkBeta(problems, "beta_end", betaEnd);
+        } else {
+            if (trainedBetas.length != trainTimesteps) {
+                problems.add("trained_betas has " + trainedBetas.length + " values but num_train_timesteps is "
+                        + trainTimesteps);
+            }
+            for (float beta : trainedBetas) {
+                if (checkBeta(problems, "trained_betas", beta)) {
+                    break;
+                }
+            }
+        }
+        if (stepsOffset < 0) {
+            problems.add("steps_offset must not be negative, got " + stepsOffset);
+        }
+        if (!(clipSampleRange > 0) || Double.isInfinite(clipSampleRange)) {
+            problems.add("clip_sample_range must be a positive number, got " + clipSampleRange);
+        }
+        if (originalInferenceSteps < 1) {
+            problems.add("original_inference_steps must be at least 1, got " + originalInferenceSteps);
+        }
+        if (!(timestepScaling > 0) || Double.isInfinite(timestepScaling)) {
+            problems.add("timestep_scaling must be a positive number, got " + timestepScaling);
+        }
+        if (Double.isNaN(lambdaMinClipped) || lambdaMinClipped == Double.POSITIVE_INFINITY) {
+            problems.add("lambda_min_clipped must be a number or -Infinity, got " + lambdaMinClipped);
+        }
+        return problems;
+    }
+
+    /** Adds a sentence and answers true when {@code beta} is outside [0, 1). */
+    private static boolean checkBeta(List<String> problems, String key, double beta) {
+        if (!(beta >= 0 && beta < 1)) {
+            problems.add(key + " must be in [0, 1), got " + beta);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -193,7 +212,7 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
      * samplers ({@code thresholding}, {@code rescale_betas_zero_snr}, {@code use_karras_sigmas}, ...), which are
      * kept in {@link #unsupportedOptions()}.
      *
-     * @throws IllegalArgumentException naming the key and the bad value: wrong types, unknown
+     * @throws IllegalArgumentException naming every bad key with its value at once: wrong types, unknown
      *     {@code beta_schedule}, {@code timestep_spacing} or {@code prediction_type}, {@code sample} prediction,
      *     values out of range
      */
@@ -209,9 +228,11 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         double betaEnd = in.number(BETA_END, 0.02);
         String betaSchedule = in.text(BETA_SCHEDULE, "linear");
         float[] trainedBetas = in.floats("trained_betas");
-        PredictionType prediction = named(PredictionType::parse, in.text("prediction_type", "epsilon"));
+        PredictionType prediction = in.named(PredictionType::parse, "prediction_type", "epsilon",
+                PredictionType.EPSILON);
         String spacingName = in.text(SPACING, null);
-        TimestepSpacing spacing = spacingName != null ? named(TimestepSpacing::parse, spacingName)
+        TimestepSpacing spacing = spacingName != null
+                ? in.named(TimestepSpacing::parse, SPACING, spacingName, TimestepSpacing.LEADING)
                 : LEADING_CLASSES.contains(className) ? TimestepSpacing.LEADING : TimestepSpacing.LINSPACE;
         int stepsOffset = in.integer("steps_offset", 0);
         boolean setAlphaToOne = in.bool(SET_ALPHA_TO_ONE, !pndmClass);
@@ -250,21 +271,15 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
         if (timestepType.equals("continuous") && prediction == PredictionType.V_PREDICTION) {
             unsupported.put("timestep_type", timestepType);
         }
-        try {
-            return new NoiseScheduleConfig(className, trainTimesteps, betaStart, betaEnd, betaSchedule,
-                    trainedBetas, prediction, spacing, stepsOffset, setAlphaToOne, clipSample, clipSampleRange,
-                    originalSteps, timestepScaling, lambdaMinClipped, defaulted, unsupported);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("scheduler config: " + e.getMessage(), e);
+        List<String> problems = new ArrayList<>(in.problems);
+        problems.addAll(rangeProblems(trainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas, stepsOffset,
+                clipSampleRange, originalSteps, timestepScaling, lambdaMinClipped));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("scheduler config: " + String.join("; ", problems));
         }
-    }
-
-    private static <T> T named(Function<String, T> parser, String value) {
-        try {
-            return parser.apply(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("scheduler config: " + e.getMessage(), e);
-        }
+        return new NoiseScheduleConfig(className, trainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
+                prediction, spacing, stepsOffset, setAlphaToOne, clipSample, clipSampleRange, originalSteps,
+                timestepScaling, lambdaMinClipped, defaulted, unsupported);
     }
 
     /**
@@ -343,10 +358,14 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 + (unsupportedOptions.isEmpty() ? "" : ", unsupported=" + unsupportedOptions) + "]";
     }
 
-    /** Typed reads of the config's keys that remember which keys fell back to a default. */
+    /**
+     * Typed reads of the config's keys that remember which keys fell back to a default; a value of the wrong type
+     * is noted in {@link #problems} and read as the fallback, so that one pass finds every bad key.
+     */
     private static final class Reader {
         private final JsonNode json;
         private final Set<String> useDefault = new HashSet<>();
+        private final List<String> problems = new ArrayList<>();
 
         Reader(JsonNode json) {
             this.json = json;
@@ -371,9 +390,19 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 return fallback;
             }
             if (!node.isTextual()) {
-                throw bad(key, node, "a string");
+                return bad(key, node, "a string", fallback);
             }
             return node.asText();
+        }
+
+        <T> T named(Function<String, T> parser, String key, String fallback, T stand) {
+            String value = text(key, fallback);
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return stand;
+            }
         }
 
         int integer(String key, int fallback) {
@@ -383,7 +412,7 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
             }
             if (!node.isNumber() || node.asDouble() != Math.rint(node.asDouble())
                     || Math.abs(node.asDouble()) > Integer.MAX_VALUE) {
-                throw bad(key, node, "a whole number");
+                return bad(key, node, "a whole number", fallback);
             }
             return (int) node.asDouble();
         }
@@ -394,7 +423,7 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 return fallback;
             }
             if (!node.isNumber()) {
-                throw bad(key, node, "a number");
+                return bad(key, node, "a number", fallback);
             }
             return node.asDouble();
         }
@@ -405,7 +434,7 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 return fallback;
             }
             if (!node.isBoolean()) {
-                throw bad(key, node, "true or false");
+                return bad(key, node, "true or false", fallback);
             }
             return node.asBoolean();
         }
@@ -416,26 +445,26 @@ public record NoiseScheduleConfig(String className, int trainTimesteps, double b
                 return null;
             }
             if (!node.isArray()) {
-                throw bad(key, node, "a list of numbers");
+                return bad(key, node, "a list of numbers", null);
             }
             float[] values = new float[node.size()];
             for (int i = 0; i < values.length; i++) {
                 JsonNode item = node.get(i);
                 if (!item.isNumber()) {
-                    throw bad(key, node, "a list of numbers");
+                    return bad(key, node, "a list of numbers", null);
                 }
                 values[i] = (float) item.asDouble();
             }
             return values;
         }
 
-        private static IllegalArgumentException bad(String key, JsonNode node, String expected) {
+        private <T> T bad(String key, JsonNode node, String expected, T fallback) {
             String shown = node.toString();
             if (shown.length() > 60) {
                 shown = shown.substring(0, 57) + "...";
             }
-            return new IllegalArgumentException(
-                    "scheduler config: " + key + " must be " + expected + ", got " + shown);
+            problems.add(key + " must be " + expected + ", got " + shown);
+            return fallback;
         }
     }
 }

@@ -64,7 +64,10 @@ final class TokenizerFiles {
         return vocab;
     }
 
-    /** The merges in priority order; blank lines and {@code #version} headers are skipped. */
+    /**
+     * The merges in priority order; blank lines and {@code #version} headers are skipped. A file without any
+     * merge is refused: without merges every word falls apart into single bytes, so the model would see nonsense.
+     */
     static List<Merge> readMerges(Path file) throws IOException {
         List<Merge> merges = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(requireFile(file), StandardCharsets.UTF_8)) {
@@ -82,6 +85,10 @@ final class TokenizerFiles {
                 }
                 merges.add(new Merge(parts[0], parts[1], lineNumber));
             }
+        }
+        if (merges.isEmpty()) {
+            throw new IOException(file + " has no merges (it is empty or holds only a header); a CLIP tokenizer's "
+                    + MERGES + " lists one symbol pair per line, so copy it again from the model's tokenizer folder");
         }
         return merges;
     }

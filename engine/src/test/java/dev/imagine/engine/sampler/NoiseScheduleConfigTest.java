@@ -197,6 +197,17 @@ class NoiseScheduleConfigTest {
     }
 
     @Test
+    void reportsEveryBadKeyAtOnce() {
+        assertThatThrownBy(() -> NoiseScheduleConfig.parse(json(
+                "{\"beta_start\": \"tiny\", \"prediction_type\": \"noise\", \"steps_offset\": -2}")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("scheduler config: ")
+                .hasMessageContaining("beta_start must be a number, got \"tiny\"")
+                .hasMessageContaining("'noise'")
+                .hasMessageContaining("steps_offset must not be negative, got -2");
+    }
+
+    @Test
     void rejectsValuesOfTheWrongType() {
         assertThatThrownBy(() -> NoiseScheduleConfig.parse(json("{\"num_train_timesteps\": \"many\"}")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -169,6 +169,18 @@ class ClipTokenizerTinyVocabularyTest {
     }
 
     @Test
+    void refusesAMergesFileWithoutMerges() throws IOException {
+        Path folder = bcFolder();
+        for (String content : new String[] {"", "#version: 0.2\n", "\n\n"}) {
+            Files.writeString(folder.resolve("merges.txt"), content);
+
+            assertThatThrownBy(() -> ClipTokenizer.load(folder)).as("merges.txt of %s", content.length())
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("merges.txt has no merges").hasMessageContaining("copy it again");
+        }
+    }
+
+    @Test
     void namesTheMissingRequiredFile() throws IOException {
         Path folder = bcFolder();
         Files.delete(folder.resolve("merges.txt"));
@@ -220,20 +232,20 @@ class ClipTokenizerTinyVocabularyTest {
 
     @Test
     void rejectsVocabularyWithoutAllByteSymbols() throws IOException {
-        Map<String, Object> vocab = TinyVocabulary.vocab(Map.of());
+        Map<String, Object> vocab = TinyVocabulary.vocab(Map.of("ab", 1000));
         vocab.remove(TinyVocabulary.byteSymbol(0x81) + "</w>");
 
-        assertThatThrownBy(() -> ClipTokenizer.load(TinyVocabulary.folderWithVocab(temp, vocab, List.of())))
+        assertThatThrownBy(() -> ClipTokenizer.load(TinyVocabulary.folderWithVocab(temp, vocab, List.of("a b"))))
                 .isInstanceOf(IOException.class).hasMessageContaining("vocab.json")
                 .hasMessageContaining("byte symbol").hasMessageContaining("byte 129");
     }
 
     @Test
     void rejectsVocabularyWithoutSpecialTokens() throws IOException {
-        Map<String, Object> vocab = TinyVocabulary.vocab(Map.of());
+        Map<String, Object> vocab = TinyVocabulary.vocab(Map.of("ab", 1000));
         vocab.remove("<|startoftext|>");
 
-        assertThatThrownBy(() -> ClipTokenizer.load(TinyVocabulary.folderWithVocab(temp, vocab, List.of())))
+        assertThatThrownBy(() -> ClipTokenizer.load(TinyVocabulary.folderWithVocab(temp, vocab, List.of("a b"))))
                 .isInstanceOf(IOException.class).hasMessageContaining("vocab.json")
                 .hasMessageContaining("<|startoftext|>");
     }
