@@ -127,6 +127,8 @@ final class AnimateCommand implements Callable<Integer> {
         long id = storage.generations().record(new NewGeneration(Recorder.localUser(storage),
                 GenerationKind.ANIMATION, parentId, Recorder.model(engine.model()),
                 new GenerationParameters(AnimationValues.toPlain(request)), null), null);
+        // A command-line record, as Recorder's: its process named, and its own output is its delivery.
+        storage.generations().setProcess(id, Recorder.currentProcess());
         err.println("generation " + id);
         storage.generations().markRunning(id);
         boolean bar = progressBar && System.console() != null;
@@ -148,12 +150,15 @@ final class AnimateCommand implements Callable<Integer> {
             video = VideoEncoding.encode(pictures, request.fps(), format, Long.MAX_VALUE);
         } catch (VideoTooLargeException e) {
             storage.generations().markFailed(id, e.getMessage());
+            storage.generations().markDelivered(id);
             throw new UserException(e.getMessage(), e);
         } catch (EngineException e) {
             storage.generations().markFailed(id, e.getMessage());
+            storage.generations().markDelivered(id);
             throw e;
         } catch (RuntimeException | Error e) {
             storage.generations().markFailed(id, "the animation failed unexpectedly");
+            storage.generations().markDelivered(id);
             throw e;
         }
         List<NewImage> images = new ArrayList<>();
@@ -164,6 +169,7 @@ final class AnimateCommand implements Callable<Integer> {
                 false));
         storage.generations().markDone(id, new GenerationParameters(AnimationValues.toPlain(result.request())), images,
                 result.elapsed().toMillis());
+        storage.generations().markDelivered(id);
         write(out, video.bytes());
         if (framesDir != null) {
             Files.createDirectories(framesDir);
