@@ -86,6 +86,7 @@ public final class WebAdapter implements ChatAdapter {
     private Javalin app;
     private Sessions sessions;
     private EventStream events;
+    private final ArrivalOrder arrivals = new ArrivalOrder();
     private Views views;
     private CommandCore core;
     private Storage storage;
@@ -172,6 +173,10 @@ public final class WebAdapter implements ChatAdapter {
     }
 
     /** The event stream, for tests that wait for it. */
+    ArrivalOrder arrivals() {
+        return arrivals;
+    }
+
     EventStream events() {
         return events;
     }
@@ -357,6 +362,16 @@ public final class WebAdapter implements ChatAdapter {
 
     private void prompt(Context ctx) throws IOException {
         Sessions.Session session = changing(ctx);
+        ArrivalOrder.Ticket ticket = arrivals.arrive(session.name());
+        try {
+            prompt(ctx, session, ticket);
+        } finally {
+            arrivals.leave(ticket);
+        }
+    }
+
+    /** A prompt, read in full, then acted on after the same user's earlier requests (see {@link ArrivalOrder}). */
+    private void prompt(Context ctx, Sessions.Session session, ArrivalOrder.Ticket ticket) throws IOException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > uploadCap) {
             throw new Refusal(413, core.refuseUpload(declared).orElse("The request is too large."));
@@ -397,6 +412,7 @@ public final class WebAdapter implements ChatAdapter {
             throw new Refusal(400, "Send the prompt in the field \"text\".");
         }
         Caller caller = caller(session);
+        arrivals.awaitTurn(ticket);
         Reply reply;
         if (image != null && strength != null && !strength.isBlank() && !text.strip().startsWith("/")) {
             double value;
@@ -414,8 +430,14 @@ public final class WebAdapter implements ChatAdapter {
 
     private void press(Context ctx) throws IOException {
         Sessions.Session session = changing(ctx);
-        String button = jsonBody(ctx).path("button").asText("");
-        respond(ctx, core.press(caller(session), button));
+        ArrivalOrder.Ticket ticket = arrivals.arrive(session.name());
+        try {
+            String button = jsonBody(ctx).path("button").asText("");
+            arrivals.awaitTurn(ticket);
+            respond(ctx, core.press(caller(session), button));
+        } finally {
+            arrivals.leave(ticket);
+        }
     }
 
     private void respond(Context ctx, Reply reply) {

@@ -237,6 +237,47 @@ class WebApiTest {
     }
 
     @Test
+    void aPromptWhosePictureIsStillUploadingIsNotOvertakenByTheSameUsersNextPrompt() throws Exception {
+        start("", Map.of());
+        WebClient local = new WebClient(web.url());
+        local.session();
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(64, 64,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(picture, "png", png);
+        String boundary = "----slow";
+        byte[] form = WebClient.pictureForm(boundary, "first --steps 2 --size 64x64", png.toByteArray(), null);
+
+        try (Socket socket = new Socket("127.0.0.1", web.port())) {
+            // The first prompt arrives, but its picture is still on the way.
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/prompts HTTP/1.1\r\nHost: 127.0.0.1:" + web.port() + "\r\nConnection: close\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+                    + WebAdapter.CSRF_HEADER + ": " + local.csrf() + "\r\n"
+                    + "Content-Length: " + form.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(form, 0, form.length / 2);
+            out.flush();
+            assertThat(web.arrivals().awaitInFlight("local", 1, Duration.ofSeconds(30))).isTrue();
+
+            // The second arrives after it and is read at once; it must wait for the first.
+            java.util.concurrent.CompletableFuture<WebClient.Answer> second = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> local.post("/api/prompts", Map.of("text", "second --steps 2 --size 64x64")));
+            assertThat(web.arrivals().awaitInFlight("local", 2, Duration.ofSeconds(30))).isTrue();
+            assertThat(second).isNotDone();
+
+            out.write(form, form.length / 2, form.length - form.length / 2);
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher firstId = java.util.regex.Pattern.compile("\"id\":([0-9]+)").matcher(answer);
+            assertThat(firstId.find()).as(answer).isTrue();
+            WebClient.Answer secondAnswer = second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(secondAnswer.status()).as(secondAnswer.text()).isEqualTo(202);
+            assertThat(Long.parseLong(firstId.group(1))).as("the first prompt's job is recorded first")
+                    .isLessThan(secondAnswer.json().path("id").asLong());
+        }
+    }
+
+    @Test
     void aTakenPortStopsTheStartWithASentence() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {

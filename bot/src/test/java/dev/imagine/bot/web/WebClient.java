@@ -96,6 +96,13 @@ final class WebClient implements AutoCloseable {
     /** A multipart POST of a prompt with a picture, with the CSRF token. */
     Answer postPicture(String text, byte[] picture, String strength) {
         String boundary = "----imagine" + System.nanoTime();
+        return send(withCsrf(HttpRequest.newBuilder(base.resolve("/api/prompts"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(pictureForm(boundary, text, picture, strength)))));
+    }
+
+    /** The multipart body the page sends for a prompt with a picture. */
+    static byte[] pictureForm(String boundary, String text, byte[] picture, String strength) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         field(out, boundary, "text", text);
         if (strength != null) {
@@ -105,9 +112,12 @@ final class WebClient implements AutoCloseable {
                 + "Content-Type: image/png\r\n\r\n");
         out.writeBytes(picture);
         write(out, "\r\n--" + boundary + "--\r\n");
-        return send(withCsrf(HttpRequest.newBuilder(base.resolve("/api/prompts"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()))));
+        return out.toByteArray();
+    }
+
+    /** The CSRF token the session gave, or null before {@link #session()}. */
+    String csrf() {
+        return csrf;
     }
 
     private static void field(ByteArrayOutputStream out, String boundary, String name, String value) {
