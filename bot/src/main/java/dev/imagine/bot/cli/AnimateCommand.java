@@ -106,6 +106,10 @@ final class AnimateCommand implements Callable<Integer> {
         VideoFormat format = VideoFormat.forFileName(out.getFileName() == null ? "" : out.getFileName().toString());
         AnimationRequest request = new AnimationRequest(keyframes(prompt, seed, to, toSeed), frames, Ease.parse(ease),
                 loop, fps, settings.applyTo(GenerationRequest.builder("")).build());
+        PathChecks.writableFile("--out", out);
+        if (framesDir != null) {
+            PathChecks.writableFolder("--frames-dir", framesDir);
+        }
         try (Storage storage = this.storage.openOrCreate();
                 ImageEngine engine = ImageEngine.open(model.folder(parent), engineOptions.toOptions())) {
             AnimationResult result = run(storage, engine, request, format, null, out, framesDir, !noProgress, stderr);

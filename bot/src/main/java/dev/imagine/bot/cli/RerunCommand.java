@@ -62,7 +62,11 @@ final class RerunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        GenerateCommand.checkOut(out, 1);
+        if (videoFile(out)) {
+            PathChecks.writableFile("--out", out);
+        } else {
+            GenerateCommand.checkOut(out, 1);
+        }
         try (Storage storage = this.storage.openExisting()) {
             RerunSpec rerun = storage.generations().rerunSpec(id)
                     .orElseThrow(() -> new UserException("there is no generation " + id + " in "
@@ -85,9 +89,7 @@ final class RerunCommand implements Callable<Integer> {
                             + " has fingerprint " + fingerprint + ", so the image may differ");
                 }
                 if (animation) {
-                    String name = out.getFileName() == null ? "" : out.getFileName().toString();
-                    Path target = name.toLowerCase(Locale.ROOT).matches(".*\\.(mp4|gif)")
-                            ? out : out.resolve("animation-" + id + ".mp4");
+                    Path target = videoFile(out) ? out : out.resolve("animation-" + id + ".mp4");
                     AnimateCommand.run(storage, engine, animationRequest,
                             VideoFormat.forFileName(target.getFileName().toString()), id, target, null, !noProgress,
                             stderr);
@@ -105,6 +107,12 @@ final class RerunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Whether {@code out} names a video file (an animation's rerun) rather than a picture or a folder. */
+    private static boolean videoFile(Path out) {
+        return out != null && out.getFileName() != null
+                && out.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(mp4|gif)");
     }
 
     /** The stored animation, with {@code --seed} as its first keyframe's seed when given. */

@@ -115,6 +115,11 @@ final class WebClient implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /** The session cookie as {@code name=value}, or null before a sign-in. */
+    String cookie() {
+        return cookie;
+    }
+
     /** The CSRF token the session gave, or null before {@link #session()}. */
     String csrf() {
         return csrf;
