@@ -41,7 +41,7 @@ class MigrationTest {
     void anEmptyFolderGetsTheWholeSchema() throws SQLException {
         Path data = dir.resolve("new/data");
         try (Storage storage = Storage.open(data)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("9");
+            assertThat(storage.info().schemaVersion()).isEqualTo("11");
             assertThat(storage.counts().generations()).isZero();
         }
         assertThat(data.resolve(Storage.DATABASE_FILE)).isRegularFile();
@@ -64,7 +64,7 @@ class MigrationTest {
         }
 
         try (Storage storage = Storage.open(dir)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("9");
+            assertThat(storage.info().schemaVersion()).isEqualTo("11");
             User user = storage.users().find("discord", "77").orElseThrow();
             Generation old = storage.generations().history(user.id(), null, 10).get(0);
             assertThat(old.parameters().get("prompt")).isEqualTo("an old fox");
@@ -139,7 +139,7 @@ class MigrationTest {
             try (Connection c = H2Database.dataSource(dir).getConnection()) {
                 assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-                        .containsExactly("1", "2", "3", "4", "5", "6", "8", "9");
+                        .containsExactly("1", "2", "3", "4", "5", "6", "8", "9", "11");
             }
         }
     }
