@@ -12,6 +12,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +76,38 @@ class ClusterBucketsTest {
         assertThat(Duration.ofNanos(refused.getNanosToWaitForRefill())).isEqualTo(Duration.ofMinutes(1));
         assertThat(take(first, "telegram:1", 1)).isFalse();
         assertThat(take(first, "telegram:2", 4)).as("another key has its own bucket").isTrue();
+    }
+
+    @Test
+    void concurrentTakesOnTwoNodesNeverSpendATokenTwice() throws Exception {
+        BucketConfiguration twenty = BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(20).refillGreedy(1, Duration.ofDays(1)).build())
+                .build();
+        AtomicInteger taken = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                ClusterBuckets node = (t % 2 == 0 ? first : second).sharedBuckets().orElseThrow();
+                done.add(threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 10; i++) {
+                        if (node.tryConsume("telegram:1", twenty, 1).isConsumed()) {
+                            taken.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertThat(taken).as("80 tries at a bucket of 20 whose clock stands still").hasValue(20);
     }
 
     @Test
