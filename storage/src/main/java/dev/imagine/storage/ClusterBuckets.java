@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Time.</b> A bucket's refill is computed from the storage's clock (wall time, as Bucket4j's client-side clock),
  * not the database's nor a process's monotonic ticker: the stored state must mean the same on every node, so the
  * nodes should keep their clocks in sync (NTP), as for the queue's leases. Tests move that clock instead of
- * sleeping.
+ * sleeping. (Left alone, Bucket4j's PostgreSQL manager would read the system's time, never the server's; so would its
+ * own expiry column and clean-up, which is why {@code expires_at} and {@link #removeFull} here are this class's.)
  *
  * <p><b>Forgetting.</b> Each row records when its bucket is full again ({@code expires_at}); at most once every
  * {@link #CLEANUP_EVERY} a call deletes the rows past it, which behave exactly like a fresh bucket.

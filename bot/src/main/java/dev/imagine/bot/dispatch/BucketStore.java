@@ -9,7 +9,9 @@ import io.github.bucket4j.ConsumptionProbe;
  * ({@link #inProcess(Ticker)}, for one machine on the H2 file) or in a store that every frontend of a cluster shares
  * (PostgreSQL, implemented by the service over storage), so one user's budget holds whichever frontend they reach.
  * The dispatcher builds each bucket's configuration and key; a key names one user under one limit, so a changed
- * limit starts a new bucket. Implementations are thread-safe.
+ * limit starts a new bucket. The dispatcher calls a store under its lock, so a shared store's round trip to the
+ * database (one row locked and updated per take) delays other submissions by as much. Implementations are
+ * thread-safe.
  */
 public interface BucketStore {
 
