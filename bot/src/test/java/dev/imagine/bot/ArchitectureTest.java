@@ -72,7 +72,8 @@ class ArchitectureTest {
     void jdbcH2AndFlywayStayInsideStorage() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.storage..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..",
-                        "org.flywaydb..", "org.postgresql..", "com.zaxxer.hikari..")
+                        "org.flywaydb..", "org.postgresql..", "com.zaxxer.hikari..",
+                        "io.github.bucket4j.postgresql..", "io.github.bucket4j.distributed.jdbc..")
                 .because("storage shows repositories and records, never JDBC")
                 .check(classes);
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,10 +128,15 @@ final class PostgresDatabase implements Database {
     }
 
     private Connection borrow() throws SQLException {
+        requireOpen();
+        return pool.getConnection();
+    }
+
+    /** @throws StorageException when this database was closed */
+    void requireOpen() {
         if (pool.isClosed()) {
             throw new StorageException("the storage at " + server.where() + " is closed");
         }
-        return pool.getConnection();
     }
 
     /** A sentence for an operator; the driver's message has no row values (see {@code logServerErrorDetail}). */
@@ -155,6 +161,14 @@ final class PostgresDatabase implements Database {
     @Override
     public Vendor vendor() {
         return Vendor.POSTGRESQL;
+    }
+
+    /**
+     * The pool itself, for a library that runs its own statements and transactions on it (Bucket4j's proxy manager
+     * in {@link ClusterBuckets}); everything else goes through {@link #read} and {@link #write}.
+     */
+    DataSource dataSource() {
+        return pool;
     }
 
     /** The server, for backups and information. */

@@ -56,6 +56,7 @@ public final class Storage implements AutoCloseable {
     private final GenerationRepository generations;
     private final SettingsRepository settings;
     private final ClusterQueue queue;
+    private final ClusterBuckets buckets;
 
     private Storage(StorageOptions options, Database database) {
         this.dataDirectory = options.dataDirectory().toAbsolutePath().normalize();
@@ -67,6 +68,7 @@ public final class Storage implements AutoCloseable {
         this.settings = new SettingsRepository(database, clock);
         this.queue = database.vendor() == Database.Vendor.POSTGRESQL
                 ? new ClusterQueue(database, generations, clock) : null;
+        this.buckets = database instanceof PostgresDatabase postgres ? new ClusterBuckets(postgres, clock) : null;
     }
 
     /** Opens {@code dataDirectory} with the system clock and a sync on every commit. */
@@ -139,6 +141,14 @@ public final class Storage implements AutoCloseable {
                     + "the embedded H2 file serves one process");
         }
         return queue;
+    }
+
+    /**
+     * The rate limits' token buckets that the frontends of a cluster share, or empty on the H2 file, whose single
+     * process keeps its buckets in memory.
+     */
+    public Optional<ClusterBuckets> sharedBuckets() {
+        return Optional.ofNullable(buckets);
     }
 
     /** Per-user and per-channel defaults. */

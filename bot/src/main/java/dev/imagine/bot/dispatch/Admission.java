@@ -1,22 +1,26 @@
 package dev.imagine.bot.dispatch;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.config.RateLimit;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a submission may enter the queue: the per-user cap on queued plus running jobs, the queue's capacity and
- * the user's token bucket (counted in images); admins skip the per-user cap and the bucket. The dispatcher calls it
- * under its lock with the counts it keeps. Thread-safe.
+ * the user's token bucket (counted in images, in the given {@link BucketStore}); admins skip the per-user cap and the
+ * bucket. The dispatcher calls it under its lock with the counts it keeps. When a shared bucket store cannot be
+ * reached, the job is refused as not recorded (its database is the journal's too). Thread-safe.
  */
 final class Admission {
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
     private final DispatchLimits limits;
     private final RateLimiter rates;
 
-    Admission(DispatchLimits limits, Ticker ticker) {
+    Admission(DispatchLimits limits, BucketStore buckets) {
         this.limits = limits;
-        this.rates = new RateLimiter(limits, ticker);
+        this.rates = new RateLimiter(limits, buckets);
     }
 
     /**
@@ -37,7 +41,13 @@ final class Admission {
                     Optional.empty());
         }
         if (!admin) {
-            Duration wait = rates.tryAcquire(requester, spec.images());
+            Duration wait;
+            try {
+                wait = rates.tryAcquire(requester, spec.images());
+            } catch (RuntimeException e) {
+                LOG.error("Could not check {}'s rate limit: {}", requester.key(), e.getMessage(), e);
+                return reject(SubmitResult.Reason.NOT_RECORDED, Duration.ofMinutes(1), 0, 0, Optional.empty());
+            }
             if (!wait.isZero()) {
                 RateLimit rate = limits.rateFor(requester);
                 return reject(SubmitResult.Reason.RATE_LIMITED, spec.images() > rate.burst() ? Duration.ZERO : wait,
@@ -50,7 +60,12 @@ final class Admission {
     /** Gives back the images an admitted job took, when it could not be recorded after all. */
     void giveBack(Requester requester, JobSpec spec) {
         if (!limits.isAdmin(requester)) {
-            rates.giveBack(requester, spec.images());
+            try {
+                rates.giveBack(requester, spec.images());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not give back {} images to {}'s rate limit: {}", spec.images(), requester.key(),
+                        e.getMessage());
+            }
         }
     }
 

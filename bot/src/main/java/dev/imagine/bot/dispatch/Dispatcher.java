@@ -66,12 +66,21 @@ public final class Dispatcher {
      */
     public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, JobNotices notices, Ticker ticker,
             MeterRegistry metrics) {
+        this(engine, journal, limits, notices, ticker, metrics, BucketStore.inProcess(ticker));
+    }
+
+    /**
+     * A dispatcher whose rate limits live in {@code buckets}: {@link BucketStore#inProcess(Ticker)} for one process,
+     * a store the frontends of a cluster share otherwise.
+     */
+    public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, JobNotices notices, Ticker ticker,
+            MeterRegistry metrics, BucketStore buckets) {
         this.engine = engine;
         this.journal = journal;
         this.limits = limits;
         this.notices = notices;
         this.ticker = ticker;
-        this.admission = new Admission(limits, ticker);
+        this.admission = new Admission(limits, buckets);
         this.metrics = new DispatchMetrics(metrics, ticker, this::queueLength);
     }
 

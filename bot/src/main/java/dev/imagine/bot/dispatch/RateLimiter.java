@@ -1,69 +1,54 @@
 package dev.imagine.bot.dispatch;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.config.RateLimit;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 
 /**
- * Per-user token buckets (Bucket4j), counted in images, kept in a Caffeine cache that forgets users idle for longer
- * than a full refill (their bucket would be full again anyway). Both read the injected monotonic ticker, which is
- * what Caffeine's {@link Ticker} and a non-wall-clock {@link TimeMeter} expect.
+ * Per-user token buckets counted in images, each user's under the limit that applies to them (their own, their
+ * most generous role's, or the default), kept in a {@link BucketStore}: this process's, or the cluster's.
  */
 final class RateLimiter {
     private final DispatchLimits limits;
-    private final TimeMeter meter;
-    private final Cache<String, Bucket> buckets;
+    private final BucketStore buckets;
 
-    RateLimiter(DispatchLimits limits, Ticker ticker) {
+    RateLimiter(DispatchLimits limits, BucketStore buckets) {
         this.limits = limits;
-        this.meter = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return ticker.read();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
-        this.buckets = Caffeine.newBuilder()
-                .ticker(ticker)
-                .expireAfterAccess(Duration.ofHours(24))
-                .maximumSize(100_000)
-                .build();
+        this.buckets = buckets;
     }
 
     /**
      * Takes {@code images} tokens from the requester's bucket.
      *
      * @return zero when allowed, otherwise how long until enough tokens are back
+     * @throws RuntimeException when the bucket store cannot be reached
      */
     Duration tryAcquire(Requester requester, int images) {
         RateLimit rate = limits.rateFor(requester);
         if (images > rate.burst()) {
             return Duration.ofDays(365);
         }
-        Bucket bucket = buckets.get(requester.key() + "|" + rate, key -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.refillPeriod()).build())
-                .withCustomTimePrecision(meter)
-                .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(images);
+        ConsumptionProbe probe = buckets.tryConsume(key(requester, rate), configuration(rate), images);
         return probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
     }
 
     /** Returns tokens taken for a job that was then not accepted. */
     void giveBack(Requester requester, int images) {
         RateLimit rate = limits.rateFor(requester);
-        Bucket bucket = buckets.getIfPresent(requester.key() + "|" + rate);
-        if (bucket != null) {
-            bucket.addTokens(images);
-        }
+        buckets.giveBack(key(requester, rate), configuration(rate), images);
+    }
+
+    /** One user under one limit: a changed limit (configuration, roles) starts a new bucket. */
+    static String key(Requester requester, RateLimit rate) {
+        return requester.key() + "|" + rate.burst() + "/" + rate.refill() + "/" + rate.refillPeriod();
+    }
+
+    static BucketConfiguration configuration(RateLimit rate) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(rate.burst()).refillGreedy(rate.refill(), rate.refillPeriod())
+                        .build())
+                .build();
     }
 }

@@ -99,7 +99,7 @@ public final class ImagineService {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageJournal journal = new StorageJournal(storage, engine.model());
             Dispatcher dispatcher = new Dispatcher(engine, journal, dispatchLimits(config.limits()),
-                    Messages.JOB_NOTICES, ticker, metrics);
+                    Messages.JOB_NOTICES, ticker, metrics, RateBuckets.forStorage(storage, ticker));
             ServiceContext context = new ServiceContext(dispatcher, storage, engine.model(), config, clock);
             OpsServer ops = null;
             if (config.operations().enabled()) {
