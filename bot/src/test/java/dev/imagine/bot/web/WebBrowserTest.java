@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.bot.cli.ImagineCommand;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ImagineService;
@@ -73,13 +74,17 @@ class WebBrowserTest {
     }
 
     private void start(String webYaml, Map<String, String> env) throws IOException {
+        start("limits:\n  max-jobs-per-user: 5\n  rate:\n    burst: 50\n    refill: 50\n", webYaml, env);
+    }
+
+    private void start(String limitsYaml, String webYaml, Map<String, String> env) throws IOException {
         if (!Files.exists(dir.resolve("model"))) {
             DemoModel.writeTiny(dir.resolve("model"));
         }
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
                 + "operations:\n  enabled: false\n"
-                + "limits:\n  max-jobs-per-user: 5\n  rate:\n    burst: 50\n    refill: 50\n"
+                + limitsYaml
                 + "web:\n  port: 0\n" + webYaml;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, env);
         Function<ImagineConfig, ChatAdapter> factory = c -> {
@@ -251,12 +256,14 @@ class WebBrowserTest {
         }
         ImageIO.write(source, "png", upload.toFile());
         browser.findElement(By.id("image")).sendKeys(upload.toAbsolutePath().toString());
-        type(browser, "an oil painting --steps 2 --size 64x64");
+        // The strength typed as a flag is the one used, not the slider's untouched 0.75.
+        type(browser, "an oil painting --steps 2 --size 64x64 --strength 0.5");
         browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
         WebElement painted = awaitPicture(browser, "an oil painting", 1);
         long paintedId = Long.parseLong(card(painted).getAttribute("data-id"));
-        assertThat(new WebClient(web.url()).get("/api/generations/" + paintedId).json().path("kind").asText())
-                .isEqualTo("img2img");
+        JsonNode paintedJson = new WebClient(web.url()).get("/api/generations/" + paintedId).json();
+        assertThat(paintedJson.path("kind").asText()).isEqualTo("img2img");
+        assertThat(paintedJson.path("parameters").path("strength").asDouble()).isEqualTo(0.5);
 
         // Reloading shows the history from storage, newest first.
         browser.navigate().refresh();
@@ -283,6 +290,38 @@ class WebBrowserTest {
         assertThat(Long.parseLong(card(rerun).getAttribute("data-id")))
                 .isGreaterThan(Long.parseLong(card(again).getAttribute("data-id")));
         assertThat(pixels(bytes(browser, rerun))).isEqualTo(pixels(firstPng));
+    }
+
+    @Test
+    void aBadPictureAndTheRateLimitAreAnsweredInlineAsTheBotsReply() throws Exception {
+        start("limits:\n  rate:\n    burst: 1\n    refill: 1\n    refill-period: 1h\n", "", Map.of());
+        WebDriver browser = browser();
+        browser.get(web.url().toString());
+        waiting(browser).until(b -> b.findElement(By.id("chat")).isDisplayed());
+
+        // A file that is not a picture: the bot's sentence, inline, and the prompt stays for another try.
+        Path bad = dir.resolve("not-a-picture.png");
+        Files.writeString(bad, "GIF89a this is not really a picture");
+        browser.findElement(By.id("image")).sendKeys(bad.toAbsolutePath().toString());
+        type(browser, "an oil painting --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        WebElement badPicture = waiting(browser).until(b -> b.findElements(By.cssSelector(".card.refused [role=alert]"))
+                .stream().findFirst().orElse(null));
+        assertThat(badPicture.getText()).contains("not a PNG, JPEG or WebP image");
+        assertThat(browser.findElement(By.id("prompt")).getAttribute("value")).contains("an oil painting");
+        browser.findElement(By.id("dropped-clear")).click();
+
+        // The one picture of the burst, then the rate limit's sentence with when to try again.
+        type(browser, "a lighthouse --seed 5 --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        awaitPicture(browser, "Seed 5", 1);
+        type(browser, "a second lighthouse --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        WebElement limited = waiting(browser).until(b -> b.findElements(By.cssSelector(".card.refused [role=alert]"))
+                .stream().filter(e -> e.getText().contains("used your images")).findFirst().orElse(null));
+        assertThat(limited.getText()).contains("try again in");
+        assertThat(browser.findElements(By.cssSelector("#timeline figure img"))).hasSize(1);
+        screenshot(browser, "web-chat-refusals");
     }
 
     @Test
