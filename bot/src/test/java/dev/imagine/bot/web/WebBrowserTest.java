@@ -293,16 +293,28 @@ class WebBrowserTest {
     }
 
     @Test
-    void aBadPictureAndTheRateLimitAreAnsweredInlineAsTheBotsReply() throws Exception {
+    void aPastedOrDroppedPictureIsTakenAndABadOneAndTheRateLimitAreAnsweredInline() throws Exception {
         start("limits:\n  rate:\n    burst: 1\n    refill: 1\n    refill-period: 1h\n", "", Map.of());
         WebDriver browser = browser();
         browser.get(web.url().toString());
         waiting(browser).until(b -> b.findElement(By.id("chat")).isDisplayed());
 
-        // A file that is not a picture: the bot's sentence, inline, and the prompt stays for another try.
-        Path bad = dir.resolve("not-a-picture.png");
-        Files.writeString(bad, "GIF89a this is not really a picture");
-        browser.findElement(By.id("image")).sendKeys(bad.toAbsolutePath().toString());
+        // A picture pasted into the prompt is taken (its preview shows); then removed again.
+        ((JavascriptExecutor) browser).executeScript("const files = new DataTransfer();"
+                + "files.items.add(new File(['GIF89a pasted'], 'pasted.png', {type: 'image/png'}));"
+                + "document.getElementById('prompt').dispatchEvent(new ClipboardEvent('paste',"
+                + " {clipboardData: files, bubbles: true, cancelable: true}));");
+        waiting(browser).until(b -> b.findElement(By.id("dropped")).isDisplayed());
+        browser.findElement(By.id("dropped-clear")).click();
+        assertThat(browser.findElement(By.id("dropped")).isDisplayed()).isFalse();
+
+        // A file dropped on the form that is not a picture: the bot's sentence, inline, and the prompt stays.
+        ((JavascriptExecutor) browser).executeScript("const files = new DataTransfer();"
+                + "files.items.add(new File(['GIF89a this is not really a picture'], 'dropped.png',"
+                + " {type: 'image/png'}));"
+                + "document.getElementById('compose').dispatchEvent(new DragEvent('drop',"
+                + " {dataTransfer: files, bubbles: true, cancelable: true}));");
+        waiting(browser).until(b -> b.findElement(By.id("dropped")).isDisplayed());
         type(browser, "an oil painting --steps 2 --size 64x64");
         browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
         WebElement badPicture = waiting(browser).until(b -> b.findElements(By.cssSelector(".card.refused [role=alert]"))
@@ -322,6 +334,38 @@ class WebBrowserTest {
         assertThat(limited.getText()).contains("try again in");
         assertThat(browser.findElements(By.cssSelector("#timeline figure img"))).hasSize(1);
         screenshot(browser, "web-chat-refusals");
+    }
+
+    @Test
+    void olderPicturesComeInPagesWithShowOlder() throws Exception {
+        start("limits:\n  max-jobs-per-user: 11\n  rate:\n    burst: 50\n    refill: 50\n", "", Map.of());
+        WebClient script = new WebClient(web.url());
+        script.session();
+        script.listen();
+        for (int i = 0; i <= WebAdapter.PAGE; i++) {
+            assertThat(script.post("/api/prompts", Map.of("text", "picture " + i + " --steps 1 --size 64x64"))
+                    .status()).isEqualTo(202);
+        }
+        for (int count = 1; script.events(0).stream().filter(e -> e.name().equals("done")).count() <= WebAdapter.PAGE;
+                count++) {
+            assertThat(script.awaitEvents(count, WAIT)).as("events %s", script.events(0)).isTrue();
+        }
+        script.close();
+
+        WebDriver browser = browser();
+        browser.get(web.url().toString());
+        awaitPicture(browser, "picture " + WebAdapter.PAGE + " ", 1);
+        waiting(browser).until(b -> b.findElements(By.cssSelector("#timeline figure img")).size() == WebAdapter.PAGE);
+        assertThat(pictures(browser, "picture 0 ")).isEmpty();
+        WebElement older = browser.findElement(By.xpath("//button[normalize-space()='Show older']"));
+        assertThat(older.isDisplayed()).isTrue();
+        older.click();
+        waiting(browser).until(b -> !pictures(b, "picture 0 ").isEmpty());
+        List<WebElement> all = browser.findElements(By.cssSelector("#timeline figure img"));
+        assertThat(all).hasSize(WebAdapter.PAGE + 1);
+        assertThat(all.get(0).getAttribute("alt")).startsWith("picture " + WebAdapter.PAGE + " ");
+        assertThat(all.get(WebAdapter.PAGE).getAttribute("alt")).startsWith("picture 0 ");
+        assertThat(older.isDisplayed()).isFalse();
     }
 
     @Test
