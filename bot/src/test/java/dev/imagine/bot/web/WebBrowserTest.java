@@ -238,6 +238,9 @@ class WebBrowserTest {
             assertThat(card(rerolled).findElements(By.xpath(".//button[normalize-space()='" + name + "']")))
                     .as(name).isNotEmpty();
         }
+        WebElement download = card(first).findElement(By.linkText("Download"));
+        assertThat(download.getAttribute("href")).isEqualTo(first.getAttribute("src") + "?download=1");
+        assertThat(download.getAttribute("download")).matches("imagine-[0-9]+-1\\.png");
 
         // A bad flag: the bot's reply names the flag it meant, inline.
         type(browser, "a fox --sed 3");
