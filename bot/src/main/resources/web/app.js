@@ -257,6 +257,8 @@ function listen() {
 // ----- composing: Enter sends; a picture comes from the file input, a drop or a paste
 
 const compose = $('compose');
+// A flag as the bot reads it: a word starting with -- or an em dash (phones make one of --), then the name.
+const STRENGTH_FLAG = /(^|\s)(--|\u2014)strength(?![\p{L}\p{N}-])/iu;
 const prompt = $('prompt');
 
 function pick(file) {
@@ -297,7 +299,8 @@ compose.addEventListener('submit', async (event) => {
     if (state.picked) {
       const form = new FormData();
       form.append('text', text);
-      form.append('strength', $('strength').value);
+      // A --strength typed in the prompt is the user's choice; the slider is for when none is typed.
+      if (!STRENGTH_FLAG.test(text)) form.append('strength', $('strength').value);
       form.append('image', state.picked, state.picked.name || 'picture.png');
       result = await api('POST', '/api/prompts', form);
     } else {

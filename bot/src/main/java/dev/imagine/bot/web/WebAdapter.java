@@ -385,9 +385,15 @@ public final class WebAdapter implements ChatAdapter {
                 text = ctx.formParam("text");
                 strength = ctx.formParam("strength");
                 files = ctx.uploadedFiles("image");
-            } catch (RuntimeException e) {
-                // Jetty stops reading a part over the limit; the sentence is the core's.
-                throw new Refusal(413, core.refuseUpload(uploadCap + 1).orElse("The picture is too large."));
+            } catch (Exception e) {
+                // Jetty stops reading a form at the size limit (a body sent without a length is measured only as
+                // it is read), or finds it malformed; it throws a checked ServletException here. The size sentence
+                // is the core's.
+                if (overLimit(e)) {
+                    throw new Refusal(413, core.refuseUpload(uploadCap + 1).orElse("The picture is too large."));
+                }
+                throw new Refusal(400, "The form could not be read; send multipart/form-data with the fields text, "
+                        + "strength and one image.");
             }
             if (files.size() > 1) {
                 throw new Refusal(400, "Send one picture at a time.");
@@ -426,6 +432,16 @@ public final class WebAdapter implements ChatAdapter {
             reply = core.handleText(caller, text, image);
         }
         respond(ctx, reply);
+    }
+
+    /** Whether Jetty gave up on a form because it passed a size limit (it says so only in its message). */
+    private static boolean overLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void press(Context ctx) throws IOException {

@@ -40,10 +40,15 @@ class WebApiTest {
     private WebAdapter web;
 
     private void start(String webYaml, Map<String, String> env) throws Exception {
+        start("", webYaml, env);
+    }
+
+    private void start(String limitsYaml, String webYaml, Map<String, String> env) throws Exception {
         DemoModel.writeTiny(dir.resolve("model"));
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
                 + "operations:\n  enabled: false\n"
+                + limitsYaml
                 + "web:\n" + (webYaml.contains("port:") ? "" : "  port: 0\n") + webYaml;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, env);
         Function<ImagineConfig, ChatAdapter> factory = c -> {
@@ -246,6 +251,58 @@ class WebApiTest {
                 .contains("<script src=\"/app.js\"");
     }
 
+    /** A raw request over a socket: the head, then the body in chunks; the answer, however the server ended. */
+    private String chunked(String head, byte[] body) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", web.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            java.util.concurrent.CompletableFuture<Void> writing = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            out.write((head + "Transfer-Encoding: chunked\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            for (int at = 0; at < body.length; at += 1 << 16) {
+                                int n = Math.min(1 << 16, body.length - at);
+                                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                                out.write(body, at, n);
+                                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                            }
+                            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        } catch (java.io.IOException e) {
+                            // the server answered and closed before the whole body was written
+                        }
+                    });
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            writing.join();
+            return answer;
+        }
+    }
+
+    @Test
+    void aMalformedOrOversizedFormWithoutALengthGetsItsStatusAndASentence() throws Exception {
+        start("", Map.of());
+        WebClient local = new WebClient(web.url());
+        local.session();
+        String head = "POST /api/prompts HTTP/1.1\r\nHost: 127.0.0.1:" + web.port() + "\r\nConnection: close\r\n"
+                + "Content-Type: multipart/form-data; boundary=x\r\n"
+                + WebAdapter.CSRF_HEADER + ": " + local.csrf() + "\r\n";
+        try (LogCapture logs = new LogCapture()) {
+            // A form cut short (its closing boundary never comes).
+            String cut = chunked(head, ("--x\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(cut).startsWith("HTTP/1.1 400").contains("multipart/form-data").doesNotContain("Exception");
+
+            // A picture over the limit, sent without a Content-Length, so only reading it finds its size.
+            byte[] picture = new byte[12 << 20];
+            java.util.Arrays.fill(picture, (byte) 'x');
+            byte[] form = WebClient.pictureForm("x", "an oil painting", picture, null);
+            String tooLarge = chunked(head, form);
+            assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("the limit is").doesNotContain("Exception");
+            assertThat(logs.text()).doesNotContain("ERROR");
+        }
+    }
+
     @Test
     void aPromptWhosePictureIsStillUploadingIsNotOvertakenByTheSameUsersNextPrompt() throws Exception {
         start("", Map.of());
@@ -298,9 +355,45 @@ class WebApiTest {
         }
     }
 
+    private static List<String> prompts(JsonNode page) {
+        List<String> prompts = new java.util.ArrayList<>();
+        page.path("items").forEach(item -> prompts.add(item.path("prompt").asText()));
+        return prompts;
+    }
+
+    @Test
+    void theHistoryIsPagedNewestFirst() throws Exception {
+        start("limits:\n  max-jobs-per-user: 3\n", "", Map.of());
+        WebClient local = new WebClient(web.url());
+        local.session();
+        local.listen();
+        List<Long> ids = new java.util.ArrayList<>();
+        for (String prompt : List.of("first", "second", "third")) {
+            WebClient.Answer queued = local.post("/api/prompts", Map.of("text", prompt + " --steps 1 --size 64x64"));
+            assertThat(queued.status()).as(queued.text()).isEqualTo(202);
+            ids.add(queued.json().path("id").asLong());
+        }
+        for (int count = 1; local.events(0).stream().filter(e -> e.name().equals("done")).count() < 3; count++) {
+            assertThat(local.awaitEvents(count, Duration.ofSeconds(60))).as("events %s", local.events(0)).isTrue();
+        }
+
+        JsonNode first = local.get("/api/generations?limit=2").json();
+        assertThat(prompts(first)).containsExactly("third", "second");
+        assertThat(first.path("next").asLong()).isEqualTo(ids.get(1));
+        JsonNode older = local.get("/api/generations?limit=2&before=" + first.path("next").asLong()).json();
+        assertThat(prompts(older)).containsExactly("first");
+        assertThat(older.path("next").isNull()).isTrue();
+        assertThat(local.get("/api/generations?before=x").status()).isEqualTo(400);
+    }
+
     @Test
     void withoutAPasswordTheLocalUserNeedsNoSignInButOtherHostNamesAreRefused() throws Exception {
-        start("", Map.of());
+        try (LogCapture logs = new LogCapture()) {
+            start("", Map.of());
+            List<String> lines = logs.text().lines().filter(line -> line.contains(web.url().toString())).toList();
+            assertThat(lines).as("the one line that says where to open the page")
+                    .containsExactly("INFO Web chat: open " + web.url() + " in your browser");
+        }
         WebClient local = new WebClient(web.url());
         JsonNode session = local.session().json();
         assertThat(session.path("signIn").asBoolean()).isFalse();

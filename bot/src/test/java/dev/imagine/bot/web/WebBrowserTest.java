@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.bot.cli.ImagineCommand;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ImagineService;
@@ -73,13 +74,17 @@ class WebBrowserTest {
     }
 
     private void start(String webYaml, Map<String, String> env) throws IOException {
+        start("limits:\n  max-jobs-per-user: 5\n  rate:\n    burst: 50\n    refill: 50\n", webYaml, env);
+    }
+
+    private void start(String limitsYaml, String webYaml, Map<String, String> env) throws IOException {
         if (!Files.exists(dir.resolve("model"))) {
             DemoModel.writeTiny(dir.resolve("model"));
         }
         String yaml = "engine:\n  model: " + dir.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
                 + "operations:\n  enabled: false\n"
-                + "limits:\n  max-jobs-per-user: 5\n  rate:\n    burst: 50\n    refill: 50\n"
+                + limitsYaml
                 + "web:\n  port: 0\n" + webYaml;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir, env);
         Function<ImagineConfig, ChatAdapter> factory = c -> {
@@ -233,6 +238,9 @@ class WebBrowserTest {
             assertThat(card(rerolled).findElements(By.xpath(".//button[normalize-space()='" + name + "']")))
                     .as(name).isNotEmpty();
         }
+        WebElement download = card(first).findElement(By.linkText("Download"));
+        assertThat(download.getAttribute("href")).isEqualTo(first.getAttribute("src") + "?download=1");
+        assertThat(download.getAttribute("download")).matches("imagine-[0-9]+-1\\.png");
 
         // A bad flag: the bot's reply names the flag it meant, inline.
         type(browser, "a fox --sed 3");
@@ -251,12 +259,14 @@ class WebBrowserTest {
         }
         ImageIO.write(source, "png", upload.toFile());
         browser.findElement(By.id("image")).sendKeys(upload.toAbsolutePath().toString());
-        type(browser, "an oil painting --steps 2 --size 64x64");
+        // The strength typed as a flag is the one used, not the slider's untouched 0.75.
+        type(browser, "an oil painting --steps 2 --size 64x64 --strength 0.5");
         browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
         WebElement painted = awaitPicture(browser, "an oil painting", 1);
         long paintedId = Long.parseLong(card(painted).getAttribute("data-id"));
-        assertThat(new WebClient(web.url()).get("/api/generations/" + paintedId).json().path("kind").asText())
-                .isEqualTo("img2img");
+        JsonNode paintedJson = new WebClient(web.url()).get("/api/generations/" + paintedId).json();
+        assertThat(paintedJson.path("kind").asText()).isEqualTo("img2img");
+        assertThat(paintedJson.path("parameters").path("strength").asDouble()).isEqualTo(0.5);
 
         // Reloading shows the history from storage, newest first.
         browser.navigate().refresh();
@@ -283,6 +293,82 @@ class WebBrowserTest {
         assertThat(Long.parseLong(card(rerun).getAttribute("data-id")))
                 .isGreaterThan(Long.parseLong(card(again).getAttribute("data-id")));
         assertThat(pixels(bytes(browser, rerun))).isEqualTo(pixels(firstPng));
+    }
+
+    @Test
+    void aPastedOrDroppedPictureIsTakenAndABadOneAndTheRateLimitAreAnsweredInline() throws Exception {
+        start("limits:\n  rate:\n    burst: 1\n    refill: 1\n    refill-period: 1h\n", "", Map.of());
+        WebDriver browser = browser();
+        browser.get(web.url().toString());
+        waiting(browser).until(b -> b.findElement(By.id("chat")).isDisplayed());
+
+        // A picture pasted into the prompt is taken (its preview shows); then removed again.
+        ((JavascriptExecutor) browser).executeScript("const files = new DataTransfer();"
+                + "files.items.add(new File(['GIF89a pasted'], 'pasted.png', {type: 'image/png'}));"
+                + "document.getElementById('prompt').dispatchEvent(new ClipboardEvent('paste',"
+                + " {clipboardData: files, bubbles: true, cancelable: true}));");
+        waiting(browser).until(b -> b.findElement(By.id("dropped")).isDisplayed());
+        browser.findElement(By.id("dropped-clear")).click();
+        assertThat(browser.findElement(By.id("dropped")).isDisplayed()).isFalse();
+
+        // A file dropped on the form that is not a picture: the bot's sentence, inline, and the prompt stays.
+        ((JavascriptExecutor) browser).executeScript("const files = new DataTransfer();"
+                + "files.items.add(new File(['GIF89a this is not really a picture'], 'dropped.png',"
+                + " {type: 'image/png'}));"
+                + "document.getElementById('compose').dispatchEvent(new DragEvent('drop',"
+                + " {dataTransfer: files, bubbles: true, cancelable: true}));");
+        waiting(browser).until(b -> b.findElement(By.id("dropped")).isDisplayed());
+        type(browser, "an oil painting --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        WebElement badPicture = waiting(browser).until(b -> b.findElements(By.cssSelector(".card.refused [role=alert]"))
+                .stream().findFirst().orElse(null));
+        assertThat(badPicture.getText()).contains("not a PNG, JPEG or WebP image");
+        assertThat(browser.findElement(By.id("prompt")).getAttribute("value")).contains("an oil painting");
+        browser.findElement(By.id("dropped-clear")).click();
+
+        // The one picture of the burst, then the rate limit's sentence with when to try again.
+        type(browser, "a lighthouse --seed 5 --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        awaitPicture(browser, "Seed 5", 1);
+        type(browser, "a second lighthouse --steps 2 --size 64x64");
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ENTER);
+        WebElement limited = waiting(browser).until(b -> b.findElements(By.cssSelector(".card.refused [role=alert]"))
+                .stream().filter(e -> e.getText().contains("used your images")).findFirst().orElse(null));
+        assertThat(limited.getText()).contains("try again in");
+        assertThat(browser.findElements(By.cssSelector("#timeline figure img"))).hasSize(1);
+        screenshot(browser, "web-chat-refusals");
+    }
+
+    @Test
+    void olderPicturesComeInPagesWithShowOlder() throws Exception {
+        start("limits:\n  max-jobs-per-user: 11\n  rate:\n    burst: 50\n    refill: 50\n", "", Map.of());
+        WebClient script = new WebClient(web.url());
+        script.session();
+        script.listen();
+        for (int i = 0; i <= WebAdapter.PAGE; i++) {
+            assertThat(script.post("/api/prompts", Map.of("text", "picture " + i + " --steps 1 --size 64x64"))
+                    .status()).isEqualTo(202);
+        }
+        for (int count = 1; script.events(0).stream().filter(e -> e.name().equals("done")).count() <= WebAdapter.PAGE;
+                count++) {
+            assertThat(script.awaitEvents(count, WAIT)).as("events %s", script.events(0)).isTrue();
+        }
+        script.close();
+
+        WebDriver browser = browser();
+        browser.get(web.url().toString());
+        awaitPicture(browser, "picture " + WebAdapter.PAGE + " ", 1);
+        waiting(browser).until(b -> b.findElements(By.cssSelector("#timeline figure img")).size() == WebAdapter.PAGE);
+        assertThat(pictures(browser, "picture 0 ")).isEmpty();
+        WebElement older = browser.findElement(By.xpath("//button[normalize-space()='Show older']"));
+        assertThat(older.isDisplayed()).isTrue();
+        older.click();
+        waiting(browser).until(b -> !pictures(b, "picture 0 ").isEmpty());
+        List<WebElement> all = browser.findElements(By.cssSelector("#timeline figure img"));
+        assertThat(all).hasSize(WebAdapter.PAGE + 1);
+        assertThat(all.get(0).getAttribute("alt")).startsWith("picture " + WebAdapter.PAGE + " ");
+        assertThat(all.get(WebAdapter.PAGE).getAttribute("alt")).startsWith("picture 0 ");
+        assertThat(older.isDisplayed()).isFalse();
     }
 
     @Test
