@@ -60,7 +60,7 @@ class TelegramSafetyTest {
     private ImagineService start(String safety) throws Exception {
         String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "telegram:\n  api-url: " + api.baseUrl() + "\n"
                 + "safety:\n" + safety;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir,
