@@ -1,5 +1,6 @@
 package dev.imagine.engine;
 
+import dev.imagine.engine.text.ClipTokenizer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -26,6 +27,15 @@ public enum PromptSyntax {
     /** The name users type and storage keeps: {@code a1111} or {@code plain}. */
     public String id() {
         return id;
+    }
+
+    /**
+     * A prompt's text as the text encoder's tokenizer reads it, whatever the syntax: HTML entities unescaped twice
+     * (CLIP's tokenizer does this, so {@code &#103;ore} reaches the model as "gore"), white space collapsed, lower
+     * case. For checks on what a prompt says, such as blocked words; syntax characters are left as they are.
+     */
+    public static String asTokenized(String prompt) {
+        return ClipTokenizer.cleanText(prompt);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.config.SafetySettings;
+import dev.imagine.engine.PromptSyntax;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Objects;
@@ -68,9 +69,17 @@ public final class SafetyPolicy {
         return Normalizer.normalize(text, Normalizer.Form.NFKC);
     }
 
-    /** Whether {@code prompt} holds a blocked word or phrase. */
+    /**
+     * Whether {@code prompt} holds a blocked word or phrase, as typed or as the model's tokenizer reads it (HTML
+     * entities unescaped, so {@code &#103;ore} is "gore"). Prompt editing and alternation ({@code [a:b:0.5]},
+     * {@code [a|b]}) are not expanded.
+     */
     public boolean blocks(String prompt) {
-        return blocked != null && prompt != null && blocked.matcher(normalise(prompt)).find();
+        if (blocked == null || prompt == null) {
+            return false;
+        }
+        return blocked.matcher(normalise(prompt)).find()
+                || blocked.matcher(normalise(PromptSyntax.asTokenized(prompt))).find();
     }
 
     /**

@@ -57,6 +57,19 @@ class SafetyPolicyTest {
     }
 
     @Test
+    void htmlEntitiesThatTheTokenizerUnescapesDoNotHideAWord() {
+        // CLIP's tokenizer unescapes HTML twice, so the model reads each of these prompts as "a gore scene".
+        SafetyPolicy policy = words("gore");
+
+        assertThat(policy.blocks("a &#103;ore scene")).isTrue();
+        assertThat(policy.blocks("a g&#x6F;re scene")).isTrue();
+        assertThat(policy.blocks("a g&amp;#111;re scene")).isTrue();
+        assertThat(policy.blocks("a &#xFF27;ORE scene")).isTrue();
+        // Unescaping makes no new word out of others: "gor&eacute;" is "goré".
+        assertThat(policy.blocks("gor&eacute; &amp; more")).isFalse();
+    }
+
+    @Test
     void noWordsBlockNothing() {
         assertThat(SafetyPolicy.NONE.blocks("anything at all")).isFalse();
     }
