@@ -70,16 +70,15 @@ public final class SafetyPolicy {
     }
 
     /**
-     * Whether {@code prompt} holds a blocked word or phrase, as typed or as the model's tokenizer reads it (HTML
-     * entities unescaped, so {@code &#103;ore} is "gore"). Prompt editing and alternation ({@code [a:b:0.5]},
-     * {@code [a|b]}) are not expanded.
+     * Whether {@code prompt} holds a blocked word or phrase in any text the model may read for it (see
+     * {@link PromptSyntax#readings}): as written, in each option of its prompt editing and alternation
+     * ({@code [g|g]ore}), and with HTML entities unescaped as CLIP's tokenizer does ({@code &#103;ore}).
      */
     public boolean blocks(String prompt) {
         if (blocked == null || prompt == null) {
             return false;
         }
-        return blocked.matcher(normalise(prompt)).find()
-                || blocked.matcher(normalise(PromptSyntax.asTokenized(prompt))).find();
+        return PromptSyntax.readings(prompt).stream().anyMatch(text -> blocked.matcher(normalise(text)).find());
     }
 
     /**

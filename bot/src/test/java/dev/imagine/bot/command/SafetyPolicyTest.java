@@ -70,6 +70,21 @@ class SafetyPolicyTest {
     }
 
     @Test
+    void promptEditingAndAlternationDoNotHideAWord() {
+        // The model reads "gore" at some steps of each of these prompts.
+        SafetyPolicy policy = words("gore");
+
+        assertThat(policy.blocks("a [g|g]ore scene")).isTrue();
+        assertThat(policy.blocks("a [g|m]ore scene")).isTrue();
+        assertThat(policy.blocks("a [x:g:0.5]ore scene")).isTrue();
+        assertThat(policy.blocks("a [:g:3]ore scene")).isTrue();
+        assertThat(policy.blocks("a [g&#111;|x]re scene")).isTrue();
+        // No option makes the word: "gor" and "e", "more" and "bore".
+        assertThat(policy.blocks("a [gor|e] scene")).isFalse();
+        assertThat(policy.blocks("a [m|b]ore scene")).isFalse();
+    }
+
+    @Test
     void noWordsBlockNothing() {
         assertThat(SafetyPolicy.NONE.blocks("anything at all")).isFalse();
     }
