@@ -158,7 +158,7 @@ function render(node, g) {
         textContent: 'Picture ' + (image.index + 1) + ' was withheld by the safety checker.' })]);
     }
     const img = el('img', { src: image.url, alt: image.alt, loading: 'lazy' });
-    if (image.nsfw) {
+    if (image.spoiler) {
       img.classList.add('nsfw');
       img.title = 'Flagged by the safety check; click to show it';
       img.addEventListener('click', () => img.classList.remove('nsfw'), { once: true });

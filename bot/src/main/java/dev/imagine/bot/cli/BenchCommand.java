@@ -140,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
                             medianTotal.steps()), ms(median.unetPerStep().toNanos()), 100 * median.overheadFraction());
             out.printf("safety checker: %s%n", engine.model().hasSafetyChecker()
                     ? String.format("%s, median %.1f ms per job (inside the total above)", engine.model().safetyChecker(),
-                            ms(median.safetyChecker().toNanos()))
+                            ms(median(timings.stream().mapToLong(t -> t.safetyChecker().toNanos()).toArray())))
                     : "none");
             out.printf("PNG encoding of the %dx%d result (after the pipeline, not counted above), median: ours %.1f ms, "
                     + "JDK ImageIO %.1f ms%n", size, size, ms(median(ours)), ms(median(imageIo)));

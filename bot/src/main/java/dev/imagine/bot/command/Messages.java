@@ -306,7 +306,10 @@ public final class Messages {
         return "Queued as #" + generationId + ": " + ahead(position, queueLength) + ".";
     }
 
-    /** A user's recent generations, newest first: id, seed or status, prompt cut to about 60 characters. */
+    /**
+     * A user's recent generations, newest first: id, seed or status, how many pictures the safety checker flagged
+     * (when any), prompt cut to about 60 characters.
+     */
     static String history(List<Generation> generations) {
         if (generations.isEmpty()) {
             return "You have no pictures yet. Try /imagine a red fox in the snow.";
@@ -314,7 +317,9 @@ public final class Messages {
         StringBuilder text = new StringBuilder("Your last " + (generations.size() == 1 ? "picture"
                 : generations.size() + " pictures") + ", newest first:");
         for (Generation g : generations) {
+            long flagged = g.images().stream().filter(StoredImage::nsfw).count();
             text.append("\n#").append(g.id()).append(DOT).append(seedOrStatus(g)).append(DOT)
+                    .append(flagged == 0 ? "" : "flagged " + flagged + " of " + g.images().size() + DOT)
                     .append(Texts.cut(Texts.normalizeSpace(Objects.toString(g.parameters().get("prompt"), "")), HISTORY_PROMPT_CHARS));
         }
         return text.toString();

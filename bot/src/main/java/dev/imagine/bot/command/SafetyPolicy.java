@@ -1,6 +1,7 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.config.SafetySettings;
+import dev.imagine.engine.PromptSyntax;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Objects;
@@ -68,9 +69,16 @@ public final class SafetyPolicy {
         return Normalizer.normalize(text, Normalizer.Form.NFKC);
     }
 
-    /** Whether {@code prompt} holds a blocked word or phrase. */
+    /**
+     * Whether {@code prompt} holds a blocked word or phrase in any text the model may read for it (see
+     * {@link PromptSyntax#readings}): as written, in each option of its prompt editing and alternation
+     * ({@code [g|g]ore}), and with HTML entities unescaped as CLIP's tokenizer does ({@code &#103;ore}).
+     */
     public boolean blocks(String prompt) {
-        return blocked != null && prompt != null && blocked.matcher(normalise(prompt)).find();
+        if (blocked == null || prompt == null) {
+            return false;
+        }
+        return PromptSyntax.readings(prompt).stream().anyMatch(text -> blocked.matcher(normalise(text)).find());
     }
 
     /**

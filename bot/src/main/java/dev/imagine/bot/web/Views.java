@@ -53,6 +53,11 @@ final class Views {
         return safety.treatment(image.nsfw(), false) == SafetyPolicy.Treatment.WITHHOLD;
     }
 
+    /** Whether the page blurs this picture until it is clicked (flagged, under {@code safety.nsfw: spoiler}). */
+    boolean spoiler(StoredImage image) {
+        return safety.treatment(image.nsfw(), false) == SafetyPolicy.Treatment.SPOILER;
+    }
+
     ObjectMapper json() {
         return json;
     }
@@ -108,8 +113,10 @@ final class Views {
             picture.put("download", withheld ? null : url + "?download=1");
             picture.put("fileName", fileName(g.id(), image.index()));
             picture.put("alt", prompt(g) + " (Seed " + image.seed() + ")");
-            // Flagged under spoiler: the page blurs it until it is clicked; under block it is withheld above.
+            // The checker's verdict as stored; the page blurs the picture until it is clicked when the policy says
+            // spoiler (under allow it is shown as it is, under block it is withheld above).
             picture.put("nsfw", image.nsfw());
+            picture.put("spoiler", spoiler(image));
             ArrayNode own = picture.putArray("buttons");
             ButtonId.forImage(g.id(), image.index()).forEach(id -> own.add(button(id)));
         }

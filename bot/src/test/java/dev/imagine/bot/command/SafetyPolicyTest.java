@@ -57,6 +57,34 @@ class SafetyPolicyTest {
     }
 
     @Test
+    void htmlEntitiesThatTheTokenizerUnescapesDoNotHideAWord() {
+        // CLIP's tokenizer unescapes HTML twice, so the model reads each of these prompts as "a gore scene".
+        SafetyPolicy policy = words("gore");
+
+        assertThat(policy.blocks("a &#103;ore scene")).isTrue();
+        assertThat(policy.blocks("a g&#x6F;re scene")).isTrue();
+        assertThat(policy.blocks("a g&amp;#111;re scene")).isTrue();
+        assertThat(policy.blocks("a &#xFF27;ORE scene")).isTrue();
+        // Unescaping makes no new word out of others: "gor&eacute;" is "goré".
+        assertThat(policy.blocks("gor&eacute; &amp; more")).isFalse();
+    }
+
+    @Test
+    void promptEditingAndAlternationDoNotHideAWord() {
+        // The model reads "gore" at some steps of each of these prompts.
+        SafetyPolicy policy = words("gore");
+
+        assertThat(policy.blocks("a [g|g]ore scene")).isTrue();
+        assertThat(policy.blocks("a [g|m]ore scene")).isTrue();
+        assertThat(policy.blocks("a [x:g:0.5]ore scene")).isTrue();
+        assertThat(policy.blocks("a [:g:3]ore scene")).isTrue();
+        assertThat(policy.blocks("a [g&#111;|x]re scene")).isTrue();
+        // No option makes the word: "gor" and "e", "more" and "bore".
+        assertThat(policy.blocks("a [gor|e] scene")).isFalse();
+        assertThat(policy.blocks("a [m|b]ore scene")).isFalse();
+    }
+
+    @Test
     void noWordsBlockNothing() {
         assertThat(SafetyPolicy.NONE.blocks("anything at all")).isFalse();
     }

@@ -52,7 +52,7 @@ class DiscordSafetyTest {
     private ImagineService start(String safety) throws Exception {
         String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "discord:\n  api-url: " + fake.apiUrl() + "\n  guild-ids: [" + FakeDiscord.GUILD_ID + "]\n"
                 + "safety:\n" + safety;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir,
@@ -77,6 +77,9 @@ class DiscordSafetyTest {
     @Test
     void inAnOrdinaryChannelTheFlaggedPictureIsASpoilerFileAndTheCleanOneIsNot() throws Exception {
         ImagineService service = start("  nsfw: spoiler\n");
+        long id;
+        byte[] posted;
+        byte[] originalBytes;
         try {
             imagine(prompt(seeds.flagged()));
             FakeDiscord.Visible flagged = result(seeds.flagged());
@@ -89,6 +92,38 @@ class DiscordSafetyTest {
             assertThat(clean.files()).singleElement().satisfies(file ->
                     assertThat(file.fileName()).startsWith("imagine-"));
             assertThat(clean.content()).doesNotContain(Messages.SPOILER_NOTE);
+
+            // The PNG button hands out the original behind a spoiler too.
+            id = flagged.components().stream().flatMap(c -> ButtonId.parse(c).stream()).findFirst().orElseThrow()
+                    .generationId();
+            String name = "SPOILER_imagine-" + id + "-1.png";
+            fake.awaitAcknowledged(fake.press(ALICE, ButtonId.of(ButtonAction.PNG, id, 0).encode()));
+            FakeDiscord.Visible original = fake.awaitVisible(v -> v.files().stream()
+                    .anyMatch(f -> f.fileName().equals(name)), WAIT);
+            originalBytes = original.files().get(0).bytes();
+            posted = flagged.files().get(0).bytes();
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+        // The spoiler hides the real picture: both files are the stored, unchanged PNG.
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            byte[] png = stored.generations().imageBytes(stored.generations().find(id).orElseThrow().images().get(0));
+            assertThat(posted).isEqualTo(png);
+            assertThat(originalBytes).isEqualTo(png);
+        }
+    }
+
+    @Test
+    void inAnAgeRestrictedChannelWithoutTheAllowanceTheFlaggedPictureIsStillASpoiler() throws Exception {
+        fake.markChannelNsfw(true);
+        ImagineService service = start("  nsfw: spoiler\n  allow-in-nsfw-channels: false\n");
+        try {
+            imagine(prompt(seeds.flagged()));
+            FakeDiscord.Visible flagged = result(seeds.flagged());
+
+            assertThat(flagged.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).startsWith("SPOILER_imagine-"));
+            assertThat(flagged.content()).contains(Messages.SPOILER_NOTE);
         } finally {
             service.close(Duration.ofSeconds(30));
         }

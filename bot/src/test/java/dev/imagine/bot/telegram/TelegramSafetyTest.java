@@ -12,6 +12,7 @@ import dev.imagine.bot.telegram.FakeBotApi.Call;
 import dev.imagine.bot.telegram.FakeBotApi.TgUser;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.Platform;
+import dev.imagine.engine.DemoModel;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.Storage;
@@ -58,9 +59,13 @@ class TelegramSafetyTest {
     }
 
     private ImagineService start(String safety) throws Exception {
-        String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
+        return start(model, safety);
+    }
+
+    private ImagineService start(Path modelFolder, String safety) throws Exception {
+        String yaml = "engine:\n  model: " + modelFolder + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
-                + "operations:\n  enabled: false\n"
+                + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "telegram:\n  api-url: " + api.baseUrl() + "\n"
                 + "safety:\n" + safety;
         ImagineConfig config = ImagineConfig.parse(yaml, "test", dir,
@@ -95,6 +100,12 @@ class TelegramSafetyTest {
             flagged = await("sendPhoto", call -> call.ok() && seeded(call, seeds.flagged()));
             api.sendText(ALICE.id(), ALICE, prompt(seeds.clean()));
             clean = await("sendPhoto", call -> call.ok() && seeded(call, seeds.clean()));
+
+            // Telegram cannot hide a file behind a spoiler, so the PNG button does not post the flagged original.
+            api.press(ALICE.id(), ALICE, flagged.messageId(), ButtonId.of(ButtonAction.PNG, generationOf(flagged), 0)
+                    .encode());
+            await("sendMessage", call -> call.ok() && call.field("text").contains("cannot hide a file"));
+            assertThat(api.calls("sendDocument")).isEmpty();
         } finally {
             service.close(Duration.ofSeconds(10));
         }
@@ -168,6 +179,26 @@ class TelegramSafetyTest {
             assertThat(stored.generations().unfinished()).isEmpty();
             assertThat(stored.generations().find(1).orElseThrow().parameters().get("prompt")).isEqualTo("a gorey lighthouse");
             assertThat(stored.generations().find(2)).isEmpty();
+        }
+    }
+
+    @Test
+    void aCheckerFolderGivenInTheConfigurationChecksAModelWithoutOne() throws Exception {
+        Path plain = dir.resolve("plain");
+        DemoModel.writeTiny(plain);
+        Path flagsAll = dir.resolve("flags-all");
+        DemoModel.writeTinyWithSafetyChecker(flagsAll, -1000.0);
+        ImagineService service = start(plain, "  checker: " + flagsAll + "\n  nsfw: spoiler\n");
+        Call photo;
+        try {
+            api.sendText(ALICE.id(), ALICE, prompt(seeds.clean()));
+            photo = await("sendPhoto", Call::ok);
+        } finally {
+            service.close(Duration.ofSeconds(10));
+        }
+        assertThat(photo.field("has_spoiler")).isEqualTo("true");
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            assertThat(stored.generations().find(generationOf(photo)).orElseThrow().images().get(0).nsfw()).isTrue();
         }
     }
 

@@ -162,6 +162,14 @@ public final class ClipTokenizer {
         return new TokenizedPrompt(ids, tokens.count, dropped);
     }
 
+    /**
+     * The text this tokenizer splits into words: HTML entities unescaped twice (so {@code &#103;} is a g), white
+     * space collapsed, stripped, lower-cased, as CLIP's {@code basic_clean} and {@code whitespace_clean} do.
+     */
+    public static String cleanText(String text) {
+        return PromptCleaner.clean(text);
+    }
+
     /** The prompt's token ids, without start and end tokens and without any length limit. */
     public List<Integer> tokenize(String text) {
         Tokens tokens = split(text);

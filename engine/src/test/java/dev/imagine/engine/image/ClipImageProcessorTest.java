@@ -154,6 +154,63 @@ class ClipImageProcessorTest {
         assertThat(out[0]).isEqualTo(normalised(0, 0));
     }
 
+    /** Pseudo-random pixels from a linear congruential generator, written the same way in the Python below. */
+    private static BufferedImage noise(int width, int height, long seed) {
+        int[] rgb = new int[width * height];
+        long x = seed;
+        for (int i = 0; i < rgb.length; i++) {
+            x = (x * 1103515245L + 12345L) & 0x7fffffffL;
+            rgb[i] = (int) (x & 0xFFFFFF);
+        }
+        return image(width, height, rgb);
+    }
+
+    /**
+     * Real Pillow's numbers (9.4.0, Debian's python3-pil) for resize short side, bicubic, centre crop, per channel,
+     * produced by this script (transformers' CLIPImageProcessor does the same on 8-bit pictures):
+     * <pre>
+     * im = Image.new("RGB", (w, h)); im.putdata(pixels)   # pixels: the generator in noise(), (x>>16, x>>8, x) & 255
+     * short, long = sorted((w, h)); n = int(size * long / short)
+     * r = im.resize((size, n) if w &lt;= h else (n, size), resample=Image.BICUBIC)
+     * top, left = (r.height - crop) // 2, (r.width - crop) // 2
+     * list(r.crop((left, top, left + crop, top + crop)).getdata())
+     * </pre>
+     */
+    @Test
+    void nonSquarePicturesGiveRealPillowsBytes() {
+        // 7x5 shrunk to 4x3 (crop 2 at left 1), 3x2 grown to 7x5 (crop 4 at left 1), 4x9 shrunk to 3x6 (crop 3 at
+        // top 1), 40x24 shrunk to 15x9 (crop 8 at left 3: the antialiased window spans about 11 pixels).
+        assertPillow(7, 5, 1, 3, 2, new int[][] {{155, 153, 101, 141}, {185, 164, 184, 163}, {147, 107, 130, 185}});
+        assertPillow(3, 2, 2, 5, 4, new int[][] {
+            {128, 53, 13, 113, 128, 73, 46, 131, 127, 125, 135, 180, 126, 176, 224, 228},
+            {208, 137, 79, 103, 181, 120, 73, 105, 109, 75, 57, 109, 37, 29, 41, 112},
+            {19, 50, 77, 77, 29, 57, 82, 83, 53, 75, 96, 100, 77, 93, 109, 117}});
+        assertPillow(4, 9, 3, 3, 3, new int[][] {{94, 95, 109, 31, 125, 154, 136, 163, 166},
+            {155, 77, 91, 82, 108, 170, 50, 124, 134}, {165, 160, 114, 86, 90, 174, 197, 174, 111}});
+        assertPillow(40, 24, 4, 9, 8, new int[][] {
+            {104, 121, 124, 114, 119, 136, 96, 133, 86, 90, 124, 105, 110, 103, 130, 101, 137, 114, 153, 116, 128, 140,
+                106, 149, 116, 117, 155, 143, 127, 116, 139, 158, 108, 138, 131, 123, 128, 85, 139, 143, 129, 122, 124,
+                97, 136, 133, 162, 97, 163, 125, 153, 139, 109, 159, 135, 141, 142, 106, 98, 120, 125, 103, 131, 121},
+            {128, 114, 124, 110, 141, 130, 120, 125, 148, 124, 112, 101, 102, 129, 144, 152, 122, 112, 110, 140, 97, 113,
+                156, 168, 77, 66, 99, 141, 135, 62, 160, 138, 118, 138, 127, 113, 131, 90, 159, 147, 108, 171, 117, 112,
+                166, 104, 135, 113, 136, 122, 84, 114, 157, 159, 146, 135, 131, 136, 117, 167, 175, 134, 168, 109},
+            {129, 88, 109, 149, 112, 169, 127, 138, 124, 146, 92, 113, 143, 154, 115, 137, 120, 161, 119, 124, 145, 126,
+                122, 71, 154, 138, 169, 125, 95, 130, 134, 139, 121, 101, 148, 128, 123, 112, 112, 156, 141, 111, 169,
+                132, 140, 151, 150, 153, 112, 150, 145, 111, 129, 98, 127, 105, 128, 137, 133, 127, 75, 92, 141, 107}});
+    }
+
+    private static void assertPillow(int width, int height, long seed, int size, int crop, int[][] pillow) {
+        float[] out = processor(size, crop).process(noise(width, height, seed));
+        int plane = crop * crop;
+        assertThat(out).hasSize(3 * plane);
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < plane; i++) {
+                assertThat(out[c * plane + i]).as("%dx%d channel %d value %d", width, height, c, i)
+                        .isEqualTo(normalised(pillow[c][i], c));
+            }
+        }
+    }
+
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, v));
     }
