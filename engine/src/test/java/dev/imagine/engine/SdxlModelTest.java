@@ -3,9 +3,11 @@ package dev.imagine.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import dev.imagine.engine.testmodel.TinyModelWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -151,6 +153,36 @@ class SdxlModelTest {
                 CPU.withMaxSide(256))) {
             GenerationResult result = engine.generate(GenerationRequest.builder("a cat").size(256, 256).seed(1L).build());
             assertThat(result.images().get(0).image().getWidth()).isEqualTo(256);
+        }
+    }
+
+    @Test
+    void aUnetExportFixedTo768By512OnlyMakesThatSize() throws IOException {
+        Path folder = model("fixed", TinyModelSpec.sdxl());
+        Path unet = folder.resolve("unet/model.onnx");
+        OnnxMl.ModelProto proto;
+        try (InputStream in = Files.newInputStream(unet)) {
+            proto = OnnxMl.ModelProto.parseFrom(in);
+        }
+        OnnxMl.ModelProto.Builder fixed = proto.toBuilder();
+        for (OnnxMl.ValueInfoProto.Builder value : fixed.getGraphBuilder().getInputBuilderList()) {
+            if (value.getName().equals("sample")) {
+                OnnxMl.TensorShapeProto.Builder shape = value.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+                shape.getDimBuilder(2).clear().setDimValue(64);
+                shape.getDimBuilder(3).clear().setDimValue(96);
+            }
+        }
+        Files.write(unet, fixed.build().toByteArray());
+        try (ImageEngine engine = ImageEngine.open(folder, CPU)) {
+            assertThat(engine.model().defaultWidth()).isEqualTo(768);
+            assertThat(engine.model().defaultHeight()).isEqualTo(512);
+            GenerationResult result = engine.generate(GenerationRequest.builder("a cat").steps(1).seed(1L).build());
+            assertThat(result.images().get(0).image().getWidth()).isEqualTo(768);
+            assertThat(result.images().get(0).image().getHeight()).isEqualTo(512);
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.builder("a cat").size(1024, 1024).build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("only makes 768x512 images (its export fixed the size); got 1024x1024");
         }
     }
 }
