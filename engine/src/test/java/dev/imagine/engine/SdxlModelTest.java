@@ -185,4 +185,33 @@ class SdxlModelTest {
                     .hasMessageContaining("only makes 768x512 images (its export fixed the size); got 1024x1024");
         }
     }
+
+    @Test
+    void sdxlSidesStopAt2048AfterAnUpscaleTooWhenTheServerAllowsMore() {
+        EngineOptions large = CPU.withMaxSide(4096);
+        try (ImageEngine sdxl = ImageEngine.open(TestModels.folder(TinyModelSpec.sdxlTurbo()), large)) {
+            RequestResolver resolver = new RequestResolver(sdxl.model(), large, count -> 1L);
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.5)
+                    .build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("gives 2560x2560, over the 2048 pixels per side this model makes");
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a cat").size(512, 256).build()))
+                    .hasMessageContaining("makes images from 512 to 2048 pixels per side; got 512x256");
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.0).build())
+                    .outputWidth()).isEqualTo(2048);
+            GenerationRequest fromPicture = resolver.resolve(GenerationRequest.builder("a cat")
+                    .initImage(ImageEngineTest.gradient(3000, 1000)).build());
+            assertThat(fromPicture.width()).isEqualTo(2048);
+            assertThat(fromPicture.height()).isBetween(672, 688);
+        }
+        try (ImageEngine sd1 = TestModels.open(TinyModelSpec.tiny())) {
+            RequestResolver resolver = new RequestResolver(sd1.model(), large, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.5).build())
+                    .outputWidth()).isEqualTo(2560);
+            // a request's own side stops at 2048 for every model, so a large picture is fitted within that
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").initImage(ImageEngineTest.gradient(3000,
+                    1000)).build()).width()).isEqualTo(2048);
+        }
+    }
 }
