@@ -83,10 +83,12 @@ public final class RequestResolver {
         }
         Double hiresStrength = request.upscale() == null ? null
                 : request.hiresStrength() != null ? request.hiresStrength() : GenerationRequest.DEFAULT_HIRES_STRENGTH;
+        SamplerKind sampler = request.sampler() != null ? request.sampler() : model.defaultSampler();
         GenerationRequest resolved = request.toBuilder()
                 .seed(seed)
-                .sampler(request.sampler() != null ? request.sampler() : model.defaultSampler())
-                .steps(request.steps() != null ? request.steps() : model.defaultSteps())
+                .sampler(sampler)
+                .steps(request.steps() != null ? request.steps()
+                        : defaultSteps(model.defaultSteps(), sampler, strength, hiresStrength))
                 .guidance(request.guidance() != null ? request.guidance() : model.defaultGuidance())
                 .width(width != null ? width : model.defaultWidth())
                 .height(height != null ? height : model.defaultHeight())
@@ -98,6 +100,26 @@ public final class RequestResolver {
                 .build();
         checkSize(resolved);
         return resolved;
+    }
+
+    /**
+     * The model's default steps, raised to the fewest with which each img2img or hires pass runs at least one step:
+     * a pass runs {@code (int) (steps * strength)} of them, as diffusers' {@code get_timesteps}, so SDXL-Turbo's single
+     * step would run none at img2img strength 0.75 (2 steps run one) or hires strength 0.35 (3 steps run one). LCM
+     * counts its img2img steps differently and keeps its default.
+     */
+    private static int defaultSteps(int steps, SamplerKind sampler, Double strength, Double hiresStrength) {
+        if (sampler == SamplerKind.LCM) {
+            return steps;
+        }
+        int result = steps;
+        for (Double passStrength : new Double[] {strength, hiresStrength}) {
+            while (passStrength != null && passStrength > 0 && (int) (result * passStrength) < 1
+                    && result < GenerationRequest.MAX_STEPS) {
+                result++;
+            }
+        }
+        return result;
     }
 
     /** The request's prompt syntax, else the server's. */

@@ -214,4 +214,29 @@ class SdxlModelTest {
                     1000)).build()).width()).isEqualTo(2048);
         }
     }
+
+    @Test
+    void turboImageToImageAndHiresWithDefaultStepsRunAtLeastOneStep() throws IOException {
+        try (ImageEngine turbo = ImageEngine.open(model("turbo", TinyModelSpec.sdxlTurbo()), CPU)) {
+            // diffusers runs (int) (steps * strength) steps: Turbo's 1 step at strength 0.75 would run none
+            GenerationResult fromPicture = turbo.generate(GenerationRequest.builder("a fox").seed(1L)
+                    .initImage(ImageEngineTest.gradient(512, 512)).build());
+            assertThat(fromPicture.request().steps()).isEqualTo(2);
+            assertThat(fromPicture.timings().unetCalls()).isEqualTo(1);
+
+            RequestResolver resolver = new RequestResolver(turbo.model(), CPU, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").build()).steps()).isEqualTo(1);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").upscale(1.5).build()).steps())
+                    .isEqualTo(3);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).strength(0.2).build()).steps()).isEqualTo(5);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).steps(1).build()).steps()).as("steps the user gave stay").isEqualTo(1);
+        }
+        try (ImageEngine base = ImageEngine.open(model("base", TinyModelSpec.sdxl()), CPU)) {
+            RequestResolver resolver = new RequestResolver(base.model(), CPU, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).upscale(1.5).build()).steps()).isEqualTo(30);
+        }
+    }
 }
