@@ -47,13 +47,24 @@ public final class DemoModel {
      * @throws IllegalArgumentException for another family
      */
     public static void write(Path dir, ModelFamily family) throws IOException {
-        switch (family) {
-            case SD1 -> TinyModelWriter.write(dir, TinyModelSpec.demo());
-            case SDXL -> TinyModelWriter.write(dir, TinyModelSpec.demoSdxl());
-            case SDXL_TURBO -> TinyModelWriter.write(dir, TinyModelSpec.demoSdxlTurbo());
+        write(dir, family, false);
+    }
+
+    /**
+     * Writes the demo model of a family as {@link #write(Path, ModelFamily)} does, with fp16 graphs (float16 inputs,
+     * outputs and weights, as an fp16 ONNX export has them) when {@code fp16} is true.
+     *
+     * @throws IllegalArgumentException for a family without a demo model
+     */
+    public static void write(Path dir, ModelFamily family, boolean fp16) throws IOException {
+        TinyModelSpec spec = switch (family) {
+            case SD1 -> TinyModelSpec.demo();
+            case SDXL -> TinyModelSpec.demoSdxl();
+            case SDXL_TURBO -> TinyModelSpec.demoSdxlTurbo();
             default -> throw new IllegalArgumentException("no demo model for " + family.displayName()
                     + "; choose sd1, sdxl or sdxl-turbo");
-        }
+        };
+        TinyModelWriter.write(dir, fp16 ? spec.toBuilder().precision(TinyModelSpec.Precision.FP16).build() : spec);
     }
 
     /** Writes a much smaller and faster model of the same layout, meant for tests of other modules. */

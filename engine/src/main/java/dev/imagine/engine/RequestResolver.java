@@ -15,6 +15,8 @@ public final class RequestResolver {
     private static final SecureRandom SEEDS = new SecureRandom();
     /** The smallest side of SDXL images (or the server's maximum when lower). */
     static final int SDXL_MIN_SIDE = 512;
+    /** The largest side of SDXL images, after a hires upscale too (or the server's maximum when lower). */
+    static final int SDXL_MAX_SIDE = 2048;
 
     private final ModelInfo model;
     private final int maxSide;
@@ -68,7 +70,8 @@ public final class RequestResolver {
         if (request.isImageToImage()) {
             BufferedImage init = request.initImage();
             if (width == null && height == null) {
-                PixelSize size = new PixelSize(init.getWidth(), init.getHeight()).fitWithin(maxSide, minSide());
+                PixelSize size = new PixelSize(init.getWidth(), init.getHeight())
+                        .fitWithin(Math.min(largestSide(), GenerationRequest.MAX_SIDE), minSide());
                 width = size.width();
                 height = size.height();
             } else if (width == null) {
@@ -80,10 +83,12 @@ public final class RequestResolver {
         }
         Double hiresStrength = request.upscale() == null ? null
                 : request.hiresStrength() != null ? request.hiresStrength() : GenerationRequest.DEFAULT_HIRES_STRENGTH;
+        SamplerKind sampler = request.sampler() != null ? request.sampler() : model.defaultSampler();
         GenerationRequest resolved = request.toBuilder()
                 .seed(seed)
-                .sampler(request.sampler() != null ? request.sampler() : model.defaultSampler())
-                .steps(request.steps() != null ? request.steps() : model.defaultSteps())
+                .sampler(sampler)
+                .steps(request.steps() != null ? request.steps()
+                        : defaultSteps(model.defaultSteps(), sampler, strength, hiresStrength))
                 .guidance(request.guidance() != null ? request.guidance() : model.defaultGuidance())
                 .width(width != null ? width : model.defaultWidth())
                 .height(height != null ? height : model.defaultHeight())
@@ -97,6 +102,26 @@ public final class RequestResolver {
         return resolved;
     }
 
+    /**
+     * The model's default steps, raised to the fewest with which each img2img or hires pass runs at least one step:
+     * a pass runs {@code (int) (steps * strength)} of them, as diffusers' {@code get_timesteps}, so SDXL-Turbo's single
+     * step would run none at img2img strength 0.75 (2 steps run one) or hires strength 0.35 (3 steps run one). LCM
+     * counts its img2img steps differently and keeps its default.
+     */
+    private static int defaultSteps(int steps, SamplerKind sampler, Double strength, Double hiresStrength) {
+        if (sampler == SamplerKind.LCM) {
+            return steps;
+        }
+        int result = steps;
+        for (Double passStrength : new Double[] {strength, hiresStrength}) {
+            while (passStrength != null && passStrength > 0 && (int) (result * passStrength) < 1
+                    && result < GenerationRequest.MAX_STEPS) {
+                result++;
+            }
+        }
+        return result;
+    }
+
     /** The request's prompt syntax, else the server's. */
     private PromptSyntax syntax(GenerationRequest request) {
         return request.promptSyntax() != null ? request.promptSyntax() : defaultSyntax;
@@ -108,21 +133,29 @@ public final class RequestResolver {
                 : GenerationRequest.MIN_SIDE;
     }
 
+    /** The largest side a model makes, after any upscale: 2048 for SDXL (or the server's maximum when lower). */
+    private int largestSide() {
+        return model.family().isSdxl() ? Math.min(SDXL_MAX_SIDE, maxSide) : maxSide;
+    }
+
     private void checkSize(GenerationRequest job) {
         int min = minSide();
+        int max = largestSide();
         if (job.width() < min || job.height() < min) {
             throw new EngineException(EngineException.Reason.INVALID_REQUEST, "model " + model.name() + " is "
-                    + model.family().displayName() + ", which makes images from " + min + " to " + maxSide
+                    + model.family().displayName() + ", which makes images from " + min + " to " + max
                     + " pixels per side; got " + job.width() + "x" + job.height());
         }
         if (job.width() > maxSide || job.height() > maxSide) {
             throw new EngineException(EngineException.Reason.INVALID_REQUEST, job.width() + "x" + job.height()
                     + " is over this server's maximum of " + maxSide + " pixels per side");
         }
-        if (job.upscale() != null && (job.outputWidth() > maxSide || job.outputHeight() > maxSide)) {
+        if (job.upscale() != null && (job.outputWidth() > max || job.outputHeight() > max)) {
+            String limit = max < maxSide ? "the " + max + " pixels per side this model makes"
+                    : "this server's maximum of " + maxSide + " pixels per side";
             throw new EngineException(EngineException.Reason.INVALID_REQUEST, "upscaling " + job.width() + "x"
                     + job.height() + " by " + job.upscale() + " gives " + job.outputWidth() + "x" + job.outputHeight()
-                    + ", over this server's maximum of " + maxSide + " pixels per side; use a smaller upscale or size");
+                    + ", over " + limit + "; use a smaller upscale or size");
         }
     }
 

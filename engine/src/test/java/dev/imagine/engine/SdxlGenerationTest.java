@@ -153,6 +153,18 @@ class SdxlGenerationTest {
     }
 
     @Test
+    void aUnetWithExternalWeightsGivesTheSamePicture() {
+        BufferedImage inline = engine.generate(small("a castle").steps(2).build()).images().get(0).image();
+        TinyModelSpec spec = TinyModelSpec.sdxl().toBuilder()
+                .externalWeights(TinyModelSpec.ExternalWeights.ONNX_DATA).build();
+        assertThat(TestModels.folder(spec).resolve("unet/model.onnx_data")).isRegularFile();
+        try (ImageEngine external = TestModels.open(spec)) {
+            BufferedImage image = external.generate(small("a castle").steps(2).build()).images().get(0).image();
+            assertThat(ImageEngineTest.pixelHash(image)).isEqualTo(ImageEngineTest.pixelHash(inline));
+        }
+    }
+
+    @Test
     void olderExportsWithInt32IdsAndInt64TimestepGiveTheSamePicture() {
         TinyModelSpec older = TinyModelSpec.sdxl().toBuilder().idsType(TinyModelSpec.IdsType.INT32)
                 .timestep(TinyModelSpec.Timestep.INT64_BATCH).build();

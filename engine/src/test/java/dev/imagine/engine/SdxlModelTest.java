@@ -3,9 +3,11 @@ package dev.imagine.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import dev.imagine.engine.testmodel.TinyModelWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -151,6 +153,90 @@ class SdxlModelTest {
                 CPU.withMaxSide(256))) {
             GenerationResult result = engine.generate(GenerationRequest.builder("a cat").size(256, 256).seed(1L).build());
             assertThat(result.images().get(0).image().getWidth()).isEqualTo(256);
+        }
+    }
+
+    @Test
+    void aUnetExportFixedTo768By512OnlyMakesThatSize() throws IOException {
+        Path folder = model("fixed", TinyModelSpec.sdxl());
+        Path unet = folder.resolve("unet/model.onnx");
+        OnnxMl.ModelProto proto;
+        try (InputStream in = Files.newInputStream(unet)) {
+            proto = OnnxMl.ModelProto.parseFrom(in);
+        }
+        OnnxMl.ModelProto.Builder fixed = proto.toBuilder();
+        for (OnnxMl.ValueInfoProto.Builder value : fixed.getGraphBuilder().getInputBuilderList()) {
+            if (value.getName().equals("sample")) {
+                OnnxMl.TensorShapeProto.Builder shape = value.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+                shape.getDimBuilder(2).clear().setDimValue(64);
+                shape.getDimBuilder(3).clear().setDimValue(96);
+            }
+        }
+        Files.write(unet, fixed.build().toByteArray());
+        try (ImageEngine engine = ImageEngine.open(folder, CPU)) {
+            assertThat(engine.model().defaultWidth()).isEqualTo(768);
+            assertThat(engine.model().defaultHeight()).isEqualTo(512);
+            GenerationResult result = engine.generate(GenerationRequest.builder("a cat").steps(1).seed(1L).build());
+            assertThat(result.images().get(0).image().getWidth()).isEqualTo(768);
+            assertThat(result.images().get(0).image().getHeight()).isEqualTo(512);
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.builder("a cat").size(1024, 1024).build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("only makes 768x512 images (its export fixed the size); got 1024x1024");
+        }
+    }
+
+    @Test
+    void sdxlSidesStopAt2048AfterAnUpscaleTooWhenTheServerAllowsMore() {
+        EngineOptions large = CPU.withMaxSide(4096);
+        try (ImageEngine sdxl = ImageEngine.open(TestModels.folder(TinyModelSpec.sdxlTurbo()), large)) {
+            RequestResolver resolver = new RequestResolver(sdxl.model(), large, count -> 1L);
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.5)
+                    .build()))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason())
+                            .isEqualTo(EngineException.Reason.INVALID_REQUEST))
+                    .hasMessageContaining("gives 2560x2560, over the 2048 pixels per side this model makes");
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a cat").size(512, 256).build()))
+                    .hasMessageContaining("makes images from 512 to 2048 pixels per side; got 512x256");
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.0).build())
+                    .outputWidth()).isEqualTo(2048);
+            GenerationRequest fromPicture = resolver.resolve(GenerationRequest.builder("a cat")
+                    .initImage(ImageEngineTest.gradient(3000, 1000)).build());
+            assertThat(fromPicture.width()).isEqualTo(2048);
+            assertThat(fromPicture.height()).isBetween(672, 688);
+        }
+        try (ImageEngine sd1 = TestModels.open(TinyModelSpec.tiny())) {
+            RequestResolver resolver = new RequestResolver(sd1.model(), large, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").size(1024, 1024).upscale(2.5).build())
+                    .outputWidth()).isEqualTo(2560);
+            // a request's own side stops at 2048 for every model, so a large picture is fitted within that
+            assertThat(resolver.resolve(GenerationRequest.builder("a cat").initImage(ImageEngineTest.gradient(3000,
+                    1000)).build()).width()).isEqualTo(2048);
+        }
+    }
+
+    @Test
+    void turboImageToImageAndHiresWithDefaultStepsRunAtLeastOneStep() throws IOException {
+        try (ImageEngine turbo = ImageEngine.open(model("turbo", TinyModelSpec.sdxlTurbo()), CPU)) {
+            // diffusers runs (int) (steps * strength) steps: Turbo's 1 step at strength 0.75 would run none
+            GenerationResult fromPicture = turbo.generate(GenerationRequest.builder("a fox").seed(1L)
+                    .initImage(ImageEngineTest.gradient(512, 512)).build());
+            assertThat(fromPicture.request().steps()).isEqualTo(2);
+            assertThat(fromPicture.timings().unetCalls()).isEqualTo(1);
+
+            RequestResolver resolver = new RequestResolver(turbo.model(), CPU, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").build()).steps()).isEqualTo(1);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").upscale(1.5).build()).steps())
+                    .isEqualTo(3);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).strength(0.2).build()).steps()).isEqualTo(5);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).steps(1).build()).steps()).as("steps the user gave stay").isEqualTo(1);
+        }
+        try (ImageEngine base = ImageEngine.open(model("base", TinyModelSpec.sdxl()), CPU)) {
+            RequestResolver resolver = new RequestResolver(base.model(), CPU, count -> 1L);
+            assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
+                    512)).upscale(1.5).build()).steps()).isEqualTo(30);
         }
     }
 }

@@ -95,6 +95,12 @@ class SdxlReferenceTest {
         assertThat(result.request().guidance()).isEqualTo(0.0);
         assertThat(result.request().sampler()).isEqualTo(SamplerKind.EULER_ANCESTRAL);
         assertThat(result.timings().unetCalls()).isEqualTo(1);
+        // diffusers' EulerAncestralDiscreteScheduler with trailing spacing: 1 step is timestep 999, and the initial
+        // noise is scaled by sigma_max itself (no sqrt(sigma^2 + 1) as for leading spacing)
+        Sampler one = Samplers.eulerAncestral(NoiseScheduleConfig.parse(new ObjectMapper()
+                .readTree(folder.resolve("scheduler/scheduler_config.json").toFile())), 1, 1.0);
+        assertThat(one.timestep(0)).isEqualTo(999f);
+        assertThat(one.initNoiseSigma()).isEqualTo(14.614647f);
         BufferedImage image = result.images().get(0).image();
         assertThat(maxDifference(image, reference(folder, job, Reading.DIFFUSERS))).isLessThanOrEqualTo(2);
         assertThat(maxDifference(image, reference(folder, job, Reading.POOLED_FROM_FIRST_ENCODER))).isGreaterThan(8);

@@ -64,7 +64,8 @@ final class DemoModelCommand implements Callable<Integer> {
     String architecture;
 
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
-            description = "Weight precision of --architecture sd15 (default fp32).")
+            description = "Precision of the graphs (default fp32); fp16 writes an fp16 export's float16 inputs and "
+                    + "weights, for --architecture sd15 and the demo models of every --family (not --unet-cost cheap).")
     String precision;
 
     @Override
@@ -88,17 +89,18 @@ final class DemoModelCommand implements Callable<Integer> {
                     + "noise-like patterns%n", unet / 1e6, bits, dir);
             return 0;
         }
-        if (!bits.equals("fp32")) {
-            throw new UserException("--precision is only for --architecture sd15");
+        boolean fp16 = bits.equals("fp16");
+        if (fp16 && unetCost == DemoModel.UnetCost.CHEAP) {
+            throw new UserException("--precision fp16 is not for --unet-cost cheap");
         }
         if (unetCost == DemoModel.UnetCost.CHEAP && family != Family.sd1) {
             throw new UserException("--unet-cost cheap is only for --family sd1");
         }
         PathChecks.writableFolder("the model folder", dir);
-        if (family == Family.sd1) {
+        if (family == Family.sd1 && !fp16) {
             DemoModel.write(dir, unetCost);
         } else {
-            DemoModel.write(dir, family.family);
+            DemoModel.write(dir, family.family, fp16);
         }
         spec.commandLine().getOut().println(dir);
         spec.commandLine().getErr().println("wrote a demo model with random weights (abstract pictures) to " + dir

@@ -381,6 +381,14 @@ public final class Messages {
             fields.add("Variation seed: " + (p.get("subseed", Long.class) == null ? "random" : p.get("subseed", Long.class)));
             fields.add("Variation seed strength: " + Texts.number(p.get("subseedStrength", Double.class)));
         }
+        // SDXL micro-conditioning, in the order and words of the PNG parameters
+        if (p.get("originalWidth", Integer.class) != null) {
+            fields.add("Original size: " + p.get("originalWidth", Integer.class) + "x"
+                    + p.get("originalHeight", Integer.class));
+        }
+        if (p.get("cropX", Integer.class) != null) {
+            fields.add("Crop left: " + p.get("cropX", Integer.class) + ", Crop top: " + p.get("cropY", Integer.class));
+        }
         fields.add("Model: " + g.model().name());
         if (g.model().fingerprint() != null) {
             fields.add("Model fingerprint: " + g.model().fingerprint());

@@ -90,7 +90,7 @@ public final class ModelStore {
     /**
      * The model folders in the directory (those with a {@code model_index.json} or a pull record), by name. Reads
      * each UNet's inputs, not its weights, and asks the engine's family detection ({@link ModelFamily#detect}), so a
-     * folder the engine would refuse (SDXL, no tokenizer) is listed with that sentence as its problem.
+     * folder the engine would refuse (FLUX, the SDXL refiner, no tokenizer) is listed with that sentence as its problem.
      *
      * @throws ModelException if the directory cannot be read
      */

@@ -154,6 +154,19 @@ class CommandLineTest {
     }
 
     @Test
+    void sdxlDemoModelsAreWrittenInFp16Too() {
+        Path half = dir.resolve("sdxl-fp16");
+        assertThat(run("demo-model", half.toString(), "--family", "sdxl", "--precision", "fp16")).as(err.toString())
+                .isZero();
+        assertThat(run("models", "info", half.toString(), "--device", "cpu")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Stable Diffusion XL (sdxl)").containsPattern("precision\\s+fp16");
+        assertThat(generate("--model", half.toString(), "--prompt", "a red fox", "--seed", "1", "--steps", "2",
+                "--width", "512", "--height", "512", "--out", dir.resolve("sdxl-fp16.png").toString()))
+                .as(err.toString()).isZero();
+        assertThat(dir.resolve("sdxl-fp16.png")).isRegularFile();
+    }
+
+    @Test
     void benchPrintsUnetTimeAndPipelineOverhead() {
         assertThat(run("bench", "--model", model.toString(), "--size", "64", "--steps", "2", "--runs", "1",
                 "--warmup", "0", "--device", "cpu")).as(err.toString()).isZero();
@@ -187,8 +200,8 @@ class CommandLineTest {
         assertThat(err.toString()).contains("--precision must be fp32 or fp16, got 'int8'");
         assertThat(run("demo-model", folder.toString(), "--architecture", "sd15", "--family", "sdxl")).isNotZero();
         assertThat(err.toString()).contains("--architecture sd15 takes neither --family nor --unet-cost");
-        assertThat(run("demo-model", folder.toString(), "--precision", "fp16")).isNotZero();
-        assertThat(err.toString()).contains("--precision is only for --architecture sd15");
+        assertThat(run("demo-model", folder.toString(), "--unet-cost", "cheap", "--precision", "fp16")).isNotZero();
+        assertThat(err.toString()).contains("--precision fp16 is not for --unet-cost cheap");
         assertThat(folder).doesNotExist();
     }
 }
