@@ -3,6 +3,7 @@ package dev.imagine.engine;
 import dev.imagine.engine.image.PixelSize;
 import java.awt.image.BufferedImage;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -99,7 +100,34 @@ public final class RequestResolver {
                 .promptSyntax(syntax(request))
                 .build();
         checkSize(resolved);
+        checkEveryPassDenoises(resolved);
         return resolved;
+    }
+
+    /**
+     * Refuses steps a user gave with which an img2img or hires pass would run no denoising step at all (diffusers'
+     * {@code get_timesteps} runs {@code (int) (steps * strength)} of them and raises an error when none is left): the
+     * picture would only pass through the VAE. LCM counts its img2img steps differently.
+     */
+    private static void checkEveryPassDenoises(GenerationRequest resolved) {
+        if (resolved.sampler() == SamplerKind.LCM) {
+            return;
+        }
+        checkPass(resolved.steps(), resolved.strength(), "strength");
+        checkPass(resolved.steps(), resolved.hiresStrength(), "hires strength");
+    }
+
+    private static void checkPass(int steps, Double strength, String name) {
+        if (strength != null && strength > 0 && (int) (steps * strength) < 1) {
+            int fewest = (int) Math.ceil(1 / strength);
+            while ((int) (fewest * strength) < 1) {
+                fewest++;
+            }
+            throw new EngineException(EngineException.Reason.INVALID_REQUEST, String.format(Locale.ROOT,
+                    "with %d %s at %s %s no denoising step is left (a pass runs steps x %s of them, rounded down): "
+                            + "use at least %d steps or a higher %s",
+                    steps, steps == 1 ? "step" : "steps", name, strength, name, fewest, name));
+        }
     }
 
     /**

@@ -132,7 +132,7 @@ class SdxlGenerationTest {
     @Test
     void aBatchGivesTheSameImagesAsSingleRunsWithVariationsAndHires() {
         GenerationRequest batch = small("a lighthouse").negativePrompt("fog").count(2).subseed(9L)
-                .subseedStrength(0.4).upscale(1.5).steps(2).build();
+                .subseedStrength(0.4).upscale(1.5).steps(3).build();
         GenerationResult both = engine.generate(batch);
         assertThat(both.images()).hasSize(2);
         assertThat(both.images().get(0).image().getWidth()).isEqualTo(768);

@@ -231,7 +231,18 @@ class SdxlModelTest {
             assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
                     512)).strength(0.2).build()).steps()).isEqualTo(5);
             assertThat(resolver.resolve(GenerationRequest.builder("a fox").initImage(ImageEngineTest.gradient(512,
-                    512)).steps(1).build()).steps()).as("steps the user gave stay").isEqualTo(1);
+                    512)).steps(3).build()).steps()).as("steps the user gave stay").isEqualTo(3);
+            // steps the user gave that leave a pass no denoising step are refused, as diffusers refuses them
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a fox")
+                    .initImage(ImageEngineTest.gradient(512, 512)).steps(1).build()))
+                    .isInstanceOf(EngineException.class)
+                    .hasMessage("with 1 step at strength 0.75 no denoising step is left (a pass runs steps x strength "
+                            + "of them, rounded down): use at least 2 steps or a higher strength");
+            assertThatThrownBy(() -> resolver.resolve(GenerationRequest.builder("a fox").steps(2).upscale(1.5)
+                    .build()))
+                    .isInstanceOf(EngineException.class)
+                    .hasMessageStartingWith("with 2 steps at hires strength 0.35 no denoising step is left")
+                    .hasMessageEndingWith("use at least 3 steps or a higher hires strength");
         }
         try (ImageEngine base = ImageEngine.open(model("base", TinyModelSpec.sdxl()), CPU)) {
             RequestResolver resolver = new RequestResolver(base.model(), CPU, count -> 1L);
