@@ -166,20 +166,31 @@ final class AnimateCommand implements Callable<Integer> {
             throw e;
         }
         List<NewImage> images = new ArrayList<>();
+        int flagged = 0;
         for (GeneratedImage frame : result.frames()) {
             images.add(new NewImage(frame.index(), frame.seed(), frame.png(), frame.nsfw()));
+            flagged += frame.nsfw() ? 1 : 0;
         }
+        // The video shows every frame, so it carries the flag when any of them does.
         images.add(new NewImage(result.frames().size(), result.request().keyframes().get(0).seed(), video.bytes(),
-                false));
+                flagged > 0));
         storage.generations().markDone(id, new GenerationParameters(AnimationValues.toPlain(result.request())), images,
                 result.elapsed().toMillis());
         storage.generations().markDelivered(id);
         write(out, video.bytes());
+        // A local user sees their own output, so the files are written as they are, with a warning naming them.
+        if (flagged > 0) {
+            err.printf(Locale.ROOT, "warning: the safety checker flagged %d of %d frames of %s as possibly not safe "
+                    + "for work%n", flagged, result.frames().size(), out);
+        }
         if (framesDir != null) {
             Files.createDirectories(framesDir);
             for (GeneratedImage frame : result.frames()) {
                 Path file = framesDir.resolve(String.format(Locale.ROOT, "%04d.png", frame.index()));
                 Files.write(file, frame.png());
+                if (frame.nsfw()) {
+                    err.println("warning: the safety checker flagged " + file + " as possibly not safe for work");
+                }
             }
         }
         err.printf(Locale.ROOT, "%d frames at %d fps in %.1fs (%d batches)%n", result.frames().size(), request.fps(),

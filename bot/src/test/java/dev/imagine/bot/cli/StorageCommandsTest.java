@@ -360,6 +360,32 @@ class StorageCommandsTest {
     }
 
     @Test
+    void anAnimationWithAFlaggedFrameWarnsNamingTheVideoAndTheFrameAndStoresTheFlags() throws IOException {
+        Path video = dir.resolve("travel.gif");
+        Path frames = dir.resolve("frames");
+        assertThat(inData("animate", "--model", checked.toString(), "--prompt", SAFETY_PROMPT, "--seed",
+                Long.toString(seeds.flagged()), "--to-seed", Long.toString(seeds.flagged()), "--frames", "2",
+                "--steps", "2", "--width", "64", "--height", "64", "--device", "cpu", "--out", video.toString(),
+                "--frames-dir", frames.toString())).as(err.toString()).isZero();
+        long id = printedId();
+        assertThat(err.toString())
+                .contains("warning: the safety checker flagged 2 of 2 frames of " + video + " as possibly not safe")
+                .contains("warning: the safety checker flagged " + frames.resolve("0000.png"))
+                .contains("warning: the safety checker flagged " + frames.resolve("0001.png"));
+        assertThat(video).isNotEmptyFile();
+        try (Storage storage = Storage.open(dir.resolve("data"))) {
+            Generation animation = storage.generations().find(id).orElseThrow();
+            assertThat(animation.images()).hasSize(3).allSatisfy(image -> assertThat(image.nsfw()).isTrue());
+        }
+
+        assertThat(inData("animate", "--model", checked.toString(), "--prompt", SAFETY_PROMPT, "--seed",
+                Long.toString(seeds.clean()), "--to-seed", Long.toString(seeds.clean()), "--frames", "2",
+                "--steps", "2", "--width", "64", "--height", "64", "--device", "cpu", "--out",
+                dir.resolve("clean.gif").toString())).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("warning");
+    }
+
+    @Test
     void checkerOffWritesTheSameBytesWithoutAWarningOrAFlag() throws IOException {
         Path withChecker = dir.resolve("checked.png");
         assertThat(generateChecked(seeds.flagged(), withChecker)).isZero();
