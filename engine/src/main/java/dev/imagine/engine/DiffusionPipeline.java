@@ -8,6 +8,7 @@ import dev.imagine.engine.onnx.InferenceException;
 import dev.imagine.engine.onnx.Unet;
 import dev.imagine.engine.onnx.VaeEncoder;
 import dev.imagine.engine.sampler.NoiseScheduleConfig;
+import dev.imagine.engine.sampler.NoiseSource;
 import dev.imagine.engine.sampler.Sampler;
 import dev.imagine.engine.sampler.Samplers;
 import java.awt.image.BufferedImage;
@@ -347,6 +348,8 @@ final class DiffusionPipeline {
             private final int latentWidth;
             private final int latentSize;
             private final TorchGenerator[] generators = new TorchGenerator[count];
+            /** Each image's stream once its draws are known, drawn ahead on the engine's helper thread. */
+            private final NoiseSource[] streams = new NoiseSource[count];
             private final Sampler[] samplers = new Sampler[count];
 
             Pass(int width, int height, double strength) {
@@ -368,7 +371,14 @@ final class DiffusionPipeline {
 
             List<BufferedImage> run(List<float[]> rowStates, Map<String, List<float[]>> rowVectors,
                     List<BufferedImage> inits) throws InferenceException {
-                float[][] latents = inits == null ? initFromNoise() : initFromImages(inits);
+                float[][] latents;
+                if (inits == null) {
+                    startStreams(1);
+                    latents = initFromNoise();
+                } else {
+                    latents = initFromImages(inits);
+                    startStreams(0);
+                }
                 Map<String, List<float[]>> vectors = rowVectors;
                 if (engine.unet().takesAddedConditions()) {
                     vectors = new LinkedHashMap<>(rowVectors);
@@ -383,9 +393,22 @@ final class DiffusionPipeline {
                 return decode(latents);
             }
 
+            /**
+             * Hands each generator to a stream that draws, ahead of time, {@code first} latent-sized blocks and then
+             * those its sampler's steps take; the generator is not touched directly afterwards.
+             */
+            private void startStreams(int first) {
+                for (int i = 0; i < count; i++) {
+                    int blocks = first + samplers[i].noiseDraws();
+                    TorchGenerator generator = generators[i];
+                    streams[i] = blocks > 1 ? new NoiseAhead(generator, latentSize, blocks, engine.helper())
+                            : generator::randn;
+                }
+            }
+
             /** The first noise of image {@code i}'s stream, mixed with its variation seed's noise when asked. */
             private float[] noise(int i) {
-                float[] noise = generators[i].randn(latentSize);
+                float[] noise = streams[i] != null ? streams[i].randn(latentSize) : generators[i].randn(latentSize);
                 Long subseed = batchRows != null ? batchRows.get(i).subseed()
                         : job.hasVariation() ? job.subseed() + i : null;
                 if (subseed != null) {
@@ -501,7 +524,7 @@ final class DiffusionPipeline {
                     } else {
                         out.get(i * latentSize, prediction, 0, latentSize);
                     }
-                    samplers[i].step(call, prediction, latents[i], generators[i]::randn);
+                    samplers[i].step(call, prediction, latents[i], streams[i]);
                 }
                 stepsDone++;
                 report();
