@@ -351,6 +351,7 @@ final class DiffusionPipeline {
             /** Each image's stream once its draws are known, drawn ahead on the engine's helper thread. */
             private final NoiseSource[] streams = new NoiseSource[count];
             private final Sampler[] samplers = new Sampler[count];
+            private float[] guidanceScratch;
 
             Pass(int width, int height, double strength) {
                 this.width = width;
@@ -479,6 +480,7 @@ final class DiffusionPipeline {
                 }
                 int rows = rowStates.size();
                 float[] prediction = new float[latentSize];
+                float[] scaled = new float[latentSize];
                 PromptConditioning.Side uncond = uncondSide;
                 try (Unet.Batch batch = engine.unet().prepare(rowStates, conds.get(0).tokens(), rowVectors,
                         latentHeight, latentWidth)) {
@@ -493,10 +495,12 @@ final class DiffusionPipeline {
                         if (call > 0 && changesBetween(call - 1, call)) {
                             switchPrompt(batch, uncond, conds, call);
                         }
+                        // Scaled once into an array (vector instructions), copied in bulk to both guidance rows.
                         for (int i = 0; i < count; i++) {
-                            samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
+                            samplers[i].scaleModelInput(call, latents[i], scaled, 0);
+                            in.put(i * latentSize, scaled);
                             if (guided) {
-                                samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
+                                in.put((count + i) * latentSize, scaled);
                             }
                         }
                         float timestep = samplers[0].timestep(call);
@@ -511,15 +515,19 @@ final class DiffusionPipeline {
                 }
             }
 
-            /** Guidance and the sampler step of every image, from the UNet's output rows [uncond..., cond...]. */
+            /**
+             * Guidance and the sampler step of every image, from the UNet's output rows [uncond..., cond...]; the
+             * rows are copied out in bulk and combined over arrays, where the JIT uses vector instructions.
+             */
             private void step(int call, FloatBuffer out, float[] prediction, float[][] latents) {
                 for (int i = 0; i < count; i++) {
                     if (guided) {
-                        int u = i * latentSize;
-                        int c = (count + i) * latentSize;
+                        float[] uncondRow = guidanceScratch();
+                        out.get(i * latentSize, uncondRow, 0, latentSize);
+                        out.get((count + i) * latentSize, prediction, 0, latentSize);
                         for (int k = 0; k < latentSize; k++) {
-                            float uncondValue = out.get(u + k);
-                            prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
+                            float uncondValue = uncondRow[k];
+                            prediction[k] = uncondValue + guidance * (prediction[k] - uncondValue);
                         }
                     } else {
                         out.get(i * latentSize, prediction, 0, latentSize);
@@ -570,6 +578,14 @@ final class DiffusionPipeline {
                         step(call, out, prediction, latents);
                     }
                 }
+            }
+
+            /** A latent-sized array for the unconditional row of {@link #step}, made once per pass. */
+            private float[] guidanceScratch() {
+                if (guidanceScratch == null) {
+                    guidanceScratch = new float[latentSize];
+                }
+                return guidanceScratch;
             }
 
             /** The {@code count} rows from {@code first} of every per-row UNet input. */
