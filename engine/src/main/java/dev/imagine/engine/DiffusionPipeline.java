@@ -138,6 +138,7 @@ final class DiffusionPipeline {
         private int stepsDone;
         private int stepsTotal;
         private long safetyNanos;
+        private Pass base;
 
         Job(GenerationRequest job, List<Row> batchRows, ProgressListener listener, CancellationToken cancellation,
                 long start) {
@@ -155,6 +156,7 @@ final class DiffusionPipeline {
 
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
+            startBaseNoise();
             conditioning = encodePrompts();
             uncondSide = guided ? conditioning.uncond() : null;
             conds = Collections.nCopies(count, conditioning.cond());
@@ -186,6 +188,25 @@ final class DiffusionPipeline {
             return result;
         }
 
+        /** The base pass at the request's size and strength, made on first use. */
+        private Pass base() {
+            if (base == null) {
+                double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
+                base = new Pass(job.width(), job.height(), baseStrength);
+            }
+            return base;
+        }
+
+        /**
+         * Text-to-image: starts drawing the base pass's noise on the helper thread, so it runs while the prompts are
+         * encoded. The draws are the same whenever they start.
+         */
+        private void startBaseNoise() {
+            if (!job.isImageToImage()) {
+                base().startStreams(1);
+            }
+        }
+
         /** The base pass and, with an upscale, the hires pass. */
         private List<BufferedImage> run() throws InferenceException {
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
@@ -199,8 +220,7 @@ final class DiffusionPipeline {
                 rowVectors.put(Unet.TEXT_EMBEDS, rowPooled(uncond, conds, 0));
             }
 
-            double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
-            Pass base = new Pass(job.width(), job.height(), baseStrength);
+            Pass base = base();
             Pass hires = job.upscale() == null ? null
                     : new Pass(job.outputWidth(), job.outputHeight(), job.hiresStrength());
             stepsTotal = base.samplers[0].calls() + (hires == null ? 0 : hires.samplers[0].calls());
@@ -374,7 +394,9 @@ final class DiffusionPipeline {
                     List<BufferedImage> inits) throws InferenceException {
                 float[][] latents;
                 if (inits == null) {
-                    startStreams(1);
+                    if (streams[0] == null) {
+                        startStreams(1);
+                    }
                     latents = initFromNoise();
                 } else {
                     latents = initFromImages(inits);

@@ -14,19 +14,23 @@ import java.util.concurrent.Executor;
  * draws run one after another (each starts when the previous one has finished), and the generator is touched by one
  * thread at a time, handed over through the futures.
  *
- * <p>Draws {@code blocks} blocks of {@code blockSize} values, at most {@link #LOOKAHEAD} ahead of the caller; the
+ * <p>Draws {@code blocks} blocks of {@code blockSize} values, up to {@link #LOOKAHEAD_VALUES} ahead of the caller; the
  * caller must take them (as {@code randn(blockSize)}) before asking for anything else, after which requests go to the
  * generator directly. Not thread-safe: one caller.
  */
 final class NoiseAhead implements NoiseSource {
-    /** Blocks drawn ahead of the caller: enough to hide a draw behind one UNet call, little memory. */
-    static final int LOOKAHEAD = 2;
+    /**
+     * Values drawn ahead of the caller per image, at most: 16 MB, every block of a 512x512 job (so the helper can use
+     * the text encoder's time too), 16 blocks of a 2048x2048 one. At least two blocks are always drawn ahead.
+     */
+    static final int LOOKAHEAD_VALUES = 4 << 20;
 
     private final TorchGenerator generator;
     private final int blockSize;
     private final Executor executor;
     private final ArrayDeque<CompletableFuture<float[]>> pending = new ArrayDeque<>();
     private CompletableFuture<float[]> last = CompletableFuture.completedFuture(null);
+    private final int lookahead;
     private int unscheduled;
 
     /**
@@ -45,7 +49,8 @@ final class NoiseAhead implements NoiseSource {
         this.blockSize = blockSize;
         this.executor = executor;
         this.unscheduled = blocks;
-        while (pending.size() < LOOKAHEAD && unscheduled > 0) {
+        this.lookahead = Math.max(2, LOOKAHEAD_VALUES / blockSize);
+        while (pending.size() < lookahead && unscheduled > 0) {
             scheduleNext();
         }
     }
