@@ -74,40 +74,9 @@ public final class ImageTensors {
      * @throws IllegalArgumentException when a size is not positive or {@code source} is too short
      */
     public static BufferedImage fromTensor(java.nio.FloatBuffer source, int width, int height) {
-        return fromTensor(source, width, height, null);
-    }
-
-    /**
-     * As {@link #fromTensor(java.nio.FloatBuffer, int, int)}, converting the lower half of the rows on
-     * {@code helper} while the calling thread converts the upper half; the same pixels.
-     *
-     * @param helper runs one task and is waited for; null converts everything on the calling thread
-     */
-    public static BufferedImage fromTensor(java.nio.FloatBuffer source, int width, int height,
-            java.util.concurrent.Executor helper) {
         Objects.requireNonNull(source, "source");
         checkRange(source.limit(), 0, width, height);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = RgbImages.pixelArray(image);
-        int plane = width * height;
-        PlaneReader reader = (from, target, length) -> source.get(from, target, 0, length);
-        if (helper == null || plane < 2 * CHUNK) {
-            convert(reader, pixels, plane, 0, plane);
-            return image;
-        }
-        int middle = plane / 2;
-        java.util.concurrent.CompletableFuture<Void> lower = java.util.concurrent.CompletableFuture.runAsync(
-                () -> convert(reader, pixels, plane, middle, plane), helper);
-        convert(reader, pixels, plane, 0, middle);
-        try {
-            lower.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-        return image;
+        return fromPlanes((from, target, length) -> source.get(from, target, 0, length), width, height);
     }
 
     /** Copies {@code length} floats of the planes, from index {@code from}, to the start of {@code target}. */
@@ -127,19 +96,14 @@ public final class ImageTensors {
      */
     private static BufferedImage fromPlanes(PlaneReader planes, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = RgbImages.pixelArray(image);
         int plane = width * height;
-        convert(planes, RgbImages.pixelArray(image), plane, 0, plane);
-        return image;
-    }
-
-    /** Converts pixels {@code [from, to)} of planes of {@code plane} values each; see {@link #fromPlanes}. */
-    private static void convert(PlaneReader planes, int[] pixels, int plane, int from, int to) {
-        int chunk = Math.min(CHUNK, to - from);
+        int chunk = Math.min(CHUNK, plane);
         float[] red = new float[chunk];
         float[] green = new float[chunk];
         float[] blue = new float[chunk];
-        for (int start = from; start < to; start += chunk) {
-            int n = Math.min(chunk, to - start);
+        for (int start = 0; start < plane; start += chunk) {
+            int n = Math.min(chunk, plane - start);
             planes.read(start, red, n);
             planes.read(plane + start, green, n);
             planes.read(2 * plane + start, blue, n);
@@ -150,6 +114,7 @@ public final class ImageTensors {
                 pixels[start + i] = ((int) red[i] & 0xFF) << 16 | ((int) green[i] & 0xFF) << 8 | ((int) blue[i] & 0xFF);
             }
         }
+        return image;
     }
 
     /** {@code clamp(v * 0.5f + 0.5f, 0, 1) * 255f + 2^23} in place: the byte in the low bits, NaN kept. */

@@ -52,16 +52,6 @@ public final class VaeDecoder implements AutoCloseable {
      * @param latents {@code 4 * height * width} values already divided by the scaling factor
      */
     public BufferedImage decode(float[] latents, int height, int width) throws InferenceException {
-        return decode(latents, height, width, null);
-    }
-
-    /**
-     * As {@link #decode(float[], int, int)}, converting half of the pixels on {@code helper}.
-     *
-     * @param helper runs one task per call and is waited for; null for none
-     */
-    public BufferedImage decode(float[] latents, int height, int width, java.util.concurrent.Executor helper)
-            throws InferenceException {
         long[] shape = {1, Unet.LATENT_CHANNELS, height, width};
         long[] outShape = {1, 3, 8L * height, 8L * width};
         synchronized (lock) {
@@ -78,7 +68,7 @@ public final class VaeDecoder implements AutoCloseable {
                 try (OrtSession.Result ignored = graph.run(Map.of(latent.name(), cachedInput.tensor()),
                         Map.of(output, cachedOutput.tensor()))) {
                     if (cachedPixels == null) {
-                        return ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height, helper);
+                        return ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height);
                     }
                     cachedOutput.read(0, cachedPixels, 0, cachedPixels.length);
                     return ImageTensors.fromTensor(cachedPixels, 0, 8 * width, 8 * height);
