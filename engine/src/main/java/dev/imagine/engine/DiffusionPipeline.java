@@ -8,6 +8,7 @@ import dev.imagine.engine.onnx.InferenceException;
 import dev.imagine.engine.onnx.Unet;
 import dev.imagine.engine.onnx.VaeEncoder;
 import dev.imagine.engine.sampler.NoiseScheduleConfig;
+import dev.imagine.engine.sampler.NoiseSource;
 import dev.imagine.engine.sampler.Sampler;
 import dev.imagine.engine.sampler.Samplers;
 import java.awt.image.BufferedImage;
@@ -137,6 +138,7 @@ final class DiffusionPipeline {
         private int stepsDone;
         private int stepsTotal;
         private long safetyNanos;
+        private Pass base;
 
         Job(GenerationRequest job, List<Row> batchRows, ProgressListener listener, CancellationToken cancellation,
                 long start) {
@@ -154,6 +156,7 @@ final class DiffusionPipeline {
 
         List<GeneratedImage> execute() throws InferenceException {
             checkCancelled();
+            startBaseNoise();
             conditioning = encodePrompts();
             uncondSide = guided ? conditioning.uncond() : null;
             conds = Collections.nCopies(count, conditioning.cond());
@@ -185,6 +188,25 @@ final class DiffusionPipeline {
             return result;
         }
 
+        /** The base pass at the request's size and strength, made on first use. */
+        private Pass base() {
+            if (base == null) {
+                double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
+                base = new Pass(job.width(), job.height(), baseStrength);
+            }
+            return base;
+        }
+
+        /**
+         * Text-to-image: starts drawing the base pass's noise on the helper thread, so it runs while the prompts are
+         * encoded. The draws are the same whenever they start.
+         */
+        private void startBaseNoise() {
+            if (!job.isImageToImage()) {
+                base().startStreams(1);
+            }
+        }
+
         /** The base pass and, with an upscale, the hires pass. */
         private List<BufferedImage> run() throws InferenceException {
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
@@ -198,8 +220,7 @@ final class DiffusionPipeline {
                 rowVectors.put(Unet.TEXT_EMBEDS, rowPooled(uncond, conds, 0));
             }
 
-            double baseStrength = job.isImageToImage() ? job.strength() : 1.0;
-            Pass base = new Pass(job.width(), job.height(), baseStrength);
+            Pass base = base();
             Pass hires = job.upscale() == null ? null
                     : new Pass(job.outputWidth(), job.outputHeight(), job.hiresStrength());
             stepsTotal = base.samplers[0].calls() + (hires == null ? 0 : hires.samplers[0].calls());
@@ -347,7 +368,10 @@ final class DiffusionPipeline {
             private final int latentWidth;
             private final int latentSize;
             private final TorchGenerator[] generators = new TorchGenerator[count];
+            /** Each image's stream once its draws are known, drawn ahead on the engine's helper thread. */
+            private final NoiseSource[] streams = new NoiseSource[count];
             private final Sampler[] samplers = new Sampler[count];
+            private float[] guidanceScratch;
 
             Pass(int width, int height, double strength) {
                 this.width = width;
@@ -368,7 +392,16 @@ final class DiffusionPipeline {
 
             List<BufferedImage> run(List<float[]> rowStates, Map<String, List<float[]>> rowVectors,
                     List<BufferedImage> inits) throws InferenceException {
-                float[][] latents = inits == null ? initFromNoise() : initFromImages(inits);
+                float[][] latents;
+                if (inits == null) {
+                    if (streams[0] == null) {
+                        startStreams(1);
+                    }
+                    latents = initFromNoise();
+                } else {
+                    latents = initFromImages(inits);
+                    startStreams(0);
+                }
                 Map<String, List<float[]>> vectors = rowVectors;
                 if (engine.unet().takesAddedConditions()) {
                     vectors = new LinkedHashMap<>(rowVectors);
@@ -383,9 +416,22 @@ final class DiffusionPipeline {
                 return decode(latents);
             }
 
+            /**
+             * Hands each generator to a stream that draws, ahead of time, {@code first} latent-sized blocks and then
+             * those its sampler's steps take; the generator is not touched directly afterwards.
+             */
+            private void startStreams(int first) {
+                for (int i = 0; i < count; i++) {
+                    int blocks = first + samplers[i].noiseDraws();
+                    TorchGenerator generator = generators[i];
+                    streams[i] = blocks > 1 ? new NoiseAhead(generator, latentSize, blocks, engine.helper())
+                            : generator::randn;
+                }
+            }
+
             /** The first noise of image {@code i}'s stream, mixed with its variation seed's noise when asked. */
             private float[] noise(int i) {
-                float[] noise = generators[i].randn(latentSize);
+                float[] noise = streams[i] != null ? streams[i].randn(latentSize) : generators[i].randn(latentSize);
                 Long subseed = batchRows != null ? batchRows.get(i).subseed()
                         : job.hasVariation() ? job.subseed() + i : null;
                 if (subseed != null) {
@@ -456,6 +502,7 @@ final class DiffusionPipeline {
                 }
                 int rows = rowStates.size();
                 float[] prediction = new float[latentSize];
+                float[] scaled = new float[latentSize];
                 PromptConditioning.Side uncond = uncondSide;
                 try (Unet.Batch batch = engine.unet().prepare(rowStates, conds.get(0).tokens(), rowVectors,
                         latentHeight, latentWidth)) {
@@ -470,10 +517,12 @@ final class DiffusionPipeline {
                         if (call > 0 && changesBetween(call - 1, call)) {
                             switchPrompt(batch, uncond, conds, call);
                         }
+                        // Scaled once into an array (vector instructions), copied in bulk to both guidance rows.
                         for (int i = 0; i < count; i++) {
-                            samplers[i].scaleModelInput(call, latents[i], in, i * latentSize);
+                            samplers[i].scaleModelInput(call, latents[i], scaled, 0);
+                            in.put(i * latentSize, scaled);
                             if (guided) {
-                                samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
+                                in.put((count + i) * latentSize, scaled);
                             }
                         }
                         float timestep = samplers[0].timestep(call);
@@ -488,20 +537,24 @@ final class DiffusionPipeline {
                 }
             }
 
-            /** Guidance and the sampler step of every image, from the UNet's output rows [uncond..., cond...]. */
+            /**
+             * Guidance and the sampler step of every image, from the UNet's output rows [uncond..., cond...]; the
+             * rows are copied out in bulk and combined over arrays, where the JIT uses vector instructions.
+             */
             private void step(int call, FloatBuffer out, float[] prediction, float[][] latents) {
                 for (int i = 0; i < count; i++) {
                     if (guided) {
-                        int u = i * latentSize;
-                        int c = (count + i) * latentSize;
+                        float[] uncondRow = guidanceScratch();
+                        out.get(i * latentSize, uncondRow, 0, latentSize);
+                        out.get((count + i) * latentSize, prediction, 0, latentSize);
                         for (int k = 0; k < latentSize; k++) {
-                            float uncondValue = out.get(u + k);
-                            prediction[k] = uncondValue + guidance * (out.get(c + k) - uncondValue);
+                            float uncondValue = uncondRow[k];
+                            prediction[k] = uncondValue + guidance * (prediction[k] - uncondValue);
                         }
                     } else {
                         out.get(i * latentSize, prediction, 0, latentSize);
                     }
-                    samplers[i].step(call, prediction, latents[i], generators[i]::randn);
+                    samplers[i].step(call, prediction, latents[i], streams[i]);
                 }
                 stepsDone++;
                 report();
@@ -547,6 +600,14 @@ final class DiffusionPipeline {
                         step(call, out, prediction, latents);
                     }
                 }
+            }
+
+            /** A latent-sized array for the unconditional row of {@link #step}, made once per pass. */
+            private float[] guidanceScratch() {
+                if (guidanceScratch == null) {
+                    guidanceScratch = new float[latentSize];
+                }
+                return guidanceScratch;
             }
 
             /** The {@code count} rows from {@code first} of every per-row UNet input. */

@@ -59,6 +59,16 @@ final class OnnxImageEngine implements ImageEngine {
         return thread;
     });
 
+    /**
+     * Work taken off the engine thread's critical path inside a generation (noise drawn ahead while the UNet runs);
+     * one daemon thread, idle between jobs.
+     */
+    private final ExecutorService helper = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "imagine-pipeline-helper");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private OnnxImageEngine(ModelFolder folder, SessionFactory sessions, ClipTokenizer tokenizer,
             NoiseScheduleConfig schedule, TextEncoder textEncoder, PromptEncoder promptEncoder, Unet unet,
             VaeDecoder vaeDecoder, SafetyCheck safety, int maxSide, int maxPromptChunks, PromptSyntax promptSyntax) {
@@ -293,6 +303,11 @@ final class OnnxImageEngine implements ImageEngine {
         return unet;
     }
 
+    /** The helper thread for work a generation takes off its critical path; see {@link NoiseAhead}. */
+    java.util.concurrent.Executor helper() {
+        return helper;
+    }
+
     VaeDecoder vaeDecoder() {
         return vaeDecoder;
     }
@@ -415,5 +430,6 @@ final class OnnxImageEngine implements ImageEngine {
         }
         closeAll(parts);
         pngEncoder.shutdown();
+        helper.shutdown();
     }
 }

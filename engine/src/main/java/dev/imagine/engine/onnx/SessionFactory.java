@@ -97,6 +97,10 @@ public final class SessionFactory {
             if (cuda) {
                 addCuda(options);
             }
+            // ONNX Runtime's pool threads otherwise spin after each call, holding a core the engine's own thread and
+            // helper need between calls; on a shared 2-core VM, jobs of the cheap-UNet model took 2.7-2.9x longer
+            // with spinning (README, Performance). Not yet measured on the full-size SD 1.5 UNet.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             OrtSession session = environment.createSession(model.toString(), options);
             return new Graph(environment, session, part, cuda);
         } catch (OrtException e) {

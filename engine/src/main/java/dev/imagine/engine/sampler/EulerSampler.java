@@ -18,6 +18,11 @@ final class EulerSampler extends SigmaSampler {
     }
 
     @Override
+    public int noiseDraws() {
+        return ancestral ? calls() : 0;
+    }
+
+    @Override
     void advance(int call, float[] modelOutput, float[] sample, NoiseSource noise) {
         float sigma = sigma(call);
         float next = sigma(call + 1);

@@ -65,6 +65,11 @@ final class LcmSampler extends BaseSampler {
     }
 
     @Override
+    public int noiseDraws() {
+        return Math.max(0, calls() - 1);
+    }
+
+    @Override
     void advance(int call, float[] modelOutput, float[] sample, NoiseSource noise) {
         float a = sqrtAlpha[call];
         float b = sqrtBeta[call];

@@ -24,6 +24,15 @@ public interface Sampler {
      */
     float timestep(int call);
 
+    /**
+     * How many times {@link #step} draws {@code sample.length} values from its noise source over the whole run:
+     * {@link #calls()} for Euler ancestral, {@code calls() - 1} for LCM (not at the last call), 0 for the others. The
+     * engine draws that many blocks ahead of time; the sampler's draws stay the same.
+     */
+    default int noiseDraws() {
+        return 0;
+    }
+
     /** Text-to-image: the initial latent is standard normal noise times this. */
     float initNoiseSigma();
 

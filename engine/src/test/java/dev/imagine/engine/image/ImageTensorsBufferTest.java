@@ -37,6 +37,48 @@ class ImageTensorsBufferTest {
         assertThat(direct.position()).isZero();
     }
 
+    /**
+     * The chunked conversion gives {@code toByte}'s byte for every value, across chunk borders and on the values where
+     * a different formula could slip: NaNs with payloads, signed zeros, infinities, subnormals, and values next to
+     * the rounding halves {@code (k + 0.5) / 255}.
+     */
+    @Test
+    void everyChannelIsTheScalarFormulasByte() {
+        int width = 131;
+        int height = 67;
+        int plane = width * height;
+        float[] planes = new float[3 * plane];
+        Random random = new Random(11);
+        for (int i = 0; i < planes.length; i++) {
+            planes[i] = (float) (random.nextGaussian() * 0.8);
+        }
+        float[] special = {Float.NaN, Float.intBitsToFloat(0x7fc000ff), Float.intBitsToFloat(0xffc00001),
+            Float.intBitsToFloat(0x7f800001), 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1f, -1f, Math.nextUp(1f), Math.nextDown(-1f)};
+        int at = 4000;
+        for (float v : special) {
+            planes[at++] = v;
+        }
+        for (int k = 0; k < 255; k++) {
+            float v = 2f * ((k + 0.5f) / 255f) - 1f;
+            for (float near : new float[] {Math.nextDown(Math.nextDown(v)), Math.nextDown(v), v, Math.nextUp(v),
+                Math.nextUp(Math.nextUp(v))}) {
+                planes[at++] = near;
+            }
+        }
+        FloatBuffer direct = ByteBuffer.allocateDirect(planes.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(0, planes);
+
+        for (BufferedImage image : new BufferedImage[] {ImageTensors.fromTensor(planes, 0, width, height),
+            ImageTensors.fromTensor(direct, width, height)}) {
+            for (int i = 0; i < plane; i++) {
+                int expected = ImageTensors.toByte(planes[i]) << 16 | ImageTensors.toByte(planes[plane + i]) << 8
+                        | ImageTensors.toByte(planes[2 * plane + i]);
+                assertThat(image.getRGB(i % width, i / width) & 0xFFFFFF).as("pixel %d", i).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void tooShortBufferIsRefused() {
         assertThatThrownBy(() -> ImageTensors.fromTensor(FloatBuffer.allocate(10), 2, 2))

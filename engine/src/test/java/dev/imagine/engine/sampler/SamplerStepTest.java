@@ -191,6 +191,23 @@ class SamplerStepTest {
         run(Samplers.euler(SD15, 20, 1.0), 20, forbidden);
     }
 
+    /** The engine draws {@link Sampler#noiseDraws()} blocks ahead: the count must be exactly what step draws. */
+    @Test
+    void noiseDrawsCountsEveryDrawOfTheRun() {
+        for (double strength : new double[] {1.0, 0.5}) {
+            for (Sampler sampler : List.of(Samplers.ddim(SD15, 12, strength), Samplers.pndm(SD15, 12, strength),
+                    Samplers.euler(SD15, 12, strength), Samplers.eulerAncestral(SD15, 12, strength),
+                    Samplers.lms(SD15, 12, strength), Samplers.dpmpp2m(SD15, 12, strength, false),
+                    Samplers.dpmpp2m(SD15, 12, strength, true), Samplers.lcm(SD15, 4, strength))) {
+                CountingNoise noise = new CountingNoise();
+                run(sampler, sampler.calls(), noise);
+                assertThat(noise.requests).as(sampler.getClass().getSimpleName() + " at strength " + strength)
+                        .hasSize(sampler.noiseDraws())
+                        .allMatch(count -> count == X0.length);
+            }
+        }
+    }
+
     @Test
     void initialNoiseAndInputScales() {
         // Euler linspace 20 steps: sigma(999) = 14.614647; leading 20 steps: sqrt(sigma(951)^2 + 1).
