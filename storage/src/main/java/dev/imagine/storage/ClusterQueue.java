@@ -287,6 +287,27 @@ public final class ClusterQueue {
     }
 
     /**
+     * Puts a job {@code worker} holds back in the queue (the worker is stopping), keeping its attempt count, and wakes
+     * an idle worker. Returns false when the lease is no longer the worker's.
+     */
+    public boolean release(long id, String worker) {
+        Checks.required("the worker name", worker);
+        return database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = 'queued', "
+                    + "started_at = NULL, lease_owner = NULL, lease_expires_at = NULL "
+                    + "WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+                update.setLong(1, id);
+                update.setString(2, worker);
+                if (update.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            notify(c, QUEUED_CHANNEL, id);
+            return true;
+        });
+    }
+
+    /**
      * Tells the frontends how far a running job is: {@code step} of {@code totalSteps} done (0 when it just started),
      * {@code elapsed} since it started. Not stored; a frontend that is not listening misses it, which costs only a
      * progress line. The caller limits how often (once a second per job).

@@ -182,6 +182,12 @@ class ClusterQueueTest {
         assertThat(queue.position(failing)).isEmpty();
         assertThatThrownBy(() -> queue.finish(second, "w1", GenerationStatus.DONE, null))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow().generation().id()).isEqualTo(other);
+        assertThat(queue.release(other, "w2")).isFalse();
+        assertThat(queue.release(other, "w1")).isTrue();
+        Generation released = storage.generations().find(other).orElseThrow();
+        assertThat(released.status()).isEqualTo(GenerationStatus.QUEUED);
+        assertThat(released.attempts()).as("a stop keeps the attempt counted").isEqualTo(1);
     }
 
     @Test
