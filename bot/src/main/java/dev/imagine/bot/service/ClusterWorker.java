@@ -35,6 +35,8 @@ final class ClusterWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWorker.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Duration SIGNAL_WAIT = Duration.ofMillis(500);
+    /** The role a worker that stopped cleanly shows in {@code imagine cluster status}. */
+    static final String STOPPED = "stopped";
 
     private final Storage storage;
     private final ClusterQueue queue;
@@ -313,6 +315,12 @@ final class ClusterWorker {
             signalWorker.join(SIGNAL_WAIT.toMillis() * 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            // No longer counted among the workers alive, so frontends say at once that jobs wait.
+            queue.beat(settings.nodeName(), STOPPED, false);
+        } catch (RuntimeException e) {
+            LOG.warn("Marking worker {} stopped failed: {}", settings.nodeName(), e.getMessage());
         }
         return !engineWorker.isAlive();
     }
