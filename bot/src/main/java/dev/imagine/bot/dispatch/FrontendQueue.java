@@ -137,6 +137,13 @@ final class FrontendQueue {
         delivery.deliver(job, event);
     }
 
+    /** Whether the job's final event was handed to its sink (late progress is then dropped). */
+    private boolean finished(long id) {
+        synchronized (handedOver) {
+            return handedOver.contains(id);
+        }
+    }
+
     synchronized void start() {
         if (relay != null) {
             throw new IllegalStateException("already started");
@@ -151,7 +158,7 @@ final class FrontendQueue {
                 for (SharedQueue.Update update : queue.await(WAIT)) {
                     if (update.event().isFinal()) {
                         deliverFinal(update.job(), update.event());
-                    } else if (delivery.hasSink(update.job().target().platform())) {
+                    } else if (delivery.hasSink(update.job().target().platform()) && !finished(update.job().id())) {
                         delivery.deliver(update.job(), update.event());
                     }
                 }

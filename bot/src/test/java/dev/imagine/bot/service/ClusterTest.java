@@ -121,8 +121,18 @@ class ClusterTest {
             front.awaitReady();
             workers.forEach(Node::awaitReady);
 
-            // The slow job is claimed first (nobody was served yet, it arrived first), so a worker is surely in it.
+            // A slow job first: the worker that claims it is killed in the middle of it.
             front.send("submit slowpoke 1 " + SLOW_STEPS);
+            front.await(lines -> lines.stream().anyMatch(l -> l.matches("event \\d+ started chat-slowpoke")));
+            long slow = Long.parseLong(front.lines().stream().filter(l -> l.startsWith("accepted ")).findFirst()
+                    .orElseThrow().split(" ")[1]);
+            String holder = queue.nodes().stream().filter(n -> n.running().contains(slow)).findFirst().orElseThrow()
+                    .name();
+            Node killed = workers.stream().filter(w -> w.name.equals(holder)).findFirst().orElseThrow();
+            killed.kill();
+            assertThat(observer.generations().find(slow).orElseThrow().status())
+                    .as("the slow job was running when its worker died").isEqualTo(GenerationStatus.RUNNING);
+
             for (int u = 0; u < users; u++) {
                 front.send("submit user" + u + " " + perUser + " " + STEPS);
             }
@@ -131,16 +141,6 @@ class ClusterTest {
             Map<Long, String> accepted = new LinkedHashMap<>();
             front.lines().stream().filter(l -> l.startsWith("accepted ")).forEach(l -> accepted.put(
                     Long.parseLong(l.split(" ")[1]), l.split(" ")[2]));
-            long slow = accepted.entrySet().stream().filter(e -> e.getValue().equals("slowpoke")).findFirst()
-                    .orElseThrow().getKey();
-
-            front.await(lines -> lines.contains("event " + slow + " started chat-slowpoke"));
-            String holder = queue.nodes().stream().filter(n -> n.running().contains(slow)).findFirst().orElseThrow()
-                    .name();
-            Node killed = workers.stream().filter(w -> w.name.equals(holder)).findFirst().orElseThrow();
-            killed.kill();
-            assertThat(observer.generations().find(slow).orElseThrow().status())
-                    .as("the slow job was running when its worker died").isEqualTo(GenerationStatus.RUNNING);
 
             front.await(lines -> doneIds(lines).size() >= total / 3);
             drain(signals);
