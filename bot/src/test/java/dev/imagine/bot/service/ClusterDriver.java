@@ -1,15 +1,15 @@
 package dev.imagine.bot.service;
 
+import dev.imagine.bot.command.Caller;
+import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.command.Messages;
+import dev.imagine.bot.command.Reply;
 import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.JobEvent;
-import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.dispatch.Requester;
-import dev.imagine.bot.dispatch.SubmitResult;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.Platform;
-import dev.imagine.engine.GenerationRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,9 @@ import java.util.Map;
  * A child process of {@link ClusterTest}: one node of a cluster on PostgreSQL, started through the real service.
  * A frontend stands in for Telegram with a chat adapter that prints every event it gets ({@code event ID TYPE CHAT},
  * a queued one followed by the sentence the chat would show) and confirms delivery of final events after printing
- * them; it reads {@code submit USER COUNT STEPS} lines on stdin (more than 100 steps: at 512 pixels, else 128) and answers each job with {@code accepted ID USER} or
- * {@code rejected USER REASON}. Every node prints {@code ready PORT} (its operations port) once started and stops
+ * them; it reads {@code submit USER COUNT STEPS} lines on stdin, types each job as {@code /imagine} through the
+ * command core the real adapters use (more than 100 steps: at 512 pixels, else 128) and prints the reply as
+ * {@code accepted ID USER [waiting]} (waiting: the reply says no worker runs) or {@code rejected USER SENTENCE}; {@code say USER TEXT} types any text and prints {@code reply USER TEXT}. Every node prints {@code ready PORT} (its operations port) once started and stops
  * cleanly on SIGTERM.
  */
 public final class ClusterDriver {
@@ -58,6 +59,9 @@ public final class ClusterDriver {
                     adapter.submit(parts[1], i, Integer.parseInt(parts[3]));
                 }
                 print("submitted " + parts[1]);
+            } else if (parts[0].equals("say")) {
+                print("reply " + parts[1] + " " + adapter.say(parts[1], line.substring(line.indexOf(parts[1])
+                        + parts[1].length() + 1)));
             }
         }
         // stdin closed: wait for a signal.
@@ -72,6 +76,7 @@ public final class ClusterDriver {
     /** The chat adapter: prints events, confirms delivery of final ones. */
     private static final class Printer implements ChatAdapter {
         private volatile Dispatcher dispatcher;
+        private volatile CommandCore core;
 
         @Override
         public String platform() {
@@ -81,6 +86,7 @@ public final class ClusterDriver {
         @Override
         public void start(ServiceContext context) {
             dispatcher = context.dispatcher();
+            core = context.commandCore();
             dispatcher.registerSink(platform(), (job, event) -> {
                 String type = event instanceof JobEvent.Done ? "done" : event instanceof JobEvent.Failed ? "failed"
                         : event instanceof JobEvent.Cancelled ? "cancelled" : event instanceof JobEvent.Queued
@@ -94,16 +100,27 @@ public final class ClusterDriver {
             });
         }
 
+        /** Types {@code text} as the user would and returns the reply's text. */
+        String say(String user, String text) {
+            Reply reply = core.handleText(caller(user), text);
+            return reply instanceof Reply.Text t ? t.text() : reply.toString();
+        }
+
+        private static Caller caller(String user) {
+            return new Caller(new Requester("telegram", user, user), new ChatTarget("telegram", null, "chat-" + user,
+                    null), false);
+        }
+
+        /** Types {@code /imagine} as the user would, through the command core the real adapters use. */
         void submit(String user, int index, int steps) {
             int side = steps > 100 ? 512 : 128;
-            SubmitResult result = dispatcher.submit(new Requester("telegram", user, user),
-                    new ChatTarget("telegram", null, "chat-" + user, null), JobSpec.of(GenerationRequest
-                            .builder(user + " job " + index).size(side, side).steps(steps).seed((long) index).build(),
-                            null));
-            if (result instanceof SubmitResult.Accepted accepted) {
-                print("accepted " + accepted.id() + " " + user + (accepted.waitingForWorker() ? " waiting" : ""));
+            Reply reply = core.handleText(caller(user), "/imagine " + user + " job "
+                    + index + " --steps " + steps + " --seed " + index + " --size " + side + "x" + side);
+            if (reply instanceof Reply.Queued queued) {
+                print("accepted " + queued.generationId() + " " + user
+                        + (queued.text().endsWith(Messages.NO_WORKER) ? " waiting" : ""));
             } else {
-                print("rejected " + user + " " + ((SubmitResult.Rejected) result).reason());
+                print("rejected " + user + " " + ((Reply.Refused) reply).text());
             }
         }
 

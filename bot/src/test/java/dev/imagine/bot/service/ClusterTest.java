@@ -220,9 +220,15 @@ class ClusterTest {
                     .toList();
             assertThat(late).hasSize(perUser + 1);
             assertThat(late.subList(0, perUser)).allMatch(l -> l.startsWith("accepted ") && l.endsWith(" waiting"));
-            assertThat(late.get(perUser)).isEqualTo("rejected late TOO_MANY_ACTIVE");
+            assertThat(late.get(perUser)).isEqualTo("rejected late You already have " + perUser + " jobs queued or "
+                    + "running (the limit is " + perUser + "); wait for one to finish or cancel one.");
             assertThat(back.lines()).anyMatch(l -> l.contains(" queued chat-late ") && l.endsWith(Messages.NO_WORKER));
             assertThat(queue.depth()).isEqualTo(perUser);
+            // A cancel typed at the frontend reaches the shared queue; the cancelled jobs come back as events.
+            back.send("say late /cancel");
+            List<Long> lateIds = late.subList(0, perUser).stream().map(l -> Long.parseLong(l.split(" ")[1])).toList();
+            back.await(lines -> lateIds.stream().allMatch(id -> lines.contains("event " + id + " cancelled chat-late")));
+            assertThat(queue.depth()).isZero();
             System.out.printf("cluster: %d jobs from %d users on 3 workers; %s killed in job %d, which finished as "
                     + "attempt 2 elsewhere; %d finished while the frontend was down; %d delivered twice%n", total,
                     users + 1, holder, slow, doneWhileDown.size(), twice.size());
