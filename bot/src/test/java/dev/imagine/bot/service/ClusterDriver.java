@@ -35,7 +35,7 @@ public final class ClusterDriver {
         String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + data + "\n  url: \"" + url + "\"\n"
                 + "operations:\n  enabled: true\n  port: 0\n" + "web:\n  enabled: false\n"
-                + "limits:\n  max-jobs-per-user: " + cap + "\n  queue-capacity: 1000\n  lease-timeout: 3s\n"
+                + "limits:\n  max-jobs-per-user: " + cap + "\n  queue-capacity: 1000\n  lease-timeout: 5s\n"
                 + "  max-attempts: 3\n  rate:\n    burst: 1000\n    refill: 1000\n    refill-period: 1m\n"
                 + "node:\n  role: " + role + "\n  name: " + name + "\n";
         return ImagineConfig.parse(yaml, "test", data, Map.of(Platform.TELEGRAM.tokenVariable(), "123:fake"));

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A cluster of real processes on one PostgreSQL server (skipped with one line where none answers at
  * {@code IMAGINE_TEST_POSTGRES_URL}), each in a schema of its own: one frontend (its chat adapter prints what it gets,
- * see {@link ClusterDriver}) and three workers on the tiny model, with 3-second leases. Jobs from many users are
+ * see {@link ClusterDriver}) and three workers on the tiny model, with 5-second leases. Jobs from many users are
  * queued; the worker running the slowest job is killed with SIGKILL in the middle of it, and later the frontend too.
  * Every job is done once on some worker (the killed one's job after its lease ran out, as a second attempt) and
  * delivered once, results finished while no frontend ran are delivered when it comes back, and with every worker
@@ -178,7 +178,9 @@ class ClusterTest {
                 generations.add(g);
                 assertThat(g.status()).as("job %d", id).isEqualTo(GenerationStatus.DONE);
                 assertThat(g.images()).as("job %d has exactly its one image", id).hasSize(1);
-                assertThat(g.attempts()).as("job %d's attempts", id).isEqualTo(id == slow ? 2 : 1);
+                // Another lease can run out too when this machine starves a worker for seconds; the job is still
+                // completed once (by the lease holder), which the jobs-done count below checks.
+                assertThat(g.attempts()).as("job %d's attempts", id).isBetween(id == slow ? 2 : 1, 3);
                 assertThat(deliveries.get(id)).as("job %d delivered", id).isBetween(1, 2);
             }
             assertThat(observer.generations().undelivered(Duration.ofDays(1))).as("every delivery marked").isEmpty();
@@ -230,8 +232,11 @@ class ClusterTest {
             back.await(lines -> lateIds.stream().allMatch(id -> lines.contains("event " + id + " cancelled chat-late")));
             assertThat(queue.depth()).isZero();
             System.out.printf("cluster: %d jobs from %d users on 3 workers; %s killed in job %d, which finished as "
-                    + "attempt 2 elsewhere; %d finished while the frontend was down; %d delivered twice%n", total,
-                    users + 1, holder, slow, doneWhileDown.size(), twice.size());
+                    + "attempt %d elsewhere; %d other jobs needed a second attempt; %d finished while the frontend "
+                    + "was down; %d delivered twice%n", total, users + 1, holder, slow,
+                    generations.stream().filter(g -> g.id() == slow).findFirst().orElseThrow().attempts(),
+                    generations.stream().filter(g -> g.id() != slow && g.attempts() > 1).count(),
+                    doneWhileDown.size(), twice.size());
         }
     }
 
