@@ -32,17 +32,34 @@ public final class ClusterDriver {
     }
 
     static ImagineConfig config(String role, String name, String url, Path data, Path model, int cap) {
+        return config(role, name, url, data, model, cap, null, "123:fake");
+    }
+
+    static ImagineConfig config(String role, String name, String url, Path data, Path model, int cap,
+            String telegramApi, String token) {
         String yaml = "engine:\n  model: " + model + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + data + "\n  url: \"" + url + "\"\n"
                 + "operations:\n  enabled: true\n  port: 0\n" + "web:\n  enabled: false\n"
                 + "limits:\n  max-jobs-per-user: " + cap + "\n  queue-capacity: 1000\n  lease-timeout: 5s\n"
                 + "  max-attempts: 3\n  rate:\n    burst: 1000\n    refill: 1000\n    refill-period: 1m\n"
-                + "node:\n  role: " + role + "\n  name: " + name + "\n";
-        return ImagineConfig.parse(yaml, "test", data, Map.of(Platform.TELEGRAM.tokenVariable(), "123:fake"));
+                + "node:\n  role: " + role + "\n  name: " + name + "\n"
+                + (telegramApi == null ? "" : "telegram:\n  api-url: " + telegramApi + "\n");
+        return ImagineConfig.parse(yaml, "test", data, Map.of(Platform.TELEGRAM.tokenVariable(), token));
     }
 
-    /** Arguments: role, node name, PostgreSQL URL (with its schema), data folder, model folder, per-user cap. */
+    /**
+     * Arguments: role, node name, PostgreSQL URL (with its schema), data folder, model folder, per-user cap; then,
+     * for a frontend with the real Telegram adapter instead of the printing one, a fake Bot API's URL and its token.
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length > 7) {
+            ImagineService service = ImagineService.start(config(args[0], args[1], args[2], Path.of(args[3]),
+                    Path.of(args[4]), Integer.parseInt(args[5]), args[6], args[7]),
+                    dev.imagine.bot.app.Adapters.available(), Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> service.close(Duration.ofSeconds(10))));
+            print("ready " + service.opsPort());
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
         ImagineConfig config = config(args[0], args[1], args[2], Path.of(args[3]), Path.of(args[4]),
                 Integer.parseInt(args[5]));
         Printer adapter = new Printer();
