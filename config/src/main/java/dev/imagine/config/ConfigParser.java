@@ -79,11 +79,12 @@ final class ConfigParser {
         Supplier<OperationsSettings> operations = operations(top.section("operations"));
         Supplier<WebSettings> web = web(top.section("web"));
         Supplier<SafetySettings> safety = safety(top.section("safety"));
+        Supplier<NodeSettings> node = node(top.section("node"));
         List<ConfigProblem> found = problems.finish();
         if (found.isEmpty()) {
             try {
                 return new ImagineConfig(engine.get(), storage.get(), models.get(), limits.get(), telegram.get(),
-                        discord.get(), operations.get(), web.get(), safety.get(), warnings);
+                        discord.get(), operations.get(), web.get(), safety.get(), node.get(), warnings);
             } catch (IllegalArgumentException e) {
                 found = List.of(Problems.refusal(e));
             }
@@ -214,7 +215,11 @@ final class ConfigParser {
         s.entries("users", PlatformUser::parse).forEach((user, entry) -> users.put(user, rate(entry, rate)));
         Map<Long, RateLimit> roles = new LinkedHashMap<>();
         s.entries("roles", ConfigParser::discordRoleId).forEach((role, entry) -> roles.put(role, rate(entry, rate)));
-        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, List.copyOf(admins), users, roles);
+        Duration lease = s.duration("lease-timeout", LimitSettings.DEFAULT_LEASE_TIMEOUT,
+                LimitSettings.MIN_LEASE_TIMEOUT, LimitSettings.MAX_LEASE_TIMEOUT);
+        int attempts = s.integer("max-attempts", LimitSettings.DEFAULT_MAX_ATTEMPTS, 1, LimitSettings.MAX_ATTEMPTS);
+        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, List.copyOf(admins), users, roles, lease,
+                attempts);
     }
 
     /** Values out of range are reported and replaced by {@code base}'s, so the result is always valid. */
@@ -268,6 +273,12 @@ final class ConfigParser {
                     + "/healthz, which have no authentication; use 127.0.0.1 unless a firewall or proxy guards the port");
         }
         return () -> new OperationsSettings(enabled, bind, port);
+    }
+
+    private Supplier<NodeSettings> node(Section s) {
+        NodeSettings.Role role = s.parsed("role", NodeSettings.Role.ALL, NodeSettings.Role::parse, NodeSettings.ROLES);
+        String name = s.parsed("name", null, NodeSettings::checkName, NodeSettings.NAME_ALLOWED);
+        return () -> new NodeSettings(role, name == null ? NodeSettings.defaultName() : name);
     }
 
     private String checkModelOption(String given) {

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param operations the health and metrics endpoint (key {@code operations})
  * @param web the web chat (key {@code web})
  * @param safety the safety checker and what happens to flagged pictures and blocked prompts (key {@code safety})
+ * @param node this process's role and name in a cluster (key {@code node})
  * @param warnings things that work but deserve a log line, such as a token written in the file; not a key
  */
 public record ImagineConfig(
@@ -39,6 +40,7 @@ public record ImagineConfig(
         OperationsSettings operations,
         WebSettings web,
         SafetySettings safety,
+        NodeSettings node,
         List<String> warnings) {
 
     /** The file looked for in the working directory when no path is given. */
@@ -57,7 +59,32 @@ public record ImagineConfig(
         Rules.present("operations", operations);
         Rules.present("web", web);
         Rules.present("safety", safety);
+        Rules.present("node", node);
+        if (node.clustered() && storage.url().isEmpty()) {
+            throw new IllegalArgumentException("node.role: " + clusterNeedsPostgres(node.role()));
+        }
         warnings = List.copyOf(warnings);
+    }
+
+    private static String clusterNeedsPostgres(NodeSettings.Role role) {
+        return "the " + role.key() + " role shares its queue through PostgreSQL, and the embedded H2 file serves one "
+                + "process only; set storage.url to a PostgreSQL server (such as " + StorageSettings.URL_PREFIX
+                + "db:5432/imagine), or run with role all";
+    }
+
+    /**
+     * This configuration with {@code node.role} replaced (from {@code imagine run --role}).
+     *
+     * @throws ConfigException when the role needs PostgreSQL and {@code storage.url} is not set
+     */
+    public ImagineConfig withRole(NodeSettings.Role role) {
+        Objects.requireNonNull(role, "role");
+        if (role != NodeSettings.Role.ALL && storage.url().isEmpty()) {
+            throw new ConfigException("--role " + role.key() + " needs PostgreSQL",
+                    List.of(new ConfigProblem("--role", clusterNeedsPostgres(role))));
+        }
+        return new ImagineConfig(engine, storage, models, limits, telegram, discord, operations, web, safety,
+                new NodeSettings(role, node.name()), warnings);
     }
 
     /**
@@ -169,14 +196,14 @@ public record ImagineConfig(
     }
 
     /**
-     * The configured platforms, for {@code imagine run}.
+     * The configured platforms, for {@code imagine run}; a worker needs none (it runs none).
      *
      * @throws ConfigException {@code no adapter configured: set telegram.token (or IMAGINE_TELEGRAM_TOKEN) or
      *     discord.token (or IMAGINE_DISCORD_TOKEN), or set web.enabled to true} when there are none
      */
     public List<Platform> requireAdapters() {
         List<Platform> configured = configuredAdapters();
-        if (configured.isEmpty()) {
+        if (configured.isEmpty() && node.role() != NodeSettings.Role.WORKER) {
             throw new ConfigException("no adapter configured", List.of(new ConfigProblem("",
                     "set telegram.token (or " + Platform.TELEGRAM.tokenVariable() + ") or discord.token (or "
                             + Platform.DISCORD.tokenVariable() + "), or set web.enabled to true")));

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param admins users who bypass the rate limit (key {@code limits.admins})
  * @param users per-user rate limits, which win over role limits (key {@code limits.users})
  * @param roles per-role rate limits by Discord role id (key {@code limits.roles})
+ * @param leaseTimeout in a cluster, how long a worker's claim on a job lasts without a heartbeat before another
+ *     worker takes the job, 2 seconds to 1 hour (key {@code limits.lease-timeout}, default 60 seconds)
+ * @param maxAttempts in a cluster, how many times a job is started before a lost lease fails it, 1 to
+ *     {@value #MAX_ATTEMPTS} (key {@code limits.max-attempts}, default 3)
  */
 public record LimitSettings(
         RateLimit rate,
@@ -28,7 +32,9 @@ public record LimitSettings(
         Duration jobTimeLimit,
         List<PlatformUser> admins,
         Map<PlatformUser, RateLimit> users,
-        Map<Long, RateLimit> roles) {
+        Map<Long, RateLimit> roles,
+        Duration leaseTimeout,
+        int maxAttempts) {
 
     /** Default {@code max-jobs-per-user}. */
     public static final int DEFAULT_MAX_JOBS_PER_USER = 2;
@@ -45,12 +51,25 @@ public record LimitSettings(
     /** Longest {@code job-time-limit}. */
     public static final Duration MAX_JOB_TIME_LIMIT = Duration.ofHours(24);
 
+    /** Default {@code lease-timeout}. */
+    public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(60);
+    /** Shortest {@code lease-timeout}. */
+    public static final Duration MIN_LEASE_TIMEOUT = Duration.ofSeconds(2);
+    /** Longest {@code lease-timeout}. */
+    public static final Duration MAX_LEASE_TIMEOUT = Duration.ofHours(1);
+    /** Default {@code max-attempts}. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** Largest {@code max-attempts}. */
+    public static final int MAX_ATTEMPTS = 100;
+
     /** Checks ranges, copies the collections (keeping their order). */
     public LimitSettings {
         Rules.present("limits.rate", rate);
         Rules.between("limits.queue-capacity", queueCapacity, 1, MAX_QUEUE_CAPACITY);
         Rules.between("limits.max-jobs-per-user", maxJobsPerUser, 1, Math.min(MAX_JOBS_PER_USER, queueCapacity));
         Rules.between("limits.job-time-limit", jobTimeLimit, MIN_JOB_TIME_LIMIT, MAX_JOB_TIME_LIMIT);
+        Rules.between("limits.lease-timeout", leaseTimeout, MIN_LEASE_TIMEOUT, MAX_LEASE_TIMEOUT);
+        Rules.between("limits.max-attempts", maxAttempts, 1, MAX_ATTEMPTS);
         admins = List.copyOf(admins);
         users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
         roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
@@ -61,7 +80,17 @@ public record LimitSettings(
         });
     }
 
-    /** The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, no overrides. */
+    /** Limits with the default lease timeout and attempts. */
+    public LimitSettings(RateLimit rate, int maxJobsPerUser, int queueCapacity, Duration jobTimeLimit,
+            List<PlatformUser> admins, Map<PlatformUser, RateLimit> users, Map<Long, RateLimit> roles) {
+        this(rate, maxJobsPerUser, queueCapacity, jobTimeLimit, admins, users, roles, DEFAULT_LEASE_TIMEOUT,
+                DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /**
+     * The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, no overrides,
+     * 60-second leases and 3 attempts.
+     */
     public static LimitSettings defaults() {
         return new LimitSettings(RateLimit.DEFAULT, DEFAULT_MAX_JOBS_PER_USER, DEFAULT_QUEUE_CAPACITY,
                 DEFAULT_JOB_TIME_LIMIT, List.of(), Map.of(), Map.of());

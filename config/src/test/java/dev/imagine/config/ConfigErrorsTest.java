@@ -64,14 +64,14 @@ class ConfigErrorsTest {
     void anUnknownKeyAtTheWrongLevelPointsToWhereItBelongs() {
         assertThat(problems("engine:\n  model: m\nlimits:\n  burst: 5\n")).containsExactly(
                 "limits.burst: unknown key; did you mean limits.rate.burst? Keys allowed in limits: rate, "
-                        + "max-jobs-per-user, queue-capacity, job-time-limit, admins, users, roles");
+                        + "max-jobs-per-user, queue-capacity, job-time-limit, admins, users, roles, lease-timeout, max-attempts");
     }
 
     @Test
     void anUnknownKeyWithNothingCloseListsTheAllowedKeys() {
         assertThat(problems("engine:\n  model: m\ncolour: blue\n")).containsExactly(
                 "colour: unknown key; keys allowed at the top level: "
-                        + "engine, storage, models, limits, telegram, discord, operations, web, safety");
+                        + "engine, storage, models, limits, telegram, discord, operations, web, safety, node");
     }
 
     @Test
@@ -188,10 +188,10 @@ class ConfigErrorsTest {
     void aSectionThatIsNotAMappingListsItsKeys() {
         assertThat(problems("engine: {model: m}\nlimits: 5\n")).containsExactly(
                 "limits: 5 is not allowed; use a mapping with the keys rate, max-jobs-per-user, queue-capacity, "
-                        + "job-time-limit, admins, users, roles");
+                        + "job-time-limit, admins, users, roles, lease-timeout, max-attempts");
         assertThat(problems("- engine\n")).containsExactly(
                 "the file holds a list; use a mapping with the keys "
-                        + "engine, storage, models, limits, telegram, discord, operations, web, safety",
+                        + "engine, storage, models, limits, telegram, discord, operations, web, safety, node",
                 "engine.model: missing; set it to a model folder or the name of a pulled model");
     }
 

@@ -36,6 +36,8 @@ public final class ClusterQueue {
     static final String CANCEL_CHANNEL = "imagine_cancel";
     /** The channel that tells frontends a job finished. */
     static final String FINISHED_CHANNEL = "imagine_finished";
+    /** The channel that carries progress from workers to frontends. */
+    static final String PROGRESS_CHANNEL = "imagine_progress";
     /** The advisory lock key that serialises admissions across the cluster ("imagine" in ASCII). */
     private static final long ADMISSION_LOCK = 0x696d6167696e65L;
 
@@ -250,6 +252,134 @@ public final class ClusterQueue {
             }
             notify(c, FINISHED_CHANNEL, id);
             return null;
+        });
+    }
+
+    /**
+     * Ends a job {@code worker} holds without a result: {@link GenerationStatus#FAILED} with a sentence for the user,
+     * or {@link GenerationStatus#CANCELLED}; tells the frontends. Returns false (changing nothing) when the lease is
+     * no longer the worker's.
+     */
+    public boolean finish(long id, String worker, GenerationStatus status, String error) {
+        Checks.required("the worker name", worker);
+        if (status != GenerationStatus.FAILED && status != GenerationStatus.CANCELLED) {
+            throw new IllegalArgumentException("a job ends without a result as failed or cancelled, not " + status);
+        }
+        String stored = error == null ? null : error.length() > GenerationRepository.MAX_ERROR_CHARS
+                ? error.substring(0, GenerationRepository.MAX_ERROR_CHARS) : error;
+        Instant now = clock.instant();
+        return database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = ?, error = ?, "
+                    + "finished_at = ?, lease_owner = NULL, lease_expires_at = NULL "
+                    + "WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+                update.setString(1, status.id());
+                update.setString(2, stored);
+                Rows.setInstant(update, 3, now);
+                update.setLong(4, id);
+                update.setString(5, worker);
+                if (update.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            notify(c, FINISHED_CHANNEL, id);
+            return true;
+        });
+    }
+
+    /**
+     * Puts a job {@code worker} holds back in the queue (the worker is stopping), keeping its attempt count, and wakes
+     * an idle worker. Returns false when the lease is no longer the worker's.
+     */
+    public boolean release(long id, String worker) {
+        Checks.required("the worker name", worker);
+        return database.write(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = 'queued', "
+                    + "started_at = NULL, lease_owner = NULL, lease_expires_at = NULL "
+                    + "WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+                update.setLong(1, id);
+                update.setString(2, worker);
+                if (update.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            notify(c, QUEUED_CHANNEL, id);
+            return true;
+        });
+    }
+
+    /**
+     * Tells the frontends how far a running job is: {@code step} of {@code totalSteps} done (0 when it just started),
+     * {@code elapsed} since it started. Not stored; a frontend that is not listening misses it, which costs only a
+     * progress line. The caller limits how often (once a second per job).
+     */
+    public void publishProgress(long id, int step, int totalSteps, Duration elapsed) {
+        String payload = id + " " + step + " " + totalSteps + " " + Math.max(0, elapsed.toMillis());
+        database.write(c -> {
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                notify.setString(1, PROGRESS_CHANNEL + channelSuffix);
+                notify.setString(2, payload);
+                notify.execute();
+            }
+            return null;
+        });
+    }
+
+    /** How many nodes with {@code role} beat within {@code within} of now. */
+    public int nodesAlive(String role, Duration within) {
+        Instant since = clock.instant().minus(within);
+        return database.read(c -> {
+            try (PreparedStatement count = c.prepareStatement(
+                    "SELECT COUNT(*) FROM nodes WHERE node_role = ? AND heartbeat_at >= ?")) {
+                count.setString(1, role);
+                Rows.setInstant(count, 2, since);
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The user's queued and running jobs: running ones first, then queued ones in the order they were queued. */
+    public List<Long> activeJobs(long userId) {
+        return database.read(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT id FROM generations WHERE user_id = ? AND "
+                    + "status IN ('queued', 'running') ORDER BY CASE WHEN status = 'running' THEN 0 ELSE 1 END, "
+                    + "queued_at, id")) {
+                select.setLong(1, userId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * How many queued jobs the fairness rule takes before job {@code id} (0: a worker takes it next; a running job
+     * is 0 too), or empty when it is neither queued nor running. An estimate: users served in between move ahead.
+     */
+    public Optional<Integer> position(long id) {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT g.status, (SELECT COUNT(*) FROM generations o "
+                    + "JOIN users ou ON ou.id = o.user_id WHERE o.status = 'queued' AND "
+                    + "(ou.served_order, o.queued_at, o.id) < (u.served_order, g.queued_at, g.id)) "
+                    + "FROM generations g JOIN users u ON u.id = g.user_id WHERE g.id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.<Integer>empty();
+                    }
+                    String status = rows.getString(1);
+                    if (status.equals("running")) {
+                        return Optional.of(0);
+                    }
+                    return status.equals("queued") ? Optional.of(rows.getInt(2)) : Optional.<Integer>empty();
+                }
+            }
         });
     }
 

@@ -25,7 +25,9 @@ public final class QueueListener implements AutoCloseable {
         /** Someone asked to cancel a running job. */
         CANCEL(ClusterQueue.CANCEL_CHANNEL),
         /** A job finished (done, failed or cancelled) and waits for delivery. */
-        FINISHED(ClusterQueue.FINISHED_CHANNEL);
+        FINISHED(ClusterQueue.FINISHED_CHANNEL),
+        /** A worker started a job or finished a step of it; {@link Signal#progress()} says which. */
+        PROGRESS(ClusterQueue.PROGRESS_CHANNEL);
 
         private final String name;
 
@@ -43,8 +45,21 @@ public final class QueueListener implements AutoCloseable {
         }
     }
 
-    /** One signal: the channel and the job's id. */
-    public record Signal(Channel channel, long id) {
+    /**
+     * One signal: the channel and the job's id.
+     *
+     * @param progress for {@link Channel#PROGRESS}, the step done, the steps in all and the milliseconds since the
+     *     job started (step 0: it just started); null on the other channels
+     */
+    public record Signal(Channel channel, long id, Progress progress) {
+        /** A signal without progress. */
+        public Signal(Channel channel, long id) {
+            this(channel, id, null);
+        }
+    }
+
+    /** A job's progress as a worker published it. */
+    public record Progress(int step, int totalSteps, long elapsedMillis) {
     }
 
     private final DatabaseServer server;
@@ -95,7 +110,9 @@ public final class QueueListener implements AutoCloseable {
             if (notifications != null) {
                 for (PGNotification n : notifications) {
                     Channel channel = Channel.of(n.getName(), suffix);
-                    if (channel != null) {
+                    if (channel == Channel.PROGRESS) {
+                        progress(n.getParameter()).ifPresent(signals::add);
+                    } else if (channel != null) {
                         signals.add(new Signal(channel, parse(n.getParameter())));
                     }
                 }
@@ -104,6 +121,20 @@ public final class QueueListener implements AutoCloseable {
         } catch (SQLException e) {
             throw PostgresDatabase.translate(server, e);
         }
+    }
+
+    /** {@code id step total millis}, as {@link ClusterQueue#publishProgress} writes it. */
+    private static java.util.Optional<Signal> progress(String payload) {
+        String[] parts = payload == null ? new String[0] : payload.split(" ");
+        try {
+            if (parts.length == 4) {
+                return java.util.Optional.of(new Signal(Channel.PROGRESS, Long.parseLong(parts[0]), new Progress(
+                        Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Long.parseLong(parts[3]))));
+            }
+        } catch (NumberFormatException e) {
+            // Not ours; ignored like an unknown channel.
+        }
+        return java.util.Optional.empty();
     }
 
     private static long parse(String payload) {

@@ -153,6 +153,56 @@ class ClusterQueueTest {
     }
 
     @Test
+    void aWorkerEndsItsJobWithoutAResultAndPublishesProgressOnlyWhileItHoldsTheLease() {
+        long ada = user("ada");
+        long bob = user("bob");
+        long failing = enqueue(ada, "fails");
+        long second = enqueue(ada, "queued behind");
+        long other = enqueue(bob, "bob's");
+        assertThat(queue.activeJobs(ada)).containsExactly(failing, second);
+        assertThat(queue.position(other)).as("nobody was served yet: by arrival").contains(2);
+        try (QueueListener frontend = queue.listen()) {
+            queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+            assertThat(queue.position(failing)).contains(0);
+            assertThat(queue.position(other)).contains(0);
+            assertThat(queue.position(second)).contains(1);
+            assertThat(queue.activeJobs(ada)).containsExactly(failing, second);
+            queue.publishProgress(failing, 3, 20, Duration.ofMillis(1500));
+            assertThat(frontend.await(Duration.ofSeconds(30))).contains(new QueueListener.Signal(
+                    QueueListener.Channel.PROGRESS, failing, new QueueListener.Progress(3, 20, 1500)));
+            assertThat(queue.finish(failing, "w2", GenerationStatus.FAILED, "no")).as("not w2's lease").isFalse();
+            assertThat(queue.finish(failing, "w1", GenerationStatus.FAILED, "out of memory")).isTrue();
+            assertThat(frontend.await(Duration.ofSeconds(30)))
+                    .contains(new QueueListener.Signal(QueueListener.Channel.FINISHED, failing));
+        }
+        Generation failed = storage.generations().find(failing).orElseThrow();
+        assertThat(failed.status()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("out of memory");
+        assertThat(queue.finish(failing, "w1", GenerationStatus.CANCELLED, null)).as("already finished").isFalse();
+        assertThat(queue.position(failing)).isEmpty();
+        assertThatThrownBy(() -> queue.finish(second, "w1", GenerationStatus.DONE, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow().generation().id()).isEqualTo(other);
+        assertThat(queue.release(other, "w2")).isFalse();
+        assertThat(queue.release(other, "w1")).isTrue();
+        Generation released = storage.generations().find(other).orElseThrow();
+        assertThat(released.status()).isEqualTo(GenerationStatus.QUEUED);
+        assertThat(released.attempts()).as("a stop keeps the attempt counted").isEqualTo(1);
+    }
+
+    @Test
+    void workersAliveAreThoseThatBeatWithinTheLease() {
+        queue.beat("gpu-1", "worker", true);
+        queue.beat("front", "frontend", true);
+        clock.advance(Duration.ofSeconds(30));
+        queue.beat("gpu-2", "worker", true);
+        assertThat(queue.nodesAlive("worker", LEASE)).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(queue.nodesAlive("worker", LEASE)).isEqualTo(1);
+        assertThat(queue.nodesAlive("frontend", LEASE)).isZero();
+    }
+
+    @Test
     void aCancelStopsAQueuedJobAtOnceAndReachesTheWorkerOfARunningOne() {
         long ada = user("ada");
         long queued = enqueue(ada, "never runs");

@@ -4,6 +4,7 @@ import dev.imagine.bot.app.Adapters;
 import dev.imagine.bot.service.ImagineService;
 import dev.imagine.config.ConfigException;
 import dev.imagine.config.ImagineConfig;
+import dev.imagine.config.NodeSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
             + "--config and ./imagine.yaml every other setting takes its default (the web chat on 127.0.0.1:8080).")
     String model;
 
+    @Option(names = "--role", paramLabel = "ROLE", description = "all (one process does everything; the default), "
+            + "frontend (chat, web, intake and delivery) or worker (runs jobs); overrides node.role. frontend and "
+            + "worker need storage.url (PostgreSQL).")
+    String role;
+
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long a stop waits for the running job before putting it back in the queue (default 60).")
     long graceSeconds;
@@ -60,6 +66,15 @@ final class RunCommand implements Callable<Integer> {
         try {
             ImagineConfig settings = ImagineConfig.load(Optional.ofNullable(config), Optional.ofNullable(model),
                     Path.of("").toAbsolutePath(), System.getenv());
+            if (role != null) {
+                NodeSettings.Role chosen;
+                try {
+                    chosen = NodeSettings.Role.parse(role);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("--role: " + e.getMessage(), e);
+                }
+                settings = settings.withRole(chosen);
+            }
             settings.requireAdapters();
             return settings;
         } catch (ConfigException e) {

@@ -408,7 +408,8 @@ public final class CommandCore {
         SubmitResult result = dispatcher.submit(caller.requester(), caller.target(), spec);
         if (result instanceof SubmitResult.Accepted accepted) {
             return new Reply.Queued(accepted.id(), accepted.position(),
-                    Messages.accepted(accepted.id(), accepted.position(), dispatcher.queueLength()));
+                    Messages.accepted(accepted.id(), accepted.position(), dispatcher.queueLength(),
+                            accepted.waitingForWorker()));
         }
         return new Reply.Refused(Messages.rejected((SubmitResult.Rejected) result));
     }

@@ -43,10 +43,15 @@ public final class Messages {
     private Messages() {
     }
 
+    /** Added to the queued message when, in a cluster, no worker runs right now. */
+    public static final String NO_WORKER = "No worker is running right now, so it waits in the queue until one "
+            + "starts; nothing is lost.";
+
     /**
      * A job waits: {@code position} jobs run before it (0: it is next), {@code queueLength} wait in all (the
      * dispatcher's {@code queueLength()}).
      */
+
     public static String queued(int position, int queueLength) {
         return "Queued: " + ahead(position, queueLength) + ".";
     }
@@ -108,7 +113,7 @@ public final class Messages {
      */
     public static String status(JobEvent event, int queueLength) {
         if (event instanceof JobEvent.Queued queued) {
-            return queued(queued.position(), queueLength);
+            return queued(queued.position(), queueLength) + (queued.waitingForWorker() ? " " + NO_WORKER : "");
         }
         if (event instanceof JobEvent.Started) {
             return started();
@@ -284,6 +289,15 @@ public final class Messages {
         return "The job was cancelled.";
     }
 
+    /**
+     * A job whose workers all stopped before finishing it (a cluster's {@code limits.max-attempts} reached), so it
+     * is not tried again.
+     */
+    public static String workersLost(int attempts) {
+        return "This job was started " + Texts.plural(attempts, "time") + " on workers that stopped before finishing "
+                + "it, so it was not tried again; please submit it again.";
+    }
+
     /** A job that cannot be rebuilt from its stored row after a restart; {@code why} is the storage's sentence. */
     public static String notResumable(String why) {
         return "This job could not be resumed after a restart (" + why + "); please submit it again.";
@@ -304,6 +318,11 @@ public final class Messages {
 
     static String accepted(long generationId, int position, int queueLength) {
         return "Queued as #" + generationId + ": " + ahead(position, queueLength) + ".";
+    }
+
+    /** {@link #accepted(long, int, int)}, saying so when no worker runs right now. */
+    static String accepted(long generationId, int position, int queueLength, boolean waitingForWorker) {
+        return accepted(generationId, position, queueLength) + (waitingForWorker ? " " + NO_WORKER : "");
     }
 
     /**

@@ -19,6 +19,11 @@ final class Delivery {
         sinks.put(platform, sink);
     }
 
+    /** Whether a sink for {@code platform} is registered. */
+    boolean hasSink(String platform) {
+        return sinks.containsKey(platform);
+    }
+
     /** Later events of the job carry {@code messageId} in their target. */
     void rememberStatusMessage(long id, String messageId) {
         statusMessages.put(id, messageId);

@@ -54,6 +54,8 @@ public final class Dispatcher {
     private Thread worker;
 
     private final DispatchMetrics metrics;
+    /** In a frontend of a cluster, the shared queue's side; null when this process runs its own jobs. */
+    private final FrontendQueue front;
 
     private record Running(Job job, CancellationToken token, long startedNanos) {
     }
@@ -75,6 +77,11 @@ public final class Dispatcher {
      */
     public Dispatcher(ImageEngine engine, JobJournal journal, DispatchLimits limits, JobNotices notices, Ticker ticker,
             MeterRegistry metrics, BucketStore buckets) {
+        this(engine, null, journal, limits, notices, ticker, metrics, buckets);
+    }
+
+    private Dispatcher(ImageEngine engine, SharedQueue shared, JobJournal journal, DispatchLimits limits,
+            JobNotices notices, Ticker ticker, MeterRegistry metrics, BucketStore buckets) {
         this.engine = engine;
         this.journal = journal;
         this.limits = limits;
@@ -82,6 +89,30 @@ public final class Dispatcher {
         this.ticker = ticker;
         this.admission = new Admission(limits, buckets);
         this.metrics = new DispatchMetrics(metrics, ticker, this::queueLength);
+        this.front = shared == null ? null
+                : new FrontendQueue(shared, journal, limits, admission, delivery, this.metrics);
+    }
+
+    /**
+     * The dispatcher of a cluster's frontend: the same limits (the token buckets here, the per-user cap and the
+     * capacity checked by {@code shared} across the cluster) and the same sinks, but jobs go into {@code shared} for
+     * workers in other processes, and {@link #start()} starts a thread that relays what they report to the sinks.
+     * {@link #recover()} delivers results finished while no frontend ran; it never touches queued or running jobs,
+     * which belong to the workers.
+     *
+     * @param journal where delivery is marked and undelivered results are found
+     */
+    public static Dispatcher frontend(SharedQueue shared, JobJournal journal, DispatchLimits limits, JobNotices notices,
+            Ticker ticker, MeterRegistry metrics) {
+        return frontend(shared, journal, limits, notices, ticker, metrics, BucketStore.inProcess(ticker));
+    }
+
+    /** {@link #frontend(SharedQueue, JobJournal, DispatchLimits, JobNotices, Ticker, MeterRegistry)} whose token
+     * buckets live in {@code buckets} (on PostgreSQL, shared by every frontend of the cluster). */
+    public static Dispatcher frontend(SharedQueue shared, JobJournal journal, DispatchLimits limits, JobNotices notices,
+            Ticker ticker, MeterRegistry metrics, BucketStore buckets) {
+        return new Dispatcher(null, java.util.Objects.requireNonNull(shared, "shared"), journal, limits, notices,
+                ticker, metrics, buckets);
     }
 
     /** Sends the events of jobs from {@code platform} to {@code sink}, replacing any earlier one. */
@@ -94,6 +125,10 @@ public final class Dispatcher {
      * second interruption fails it with a message). Sends each a {@link JobEvent.Queued} or a {@link JobEvent.Failed}.
      */
     public void recover() {
+        if (front != null) {
+            front.recover();
+            return;
+        }
         for (JobJournal.Finished finished : journal.undelivered()) {
             LOG.info("Delivering the result of job {} that finished before the restart", finished.job().id());
             metrics.redelivered();
@@ -128,6 +163,9 @@ public final class Dispatcher {
      * @return accepted with its id and queue position, or rejected with a sentence that says why and when to retry
      */
     public SubmitResult submit(Requester requester, ChatTarget target, JobSpec spec) {
+        if (front != null) {
+            return front.submit(requester, target, spec);
+        }
         String user = requester.key();
         lock.lock();
         try {
@@ -191,6 +229,9 @@ public final class Dispatcher {
      * @return false when the job is neither queued nor running
      */
     public boolean cancel(long id, String reason) {
+        if (front != null) {
+            return front.cancel(id);
+        }
         Job removed = null;
         lock.lock();
         try {
@@ -237,6 +278,9 @@ public final class Dispatcher {
 
     /** The requester's queued and running jobs' ids, running first, then in queue order. */
     public List<Long> jobsOf(Requester requester) {
+        if (front != null) {
+            return front.jobsOf(requester);
+        }
         lock.lock();
         try {
             java.util.ArrayList<Long> ids = new java.util.ArrayList<>();
@@ -256,6 +300,9 @@ public final class Dispatcher {
 
     /** How many jobs run before job {@code id} (0: it runs next or is running), or empty when unknown. */
     public Optional<Integer> position(long id) {
+        if (front != null) {
+            return front.position(id);
+        }
         lock.lock();
         try {
             if (running != null && running.job().id() == id) {
@@ -270,6 +317,10 @@ public final class Dispatcher {
 
     /** What a health check needs to know about the worker, read under the dispatcher's lock. */
     public WorkerState workerState() {
+        if (front != null) {
+            return new WorkerState(front.relayAlive() ? WorkerState.Thread.ALIVE : WorkerState.Thread.STOPPED,
+                    front.stopping(), Optional.empty(), Duration.ZERO, limits.timeLimit(), 0);
+        }
         Thread thread;
         synchronized (this) {
             thread = worker;
@@ -289,6 +340,9 @@ public final class Dispatcher {
 
     /** Jobs waiting (not counting the running one). */
     public int queueLength() {
+        if (front != null) {
+            return front.queueLength();
+        }
         lock.lock();
         try {
             return queue.size();
@@ -304,6 +358,9 @@ public final class Dispatcher {
      * @return false when the queue was empty
      */
     public boolean runNext() {
+        if (front != null) {
+            return false;
+        }
         Running current;
         lock.lock();
         try {
@@ -406,6 +463,10 @@ public final class Dispatcher {
 
     /** Starts the background worker thread, which runs jobs until {@link #shutdown}. */
     public synchronized void start() {
+        if (front != null) {
+            front.start();
+            return;
+        }
         if (worker != null) {
             throw new IllegalStateException("already started");
         }
@@ -442,6 +503,9 @@ public final class Dispatcher {
      * @return true when the worker stopped within the grace period plus one step
      */
     public boolean shutdown(Duration grace) {
+        if (front != null) {
+            return front.shutdown(grace);
+        }
         Thread thread;
         lock.lock();
         try {

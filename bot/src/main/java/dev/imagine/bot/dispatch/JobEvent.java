@@ -6,8 +6,15 @@ import java.time.Duration;
 /** What happens to a job, in order: queued, started, progress..., then exactly one of done, failed, cancelled. */
 public sealed interface JobEvent {
 
-    /** Accepted and waiting; {@code position} jobs run before it (0: it is next). */
-    record Queued(int position) implements JobEvent {
+    /**
+     * Accepted and waiting; {@code position} jobs run before it (0: it is next). {@code waitingForWorker}: in a
+     * cluster, no worker is running now, so it waits until one starts.
+     */
+    record Queued(int position, boolean waitingForWorker) implements JobEvent {
+        /** Queued where a worker runs. */
+        public Queued(int position) {
+            this(position, false);
+        }
     }
 
     /** The engine took it. */

@@ -10,8 +10,15 @@ import java.util.Optional;
  */
 public sealed interface SubmitResult {
 
-    /** Recorded durably and queued. */
-    record Accepted(long id, int position) implements SubmitResult {
+    /**
+     * Recorded durably and queued. {@code waitingForWorker}: in a cluster, no worker is running now, so the job
+     * waits until one starts.
+     */
+    record Accepted(long id, int position, boolean waitingForWorker) implements SubmitResult {
+        /** Accepted where a worker runs. */
+        public Accepted(long id, int position) {
+            this(id, position, false);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
+import dev.imagine.bot.dispatch.WorkerState;
 import dev.imagine.bot.models.ModelStore;
 import dev.imagine.config.CudaSettings;
 import dev.imagine.config.EngineSettings;
@@ -19,6 +20,7 @@ import dev.imagine.engine.EngineOptions;
 import dev.imagine.engine.ExecutionDevice;
 import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.ModelInfo;
 import dev.imagine.engine.SafetyCheckerSource;
 import dev.imagine.storage.DatabaseServer;
 import dev.imagine.storage.Storage;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code imagine run}: storage, the engine (the model from the configuration), the dispatcher with its durable queue,
- * the operations endpoints and every configured chat adapter, started in that order and stopped in reverse. Owns all of
+ * the operations endpoints and every configured chat adapter, started in that order and stopped in reverse. In a
+ * cluster ({@code node.role}), a worker starts only storage, the engine and the endpoints and runs jobs from the
+ * shared queue; a frontend starts everything but the engine and queues jobs for the workers. Owns all of
  * them; {@link #close(Duration)} stops intake, lets the running job finish for a bounded time or puts it back in the
  * queue, then closes the adapters, the engine and the database.
  */
@@ -53,16 +57,25 @@ public final class ImagineService {
     private final OpsServer ops;
     private final List<ChatAdapter> adapters;
     private final ServiceContext context;
+    private final ClusterWorker worker;
+    private final ClusterFront front;
     private boolean closed;
 
     private ImagineService(Storage storage, ImageEngine engine, Dispatcher dispatcher, OpsServer ops,
             List<ChatAdapter> adapters, ServiceContext context) {
+        this(storage, engine, dispatcher, ops, adapters, context, null, null);
+    }
+
+    private ImagineService(Storage storage, ImageEngine engine, Dispatcher dispatcher, OpsServer ops,
+            List<ChatAdapter> adapters, ServiceContext context, ClusterWorker worker, ClusterFront front) {
         this.storage = storage;
         this.engine = engine;
         this.dispatcher = dispatcher;
         this.ops = ops;
         this.adapters = adapters;
         this.context = context;
+        this.worker = worker;
+        this.front = front;
     }
 
     /** Starts the service with the system's monotonic ticker; see {@link #start(ImagineConfig, Map, Clock, Ticker)}. */
@@ -80,6 +93,18 @@ public final class ImagineService {
      * @throws IllegalStateException when a configured platform has no adapter; everything opened so far is closed
      */
     public static ImagineService start(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
+            adapterFactories, Clock clock, Ticker ticker) throws Exception {
+        switch (config.node().role()) {
+            case WORKER:
+                return startWorker(config, ticker);
+            case FRONTEND:
+                return startFrontend(config, adapterFactories, clock, ticker);
+            default:
+                return startAll(config, adapterFactories, clock, ticker);
+        }
+    }
+
+    private static ImagineService startAll(ImagineConfig config, Map<Platform, Function<ImagineConfig, ChatAdapter>>
             adapterFactories, Clock clock, Ticker ticker) throws Exception {
         List<Platform> platforms = config.requireAdapters();
         for (Platform platform : platforms) {
@@ -118,6 +143,99 @@ public final class ImagineService {
                     platforms, ops == null ? "" : "; health and metrics on http://" + config.operations().bindAddress()
                             + ":" + ops.port());
             return new ImagineService(storage, engine, dispatcher, ops, adapters, context);
+        } catch (Exception | Error e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * A worker: storage and the engine, registered as a node, claiming jobs from the shared queue; no chat adapter
+     * and no web chat.
+     */
+    private static ImagineService startWorker(ImagineConfig config, Ticker ticker) throws Exception {
+        config.warnings().forEach(warning -> LOG.warn("Configuration: {}", warning));
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Storage storage = track(opened, Storage.open(storageOptions(config.storage())));
+            ModelStore models = new ModelStore(config.models().dir());
+            ImageEngine engine = track(opened, ImageEngine.open(models.resolve(config.engine().model()),
+                    engineOptions(config.engine()).withSafetyChecker(safetyChecker(config.safety()))));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ClusterSettings settings = ClusterSettings.of(config);
+            ClusterMetrics clusterMetrics = new ClusterMetrics(metrics, storage.queue(), settings.leaseTimeout());
+            ClusterWorker worker = new ClusterWorker(storage, engine, settings, clusterMetrics, Messages.JOB_NOTICES,
+                    ticker);
+            OpsServer ops = null;
+            if (config.operations().enabled()) {
+                ops = track(opened, new OpsServer(config.operations().bindAddress(), config.operations().port(),
+                        metrics, new ClusterHealth(config.node(), engine.model(), storage, worker::alive,
+                                worker::runningJob, settings.leaseTimeout())::check, clusterMetrics::refresh));
+            }
+            worker.start();
+            LOG.info("imagine worker {} is running: model {} on {}{}", settings.nodeName(), engine.model().name(),
+                    engine.model().device(), ops == null ? "" : "; health and metrics on http://"
+                            + config.operations().bindAddress() + ":" + ops.port());
+            return new ImagineService(storage, engine, null, ops, List.of(), null, worker, null);
+        } catch (Exception | Error e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * A frontend: storage, the chat adapters and the web chat over a dispatcher whose jobs go into the shared queue;
+     * it reads the model once for its defaults (on the CPU, then closes it) and runs no job.
+     */
+    private static ImagineService startFrontend(ImagineConfig config,
+            Map<Platform, Function<ImagineConfig, ChatAdapter>> adapterFactories, Clock clock, Ticker ticker)
+            throws Exception {
+        List<Platform> platforms = config.requireAdapters();
+        for (Platform platform : platforms) {
+            if (!adapterFactories.containsKey(platform)) {
+                throw new IllegalStateException("the " + platform.name().toLowerCase(Locale.ROOT) + " adapter is not "
+                        + "part of this build; remove its token from the configuration");
+            }
+        }
+        config.warnings().forEach(warning -> LOG.warn("Configuration: {}", warning));
+        Ports.requireFree(config, platforms);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Storage storage = track(opened, Storage.open(storageOptions(config.storage())));
+            ModelStore models = new ModelStore(config.models().dir());
+            ModelInfo model;
+            try (ImageEngine described = ImageEngine.open(models.resolve(config.engine().model()),
+                    engineOptions(config.engine()).withDevice(ExecutionDevice.parse("cpu"))
+                            .withSafetyChecker(SafetyCheckerSource.off()))) {
+                model = described.model();
+            }
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ClusterSettings settings = ClusterSettings.of(config);
+            ClusterMetrics clusterMetrics = new ClusterMetrics(metrics, storage.queue(), settings.leaseTimeout());
+            StorageJournal journal = new StorageJournal(storage, model);
+            ClusterFront front = track(opened, new ClusterFront(storage, journal, model, settings, clusterMetrics));
+            Dispatcher dispatcher = Dispatcher.frontend(front, journal, dispatchLimits(config.limits()),
+                    Messages.JOB_NOTICES, ticker, metrics, RateBuckets.forStorage(storage, ticker));
+            ServiceContext context = new ServiceContext(dispatcher, storage, model, config, clock);
+            OpsServer ops = null;
+            if (config.operations().enabled()) {
+                ops = track(opened, new OpsServer(config.operations().bindAddress(), config.operations().port(),
+                        metrics, new ClusterHealth(config.node(), model, storage,
+                                () -> dispatcher.workerState().thread() == WorkerState.Thread.ALIVE,
+                                java.util.Optional::empty, settings.leaseTimeout())::check, clusterMetrics::refresh));
+            }
+            List<ChatAdapter> adapters = new ArrayList<>();
+            for (Platform platform : platforms) {
+                ChatAdapter adapter = track(opened, adapterFactories.get(platform).apply(config));
+                adapter.start(context);
+                adapters.add(adapter);
+            }
+            dispatcher.recover();
+            dispatcher.start();
+            LOG.info("imagine frontend {} is running: adapters {}{}", settings.nodeName(), platforms,
+                    ops == null ? "" : "; health and metrics on http://" + config.operations().bindAddress() + ":"
+                            + ops.port());
+            return new ImagineService(storage, null, dispatcher, ops, adapters, context, null, front);
         } catch (Exception | Error e) {
             closeAll(opened);
             throw e;
@@ -210,6 +328,20 @@ public final class ImagineService {
         }
         closed = true;
         LOG.info("Stopping: no new jobs; waiting up to {} for the running one", grace);
+        if (worker != null) {
+            if (!worker.shutdown(grace)) {
+                LOG.warn("The running job did not stop in time; waiting for its current step before closing the engine");
+            }
+            List<AutoCloseable> parts = new ArrayList<>();
+            if (ops != null) {
+                parts.add(ops);
+            }
+            parts.add(engine);
+            parts.add(storage);
+            closeAll(parts);
+            LOG.info("Stopped");
+            return;
+        }
         for (ChatAdapter adapter : adapters) {
             try {
                 adapter.stopIntake();
@@ -226,7 +358,12 @@ public final class ImagineService {
         if (ops != null) {
             parts.add(ops);
         }
-        parts.add(engine);
+        if (front != null) {
+            parts.add(front);
+        }
+        if (engine != null) {
+            parts.add(engine);
+        }
         parts.add(storage);
         closeAll(parts);
         LOG.info("Stopped");

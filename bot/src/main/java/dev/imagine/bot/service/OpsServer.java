@@ -29,6 +29,14 @@ public final class OpsServer implements AutoCloseable {
      */
     OpsServer(String bindAddress, int port, PrometheusMeterRegistry metrics, Supplier<Health.Report> health)
             throws IOException {
+        this(bindAddress, port, metrics, health, () -> { });
+    }
+
+    /**
+     * Starts serving; {@code beforeScrape} runs before each {@code /metrics} answer (meters read from the database).
+     */
+    OpsServer(String bindAddress, int port, PrometheusMeterRegistry metrics, Supplier<Health.Report> health,
+            Runnable beforeScrape) throws IOException {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         } catch (BindException e) {
@@ -45,8 +53,10 @@ public final class OpsServer implements AutoCloseable {
             Health.Report report = health.get();
             respond(exchange, report.healthy() ? 200 : 503, "application/json", report.json());
         });
-        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                metrics.scrape()));
+        server.createContext("/metrics", exchange -> {
+            beforeScrape.run();
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        });
         server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found; try /healthz or /metrics"));
         server.start();
     }

@@ -57,7 +57,7 @@ public final class StorageJournal implements JobJournal {
                 StoredJobs.model(model), StoredJobs.parameters(spec.request()), stored), spec.initImageBytes());
     }
 
-    private static GenerationKind kind(JobSpec.Kind kind) {
+    static GenerationKind kind(JobSpec.Kind kind) {
         switch (kind) {
             case IMG2IMG:
                 return GenerationKind.IMG2IMG;
@@ -143,27 +143,30 @@ public final class StorageJournal implements JobJournal {
             if (job == null) {
                 continue;
             }
-            JobEvent event;
-            if (generation.status() == GenerationStatus.DONE) {
-                try {
-                    event = new JobEvent.Done(StoredJobs.result(generation, generations));
-                } catch (RuntimeException e) {
-                    LOG.warn("The result of generation {} cannot be read back ({}); telling the user", generation.id(),
-                            e.getMessage());
-                    event = new JobEvent.Failed(Messages.storedResultDamaged());
-                }
-            } else if (generation.status() == GenerationStatus.FAILED) {
-                event = new JobEvent.Failed(generation.error() == null ? Messages.jobFailed() : generation.error());
-            } else {
-                event = new JobEvent.Cancelled(Messages.jobCancelled());
-            }
-            finished.add(new Finished(job, event));
+            finished.add(new Finished(job, finalEvent(generation)));
         }
         return finished;
     }
 
+    /** The final event of a finished generation, rebuilt from what was stored. */
+    JobEvent finalEvent(Generation generation) {
+        if (generation.status() == GenerationStatus.DONE) {
+            try {
+                return new JobEvent.Done(StoredJobs.result(generation, generations));
+            } catch (RuntimeException e) {
+                LOG.warn("The result of generation {} cannot be read back ({}); telling the user", generation.id(),
+                        e.getMessage());
+                return new JobEvent.Failed(Messages.storedResultDamaged());
+            }
+        }
+        if (generation.status() == GenerationStatus.FAILED) {
+            return new JobEvent.Failed(generation.error() == null ? Messages.jobFailed() : generation.error());
+        }
+        return new JobEvent.Cancelled(generation.error() == null ? Messages.jobCancelled() : generation.error());
+    }
+
     /** The dispatcher's view of a stored generation, or null (logged) when it can no longer be run. */
-    private Job job(Generation generation, int attempt) {
+    Job job(Generation generation, int attempt) {
         User user = storage.users().find(generation.userId()).orElse(null);
         if (user == null) {
             LOG.warn("Generation {} has no user; skipped", generation.id());

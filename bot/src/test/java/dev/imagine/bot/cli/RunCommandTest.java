@@ -65,4 +65,17 @@ class RunCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).startsWith("error: ").contains("no-such-model").doesNotContain("Exception");
     }
+
+    @Test
+    void aClusterRoleOnTheH2FileOrAnUnknownRoleIsRefusedWithASentence() throws IOException {
+        Path file = dir.resolve("imagine.yaml");
+        Files.writeString(file, "engine:\n  model: " + dir.resolve("model") + "\n");
+        assertThat(run("run", "--config", file.toString(), "--role", "worker")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: ").contains("--role: the worker role shares its queue through "
+                + "PostgreSQL, and the embedded H2 file serves one process only; set storage.url")
+                .doesNotContain("Exception");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--config", file.toString(), "--role", "gpu")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: --role: \"gpu\" is not allowed; use all");
+    }
 }
