@@ -201,6 +201,7 @@ final class ConfigParser {
         }
         Duration timeLimit = s.duration("job-time-limit", LimitSettings.DEFAULT_JOB_TIME_LIMIT,
                 LimitSettings.MIN_JOB_TIME_LIMIT, LimitSettings.MAX_JOB_TIME_LIMIT);
+        int maxFrames = s.integer("max-frames", LimitSettings.DEFAULT_MAX_FRAMES, 2, LimitSettings.MAX_MAX_FRAMES);
         Set<PlatformUser> admins = new LinkedHashSet<>();
         for (Section.Item item : s.list("admins", "use a list of users: " + PlatformUser.FORM)) {
             try {
@@ -214,7 +215,7 @@ final class ConfigParser {
         s.entries("users", PlatformUser::parse).forEach((user, entry) -> users.put(user, rate(entry, rate)));
         Map<Long, RateLimit> roles = new LinkedHashMap<>();
         s.entries("roles", ConfigParser::discordRoleId).forEach((role, entry) -> roles.put(role, rate(entry, rate)));
-        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, List.copyOf(admins), users, roles);
+        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, maxFrames, List.copyOf(admins), users, roles);
     }
 
     /** Values out of range are reported and replaced by {@code base}'s, so the result is always valid. */
