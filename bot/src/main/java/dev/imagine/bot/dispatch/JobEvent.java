@@ -1,11 +1,18 @@
 package dev.imagine.bot.dispatch;
 
 import dev.imagine.engine.AnimationResult;
+import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.Timings;
 import dev.imagine.engine.video.EncodedVideo;
+import dev.imagine.engine.video.VideoEncoding;
+import dev.imagine.engine.video.VideoFormat;
+import dev.imagine.engine.video.VideoTooLargeException;
+import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What happens to a job, in order: queued, started, progress..., then exactly one of done, failed, cancelled. */
 public sealed interface JobEvent {
@@ -80,6 +87,28 @@ public sealed interface JobEvent {
      *     encodes a smaller one from the frames ({@code VideoEncoding.encode} with its limit)
      */
     record Animation(AnimationResult result, EncodedVideo video) {
+        /**
+         * The video to send where files may be at most {@code maxBytes}: the stored one when it fits, else a smaller
+         * MP4 made from the frames (coarser quantisers, then half size; see {@link VideoEncoding#encode}). Encoding
+         * takes a moment: call it off the dispatcher's thread.
+         *
+         * @throws VideoTooLargeException with a sentence when even the smallest encoding is over {@code maxBytes}
+         */
+        public EncodedVideo fitting(long maxBytes) throws VideoTooLargeException {
+            if (video.bytes().length <= maxBytes) {
+                return video;
+            }
+            List<BufferedImage> frames = new ArrayList<>(result.frames().size());
+            for (GeneratedImage frame : result.frames()) {
+                frames.add(frame.image());
+            }
+            return VideoEncoding.encode(frames, result.request().fps(), VideoFormat.MP4, maxBytes);
+        }
+
+        /** How long the video plays, in whole seconds, at least 1. */
+        public int seconds() {
+            return Math.max(1, (int) Math.ceil(result.frames().size() / (double) result.request().fps()));
+        }
     }
 
     /** Failed; {@code message} is a sentence for the user. */
