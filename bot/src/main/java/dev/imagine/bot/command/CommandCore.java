@@ -224,6 +224,14 @@ public final class CommandCore {
      * @param typed options the platform delivered as typed fields; they win over the flags; {@code null} for none
      */
     public Reply animate(Caller caller, String text, PromptOptions typed) {
+        return animate(caller, text, List.of(), typed);
+    }
+
+    /**
+     * {@link #animate(Caller, String, PromptOptions)} with more keyframes typed apart from the text (Discord's
+     * {@code to} option): they come after the text's keyframes.
+     */
+    public Reply animate(Caller caller, String text, List<String> more, PromptOptions typed) {
         return guard(() -> {
             if (text == null || text.isBlank()) {
                 throw new CommandException("Write the keyframes after /animate, such as /animate a red fox -> a blue "
@@ -237,6 +245,11 @@ public final class CommandCore {
                             + "whale, with text on both sides of each ->.");
                 }
                 keyframes.add(keyframe.strip());
+            }
+            for (String keyframe : more) {
+                if (keyframe != null && !keyframe.isBlank()) {
+                    keyframes.add(Texts.normalizeSpace(keyframe));
+                }
             }
             return submit(caller, factory.animate(keyframes, parsed.options(), typed == null ? PromptOptions.NONE
                     : typed, userSettings(caller), channelSettings(caller)));

@@ -16,6 +16,7 @@ import dev.imagine.config.Secret;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -144,8 +145,8 @@ class DiscordAdapterTest {
             clock.advance(Duration.ofSeconds(1));
         });
         start();
-        assertThat(fake.commands().keySet()).containsExactlyInAnyOrder("imagine", "history", "rerun", "seed",
-                "queue", "cancel", "settings", "help");
+        assertThat(fake.commands().keySet()).containsExactlyInAnyOrder("imagine", "animate", "history", "rerun",
+                "seed", "queue", "cancel", "settings", "help");
 
         FakeDiscord.Sent sent = imagine(ALICE, false, "a red fox --seed 42 --steps 6");
 
@@ -177,6 +178,66 @@ class DiscordAdapterTest {
         Generation stored = bot.storage.generations().find(1).orElseThrow();
         assertThat(stored.replyTarget().replyMessageId()).as("status message").isEqualTo(queued.messageId());
         assertThat(bot.storage.generations().undelivered(Duration.ofDays(1))).as("delivered").isEmpty();
+    }
+
+    @Test
+    void anAnimationIsAnInlineMp4WithProgressByFrameAndButtonsThatWorkAfterARestart() throws Exception {
+        start();
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a red fox --steps 2"),
+                FakeDiscord.option("to", 3, "a blue whale"), FakeDiscord.option("frames", 4, 3L),
+                FakeDiscord.option("seed", 4, 1L), FakeDiscord.option("to-seed", 4, 2L),
+                FakeDiscord.option("fps", 4, 6L)), null));
+        runJobs(1);
+
+        List<FakeDiscord.Visible> moved = fake.takeVisible();
+        assertThat(moved).extracting(FakeDiscord.Visible::content)
+                .contains("Animating: 50% (frames 1-3 of 3, step 1 of 2)");
+        FakeDiscord.Visible video = last(moved);
+        assertThat(video.content()).startsWith("a red fox (seed 1) -> a blue whale (seed 2)\n")
+                .contains("3 frames at 6 fps").contains("2 steps").endsWith("#1");
+        assertThat(video.components()).containsExactly("im:rr:1", "im:ru:1", "im:rv:1", "im:dl:1");
+        Generation stored = bot.storage.generations().find(1).orElseThrow();
+        assertThat(stored.kind()).isEqualTo(GenerationKind.ANIMATION);
+        assertThat(video.files()).singleElement().satisfies(file -> {
+            assertThat(file.fileName()).isEqualTo("imagine-1.mp4");
+            assertThat(file.bytes()).isEqualTo(bot.storage.generations().imageBytes(stored.images().get(3)));
+        });
+
+        bot.close();
+        engine = new FakeEngine();
+        start();
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.REVERSE, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible reversed = last(fake.takeVisible());
+        assertThat(reversed.content()).startsWith("a blue whale (seed 2) -> a red fox (seed 1)\n").endsWith("#2");
+        assertThat(reversed.files()).singleElement().satisfies(file -> assertThat(file.fileName())
+                .isEqualTo("imagine-2.mp4"));
+
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.RERUN, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible rerun = last(fake.takeVisible());
+        assertThat(rerun.files().get(0).bytes()).isEqualTo(video.files().get(0).bytes());
+    }
+
+    @Test
+    void anAnimationOverTheFrameLimitOrTheRateLimitIsRefusedAndNothingIsQueued() throws Exception {
+        start();
+        FakeDiscord.Sent tooLong = fake.slash(ALICE, false, "animate", options(prompt("a fox"),
+                FakeDiscord.option("to", 3, "a whale"), FakeDiscord.option("frames", 4, 60L)), null);
+        interact(tooLong);
+        assertThat(last(fake.takeVisible()).content()).isEqualTo("--frames 60 is over this server's limit of 48 "
+                + "frames; use 2 to 48.");
+        assertNothingQueued();
+
+        for (int i = 0; i < 2; i++) {
+            interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 48")), null));
+        }
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 48")), null));
+        FakeDiscord.Visible refused = last(fake.takeVisible());
+        assertThat(refused.ephemeral()).isTrue();
+        assertThat(refused.content()).startsWith("You have used your images for now (each frame of an animation "
+                + "counts as one;");
+        assertThat(bot.dispatcher.queueLength()).isEqualTo(2);
     }
 
     @Test
