@@ -127,18 +127,7 @@ public final class Messages {
         if (request.loop()) {
             parts.add("loop");
         }
-        if (settings.sampler() != null) {
-            parts.add(settings.sampler().displayName());
-        }
-        if (settings.steps() != null) {
-            parts.add(Texts.plural(settings.steps(), "step"));
-        }
-        if (settings.guidance() != null) {
-            parts.add("CFG " + Texts.number(settings.guidance()));
-        }
-        if (settings.width() != null && settings.height() != null) {
-            parts.add(settings.width() + "x" + settings.height());
-        }
+        settingsParts(settings, parts);
         parts.add(Texts.duration(animation.result().elapsed()));
         parts.add("#" + generationId);
         String numbers = String.join(DOT, parts);
@@ -238,17 +227,8 @@ public final class Messages {
         return caption.toString();
     }
 
-    private static String numbers(long generationId, GenerationResult result) {
-        GenerationRequest r = result.request();
-        List<String> parts = new ArrayList<>();
-        List<GeneratedImage> images = result.images();
-        if (images.size() > 1) {
-            parts.add("Seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed());
-        } else if (!images.isEmpty()) {
-            parts.add("Seed " + images.get(0).seed());
-        } else if (r.seed() != null) {
-            parts.add("Seed " + r.seed());
-        }
+    /** Sampler, steps, CFG and output size, where set, for a caption's line of numbers. */
+    private static void settingsParts(GenerationRequest r, List<String> parts) {
         if (r.sampler() != null) {
             parts.add(r.sampler().displayName());
         }
@@ -261,6 +241,20 @@ public final class Messages {
         if (r.width() != null && r.height() != null) {
             parts.add(r.outputWidth() + "x" + r.outputHeight());
         }
+    }
+
+    private static String numbers(long generationId, GenerationResult result) {
+        GenerationRequest r = result.request();
+        List<String> parts = new ArrayList<>();
+        List<GeneratedImage> images = result.images();
+        if (images.size() > 1) {
+            parts.add("Seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed());
+        } else if (!images.isEmpty()) {
+            parts.add("Seed " + images.get(0).seed());
+        } else if (r.seed() != null) {
+            parts.add("Seed " + r.seed());
+        }
+        settingsParts(r, parts);
         if (r.isImageToImage() && r.strength() != null) {
             parts.add("strength " + Texts.number(r.strength()));
         }

@@ -9,6 +9,7 @@ import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.storage.GenerationKind;
+import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.StoredImage;
 import java.awt.image.BufferedImage;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Builds validated jobs: new ones from a parsed prompt, typed options and stored settings, and derived ones (re-roll,
@@ -150,12 +152,7 @@ final class RequestFactory {
 
     /** A stored animation's request; a value this version no longer reads is refused with a sentence. */
     private static AnimationRequest storedAnimation(RerunSpec spec) {
-        try {
-            return StoredJobs.animation(spec.parameters());
-        } catch (IllegalArgumentException e) {
-            throw new CommandException("Generation #" + spec.generationId() + " cannot run again here: "
-                    + Texts.sentence(e.getMessage()));
-        }
+        return readStored(spec, StoredJobs::animation);
     }
 
     /** A stored animation again: the same frames, or with {@code seed} as its first keyframe's seed. */
@@ -309,8 +306,13 @@ final class RequestFactory {
 
     /** A stored generation's values; a value this version no longer reads is refused with a sentence. */
     private static RequestValues values(RerunSpec spec) {
+        return readStored(spec, StoredJobs::values);
+    }
+
+    /** Reads a stored generation's parameters; a value this version no longer reads is refused with a sentence. */
+    private static <T> T readStored(RerunSpec spec, Function<GenerationParameters, T> reader) {
         try {
-            return StoredJobs.values(spec.parameters());
+            return reader.apply(spec.parameters());
         } catch (IllegalArgumentException e) {
             throw new CommandException("Generation #" + spec.generationId() + " cannot run again here: "
                     + Texts.sentence(e.getMessage()));
