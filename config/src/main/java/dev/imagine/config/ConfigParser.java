@@ -215,7 +215,8 @@ final class ConfigParser {
         s.entries("users", PlatformUser::parse).forEach((user, entry) -> users.put(user, rate(entry, rate)));
         Map<Long, RateLimit> roles = new LinkedHashMap<>();
         s.entries("roles", ConfigParser::discordRoleId).forEach((role, entry) -> roles.put(role, rate(entry, rate)));
-        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, maxFrames, List.copyOf(admins), users, roles);
+        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, maxFrames, List.copyOf(admins), users,
+                roles);
     }
 
     /** Values out of range are reported and replaced by {@code base}'s, so the result is always valid. */

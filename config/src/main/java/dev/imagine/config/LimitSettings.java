@@ -70,8 +70,9 @@ public record LimitSettings(
         });
     }
 
-    /** The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, 48 frames per animation, no
-     * overrides.
+    /**
+     * The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, 48 frames per
+     * animation, no overrides.
      */
     public static LimitSettings defaults() {
         return new LimitSettings(RateLimit.DEFAULT, DEFAULT_MAX_JOBS_PER_USER, DEFAULT_QUEUE_CAPACITY,

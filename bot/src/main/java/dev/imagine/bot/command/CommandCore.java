@@ -52,8 +52,8 @@ public final class CommandCore {
     private static final Pattern SEED = Pattern.compile("(?:(?:--|\u2014)?seed\\s*)?([0-9]{1,10})",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ARROW = Pattern.compile("\\s*(?:->|\u2192|\u2014>)\\s*");
-    private static final List<String> COMMANDS = List.of("imagine", "animate", "history", "rerun", "seed", "queue", "cancel",
-            "settings", "help", "start");
+    private static final List<String> COMMANDS = List.of("imagine", "animate", "history", "rerun", "seed", "queue",
+            "cancel", "settings", "help", "start");
 
     private final Dispatcher dispatcher;
     private final Storage storage;

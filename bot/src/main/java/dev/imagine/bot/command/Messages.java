@@ -554,6 +554,7 @@ public final class Messages {
             text.append(": ").append(flag.purpose()).append("; ").append(flag.allowed(limits));
         }
         return text.append("\n/animate: ").append(String.join(" ", animation))
-                .append("\nButtons: Re-roll, Rerun, Vary, Upscale (2x), PNG (original file), Reverse, Delete, Cancel.").toString();
+                .append("\nButtons: Re-roll, Rerun, Vary, Upscale (2x), PNG (original file), Reverse, Delete, "
+                        + "Cancel.").toString();
     }
 }

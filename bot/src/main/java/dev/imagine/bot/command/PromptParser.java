@@ -126,7 +126,8 @@ final class PromptParser {
         switch (flag) {
             case FRAMES:
             case FPS:
-                options.animation(flag.parameter(), (int) whole(flag, name, value, (long) flag.min(), (long) flag.max()));
+                options.animation(flag.parameter(), (int) whole(flag, name, value, (long) flag.min(),
+                        (long) flag.max()));
                 break;
             case EASE:
                 try {

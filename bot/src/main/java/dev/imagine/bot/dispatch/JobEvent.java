@@ -39,7 +39,8 @@ public sealed interface JobEvent {
         /** Percentage done (of all frames, for an animation). */
         public int percent() {
             if (frames != null) {
-                long done = (long) (frames.first() - 1) * totalSteps + (long) (frames.last() - frames.first() + 1) * step;
+                long done = (long) (frames.first() - 1) * totalSteps
+                        + (long) (frames.last() - frames.first() + 1) * step;
                 long total = (long) frames.total() * totalSteps;
                 return total == 0 ? 100 : (int) (100 * done / total);
             }

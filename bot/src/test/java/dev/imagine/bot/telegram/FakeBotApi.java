@@ -32,10 +32,10 @@ import dev.imagine.bot.fake.Multipart;
 /**
  * A Bot API server on 127.0.0.1 for the real TelegramBots client: getMe, deleteWebhook, getUpdates (a long poll that
  * answers as soon as updates are queued, else after a short hold), sendMessage, editMessageText, sendPhoto,
- * sendDocument, sendAnimation (multipart), deleteMessage, answerCallbackQuery, getFile, getChatAdministrators and file downloads
- * under {@code /file/bot<token>/}. It keeps the messages the bot sent (so edits and deletions of unknown messages fail
- * as Telegram's do), records every request in order, and can answer the next call of a method with an error.
- * Tests wait on the record with {@link #await}, never by sleeping.
+ * sendDocument, sendAnimation (multipart), deleteMessage, answerCallbackQuery, getFile, getChatAdministrators and
+ * file downloads under {@code /file/bot<token>/}. It keeps the messages the bot sent (so edits and deletions of
+ * unknown messages fail as Telegram's do), records every request in order, and can answer the next call of a
+ * method with an error. Tests wait on the record with {@link #await}, never by sleeping.
  */
 final class FakeBotApi implements AutoCloseable {
     /** The bot's token: shaped like a real one, so the token-shape redaction is exercised too. */
@@ -488,7 +488,8 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     private static final List<String> METHODS = List.of("getMe", "deleteWebhook", "getUpdates", "sendMessage",
-            "editMessageText", "sendPhoto", "sendDocument", "sendAnimation", "deleteMessage", "answerCallbackQuery", "getFile",
+            "editMessageText", "sendPhoto", "sendDocument", "sendAnimation", "deleteMessage", "answerCallbackQuery",
+            "getFile",
             "getChatAdministrators");
 
     /** Bot API method names are case-insensitive; calls are recorded under their documented spelling. */
