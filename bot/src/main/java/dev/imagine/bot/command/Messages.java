@@ -15,6 +15,7 @@ import dev.imagine.engine.PromptUsage;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.StoredImage;
 import java.time.Duration;
@@ -154,8 +155,7 @@ public final class Messages {
 
     /** An animation whose video is over the platform's file limit even at its smallest encoding. */
     public static String animationTooLarge(long generationId, String why) {
-        return "#" + generationId + " is done, but its video cannot be sent here: " + Texts.sentence(why)
-                + " /rerun " + generationId + " makes it again; try fewer frames or a smaller size.";
+        return "#" + generationId + " is done, but its video cannot be sent here. " + Texts.sentence(why);
     }
 
     /** The job failed; {@code message} is the dispatcher's sentence for the user. */
@@ -389,7 +389,16 @@ public final class Messages {
                 : generations.size() + " pictures") + ", newest first:");
         for (Generation g : generations) {
             text.append("\n#").append(g.id()).append(DOT).append(seedOrStatus(g)).append(DOT)
-                    .append(Texts.cut(Texts.normalizeSpace(Objects.toString(g.parameters().get("prompt"), "")), HISTORY_PROMPT_CHARS));
+                    .append(Texts.cut(Texts.normalizeSpace(travel(g)), HISTORY_PROMPT_CHARS));
+        }
+        return text.toString();
+    }
+
+    /** The prompt; for an animation, its keyframes' prompts joined by {@code ->}. */
+    private static String travel(Generation g) {
+        StringBuilder text = new StringBuilder(Objects.toString(g.parameters().get("prompt"), ""));
+        for (int k = 1; g.kind() == GenerationKind.ANIMATION && g.parameters().get("to" + k) != null; k++) {
+            text.append(" -> ").append(g.parameters().get("to" + k));
         }
         return text.toString();
     }
@@ -397,6 +406,9 @@ public final class Messages {
     private static String seedOrStatus(Generation g) {
         if (g.status() != GenerationStatus.DONE) {
             return g.status().id();
+        }
+        if (g.kind() == GenerationKind.ANIMATION) {
+            return "animation of " + Texts.plural(Math.max(0, g.images().size() - 1), "frame");
         }
         List<StoredImage> images = g.images();
         if (images.size() > 1) {

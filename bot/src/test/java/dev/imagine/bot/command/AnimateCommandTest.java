@@ -106,6 +106,8 @@ class AnimateCommandTest {
         assertThat(done.animation().video().frames()).isEqualTo(7);
         assertThat(done.animation().video().format()).isEqualTo(VideoFormat.MP4);
         assertThat(storage.generations().imageBytes(g.images().get(7))).isEqualTo(done.animation().video().bytes());
+        assertThat(core.handleText(ALICE, "/history").text()).contains("#" + id + " \u00b7 animation of 7 frames "
+                + "\u00b7 a red fox -> a blue whale -> a green owl");
         assertThat(events).filteredOn(JobEvent.Progress.class::isInstance).map(e -> Messages.status(e, 0))
                 .contains("Animating: 28% (frames 1-4 of 7, step 1 of 2)", "Animating: 100% (frames 5-7 of 7, step 2 "
                         + "of 2)");

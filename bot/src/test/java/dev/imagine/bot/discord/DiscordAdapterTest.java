@@ -9,12 +9,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.models.LogCapture;
 import dev.imagine.config.DiscordSettings;
 import dev.imagine.config.Secret;
+import dev.imagine.engine.AnimationListener;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.CancellationToken;
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.video.VideoEncoding;
+import dev.imagine.engine.video.VideoFormat;
 import dev.imagine.storage.Generation;
 import dev.imagine.storage.GenerationKind;
 import java.awt.image.BufferedImage;
@@ -24,6 +32,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +40,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.imagine.bot.fake.FakeClock;
 
 /**
  * The Discord adapter end to end: the real JDA client against {@link FakeDiscord} on 127.0.0.1, over the real
@@ -516,6 +524,39 @@ class DiscordAdapterTest {
             assertThat(v.files()).isEmpty();
             assertThat(v.content()).contains("more than Discord takes here (6 KB)");
         });
+    }
+
+    @Test
+    void anAnimationOverTheUploadLimitIsSentAsASmallerMp4OrExplainedWithItsButtons() throws Exception {
+        AnimationRequest request = new AnimationRequest(List.of(new Keyframe("a fox", 1L), new Keyframe("a whale",
+                2L)), 3, Ease.LINEAR, false, 8, GenerationRequest.builder("").steps(1).build());
+        List<BufferedImage> frames = new ArrayList<>();
+        new FakeEngine().animate(request, AnimationListener.NONE, new CancellationToken()).frames()
+                .forEach(frame -> frames.add(frame.image()));
+        int full = VideoEncoding.encode(frames, 8, VideoFormat.MP4, Long.MAX_VALUE).bytes().length;
+
+        start(TestBot.options().withUploadLimit(1024));
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 3 --seed 1 "
+                + "--to-seed 2 --steps 1")), null));
+        runJobs(1);
+        FakeDiscord.Visible tooLarge = last(fake.takeVisible());
+        assertThat(tooLarge.files()).isEmpty();
+        assertThat(tooLarge.content()).contains("#1 is done, but its video cannot be sent here. The animation is")
+                .contains("over the limit of 0.0 MB").endsWith("; use fewer frames or a smaller size.");
+        assertThat(tooLarge.components()).containsExactly("im:rr:1", "im:ru:1", "im:rv:1", "im:dl:1");
+
+        bot.close();
+        start(TestBot.options().withUploadLimit(full - 1));
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.RERUN, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible smaller = last(fake.takeVisible());
+        assertThat(smaller.content()).contains("The video was made smaller to fit this channel's upload limit");
+        assertThat(smaller.files()).singleElement().satisfies(file -> {
+            assertThat(file.fileName()).isEqualTo("imagine-2.mp4");
+            assertThat(file.bytes().length).isLessThan(full);
+        });
+        Generation stored = bot.storage.generations().find(2).orElseThrow();
+        assertThat(bot.storage.generations().imageBytes(stored.images().get(3))).hasSize(full);
     }
 
     @Test
