@@ -6,6 +6,8 @@ import dev.imagine.bot.dispatch.ChatTarget;
 import dev.imagine.bot.dispatch.DispatchLimits;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.bot.dispatch.JobJournal;
+import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.fake.FakeEngine;
@@ -111,6 +113,25 @@ class AnimateCommandTest {
         assertThat(events).filteredOn(JobEvent.Progress.class::isInstance).map(e -> Messages.status(e, 0))
                 .contains("Animating: 28% (frames 1-4 of 7, step 1 of 2)", "Animating: 100% (frames 5-7 of 7, step 2 "
                         + "of 2)");
+    }
+
+    @Test
+    void aFinishedAnimationNotYetDeliveredComesBackWithItsVideoAfterARestart() {
+        long id = made(core.handleText(ALICE, "/animate fox -> whale --frames 3 --seed 5 --to-seed 9 --steps 1"));
+        JobEvent.Done sent = events.stream().filter(JobEvent.Done.class::isInstance).map(JobEvent.Done.class::cast)
+                .findFirst().orElseThrow();
+
+        List<JobJournal.Finished> again = new StorageJournal(storage, FakeEngine.MODEL).undelivered();
+
+        assertThat(again).singleElement().satisfies(finished -> {
+            assertThat(finished.job().id()).isEqualTo(id);
+            assertThat(finished.job().spec().kind()).isEqualTo(JobSpec.Kind.ANIMATION);
+            JobEvent.Done done = (JobEvent.Done) finished.finalEvent();
+            assertThat(done.animation().result().request()).isEqualTo(stored(id));
+            assertThat(done.animation().result().frames()).extracting(f -> f.png())
+                    .containsExactlyElementsOf(sent.animation().result().frames().stream().map(f -> f.png()).toList());
+            assertThat(done.animation().video().bytes()).isEqualTo(sent.animation().video().bytes());
+        });
     }
 
     @Test
