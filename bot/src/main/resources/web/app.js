@@ -157,7 +157,10 @@ function render(node, g) {
       return el('figure', {}, [el('p', { className: 'withheld',
         textContent: 'Picture ' + (image.index + 1) + ' was withheld by the safety checker.' })]);
     }
-    const img = el('img', { src: image.url, alt: image.alt, loading: 'lazy' });
+    const img = image.video
+      ? el('video', { src: image.url, autoplay: true, loop: true, muted: true, playsInline: true, controls: true,
+        title: image.alt })
+      : el('img', { src: image.url, alt: image.alt, loading: 'lazy' });
     if (image.spoiler) {
       img.classList.add('nsfw');
       img.title = 'Flagged by the safety check; click to show it';
@@ -165,7 +168,8 @@ function render(node, g) {
     }
     const download = el('a', { href: image.download, textContent: 'Download' });
     download.setAttribute('download', image.fileName);
-    download.setAttribute('aria-label', 'Download picture ' + (image.index + 1) + ' of #' + g.id);
+    download.setAttribute('aria-label', (image.video ? 'Download the video' : 'Download picture '
+      + (image.index + 1)) + ' of #' + g.id);
     const own = image.buttons.filter((button) => !button.id.startsWith('im:png:'));
     return el('figure', {}, [img, el('div', { className: 'actions' }, [...buttons(own), download])]);
   }));

@@ -202,6 +202,7 @@ final class ConfigParser {
         }
         Duration timeLimit = s.duration("job-time-limit", LimitSettings.DEFAULT_JOB_TIME_LIMIT,
                 LimitSettings.MIN_JOB_TIME_LIMIT, LimitSettings.MAX_JOB_TIME_LIMIT);
+        int maxFrames = s.integer("max-frames", LimitSettings.DEFAULT_MAX_FRAMES, 2, LimitSettings.MAX_MAX_FRAMES);
         Set<PlatformUser> admins = new LinkedHashSet<>();
         for (Section.Item item : s.list("admins", "use a list of users: " + PlatformUser.FORM)) {
             try {
@@ -218,8 +219,8 @@ final class ConfigParser {
         Duration lease = s.duration("lease-timeout", LimitSettings.DEFAULT_LEASE_TIMEOUT,
                 LimitSettings.MIN_LEASE_TIMEOUT, LimitSettings.MAX_LEASE_TIMEOUT);
         int attempts = s.integer("max-attempts", LimitSettings.DEFAULT_MAX_ATTEMPTS, 1, LimitSettings.MAX_ATTEMPTS);
-        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, List.copyOf(admins), users, roles, lease,
-                attempts);
+        return () -> new LimitSettings(rate, maxJobs, capacity, timeLimit, maxFrames, List.copyOf(admins), users, roles,
+                lease, attempts);
     }
 
     /** Values out of range are reported and replaced by {@code base}'s, so the result is always valid. */

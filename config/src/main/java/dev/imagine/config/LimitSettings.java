@@ -17,6 +17,8 @@ import java.util.Map;
  *     {@code limits.queue-capacity}, default 100)
  * @param jobTimeLimit how long one job may run before it is cancelled, 10 seconds to 24 hours (key
  *     {@code limits.job-time-limit}, default 10 minutes)
+ * @param maxFrames the most frames one animation may have in all, 2 to {@value #MAX_MAX_FRAMES}; each frame costs one
+ *     image of the user's rate limit (key {@code limits.max-frames}, default {@value #DEFAULT_MAX_FRAMES})
  * @param admins users who bypass the rate limit (key {@code limits.admins})
  * @param users per-user rate limits, which win over role limits (key {@code limits.users})
  * @param roles per-role rate limits by Discord role id (key {@code limits.roles})
@@ -30,6 +32,7 @@ public record LimitSettings(
         int maxJobsPerUser,
         int queueCapacity,
         Duration jobTimeLimit,
+        int maxFrames,
         List<PlatformUser> admins,
         Map<PlatformUser, RateLimit> users,
         Map<Long, RateLimit> roles,
@@ -61,6 +64,10 @@ public record LimitSettings(
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     /** Largest {@code max-attempts}. */
     public static final int MAX_ATTEMPTS = 100;
+    /** Default {@code max-frames}. */
+    public static final int DEFAULT_MAX_FRAMES = 48;
+    /** Largest {@code max-frames}. */
+    public static final int MAX_MAX_FRAMES = 480;
 
     /** Checks ranges, copies the collections (keeping their order). */
     public LimitSettings {
@@ -68,6 +75,7 @@ public record LimitSettings(
         Rules.between("limits.queue-capacity", queueCapacity, 1, MAX_QUEUE_CAPACITY);
         Rules.between("limits.max-jobs-per-user", maxJobsPerUser, 1, Math.min(MAX_JOBS_PER_USER, queueCapacity));
         Rules.between("limits.job-time-limit", jobTimeLimit, MIN_JOB_TIME_LIMIT, MAX_JOB_TIME_LIMIT);
+        Rules.between("limits.max-frames", maxFrames, 2, MAX_MAX_FRAMES);
         Rules.between("limits.lease-timeout", leaseTimeout, MIN_LEASE_TIMEOUT, MAX_LEASE_TIMEOUT);
         Rules.between("limits.max-attempts", maxAttempts, 1, MAX_ATTEMPTS);
         admins = List.copyOf(admins);
@@ -81,19 +89,19 @@ public record LimitSettings(
     }
 
     /** Limits with the default lease timeout and attempts. */
-    public LimitSettings(RateLimit rate, int maxJobsPerUser, int queueCapacity, Duration jobTimeLimit,
+    public LimitSettings(RateLimit rate, int maxJobsPerUser, int queueCapacity, Duration jobTimeLimit, int maxFrames,
             List<PlatformUser> admins, Map<PlatformUser, RateLimit> users, Map<Long, RateLimit> roles) {
-        this(rate, maxJobsPerUser, queueCapacity, jobTimeLimit, admins, users, roles, DEFAULT_LEASE_TIMEOUT,
+        this(rate, maxJobsPerUser, queueCapacity, jobTimeLimit, maxFrames, admins, users, roles, DEFAULT_LEASE_TIMEOUT,
                 DEFAULT_MAX_ATTEMPTS);
     }
 
     /**
-     * The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, no overrides,
-     * 60-second leases and 3 attempts.
+     * The defaults: {@link RateLimit#DEFAULT}, 2 jobs per user, 100 in the queue, 10 minutes per job, 48 frames per
+     * animation, no overrides, 60-second leases and 3 attempts.
      */
     public static LimitSettings defaults() {
         return new LimitSettings(RateLimit.DEFAULT, DEFAULT_MAX_JOBS_PER_USER, DEFAULT_QUEUE_CAPACITY,
-                DEFAULT_JOB_TIME_LIMIT, List.of(), Map.of(), Map.of());
+                DEFAULT_JOB_TIME_LIMIT, DEFAULT_MAX_FRAMES, List.of(), Map.of(), Map.of());
     }
 
     /** Whether the user bypasses the rate limit. */

@@ -64,7 +64,7 @@ class ConfigErrorsTest {
     void anUnknownKeyAtTheWrongLevelPointsToWhereItBelongs() {
         assertThat(problems("engine:\n  model: m\nlimits:\n  burst: 5\n")).containsExactly(
                 "limits.burst: unknown key; did you mean limits.rate.burst? Keys allowed in limits: rate, "
-                        + "max-jobs-per-user, queue-capacity, job-time-limit, admins, users, roles, lease-timeout, max-attempts");
+                        + "max-jobs-per-user, queue-capacity, job-time-limit, max-frames, admins, users, roles, lease-timeout, max-attempts");
     }
 
     @Test
@@ -188,7 +188,7 @@ class ConfigErrorsTest {
     void aSectionThatIsNotAMappingListsItsKeys() {
         assertThat(problems("engine: {model: m}\nlimits: 5\n")).containsExactly(
                 "limits: 5 is not allowed; use a mapping with the keys rate, max-jobs-per-user, queue-capacity, "
-                        + "job-time-limit, admins, users, roles, lease-timeout, max-attempts");
+                        + "job-time-limit, max-frames, admins, users, roles, lease-timeout, max-attempts");
         assertThat(problems("- engine\n")).containsExactly(
                 "the file holds a list; use a mapping with the keys "
                         + "engine, storage, models, limits, telegram, discord, operations, web, safety, node",

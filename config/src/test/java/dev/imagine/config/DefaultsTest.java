@@ -41,6 +41,7 @@ class DefaultsTest {
         assertThat(limits.maxJobsPerUser()).isEqualTo(2);
         assertThat(limits.queueCapacity()).isEqualTo(100);
         assertThat(limits.jobTimeLimit()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(limits.maxFrames()).isEqualTo(48);
         assertThat(limits.admins()).isEmpty();
         assertThat(limits.users()).isEmpty();
         assertThat(limits.roles()).isEmpty();

@@ -45,13 +45,16 @@ class RecordChecksTest {
 
     @Test
     void limitSettingsKeepThePerUserCapWithinTheQueue() {
-        assertThatThrownBy(() -> new LimitSettings(RateLimit.DEFAULT, 5, 4, Duration.ofMinutes(10), List.of(),
+        assertThatThrownBy(() -> new LimitSettings(RateLimit.DEFAULT, 5, 4, Duration.ofMinutes(10), 48, List.of(),
                 Map.of(), Map.of()))
                 .hasMessage("limits.max-jobs-per-user: 5 is not allowed; use a whole number from 1 to 4");
-        assertThatThrownBy(() -> new LimitSettings(RateLimit.DEFAULT, 2, 100, Duration.ofSeconds(5), List.of(),
+        assertThatThrownBy(() -> new LimitSettings(RateLimit.DEFAULT, 2, 100, Duration.ofSeconds(5), 48, List.of(),
                 Map.of(), Map.of()))
                 .hasMessage("limits.job-time-limit: 5s is not allowed; use a duration from 10s to 1d, such as 90s, "
                         + "10m or 1h");
+        assertThatThrownBy(() -> new LimitSettings(RateLimit.DEFAULT, 2, 100, Duration.ofMinutes(10), 1, List.of(),
+                Map.of(), Map.of()))
+                .hasMessage("limits.max-frames: 1 is not allowed; use a whole number from 2 to 480");
     }
 
     @Test

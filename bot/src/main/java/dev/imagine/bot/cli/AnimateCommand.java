@@ -4,6 +4,7 @@ import dev.imagine.engine.AnimationListener;
 import dev.imagine.engine.AnimationProgress;
 import dev.imagine.engine.AnimationRequest;
 import dev.imagine.engine.AnimationResult;
+import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.engine.AnimationValues;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.Ease;
@@ -19,7 +20,6 @@ import dev.imagine.engine.video.VideoTooLargeException;
 import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.NewGeneration;
-import dev.imagine.storage.NewImage;
 import dev.imagine.storage.Storage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -165,16 +165,8 @@ final class AnimateCommand implements Callable<Integer> {
             storage.generations().markDelivered(id);
             throw e;
         }
-        List<NewImage> images = new ArrayList<>();
-        int flagged = 0;
-        for (GeneratedImage frame : result.frames()) {
-            images.add(new NewImage(frame.index(), frame.seed(), frame.png(), frame.nsfw()));
-            flagged += frame.nsfw() ? 1 : 0;
-        }
-        // The video shows every frame, so it carries the flag when any of them does.
-        images.add(new NewImage(result.frames().size(), result.request().keyframes().get(0).seed(), video.bytes(),
-                flagged > 0));
-        storage.generations().markDone(id, new GenerationParameters(AnimationValues.toPlain(result.request())), images,
+        long flagged = result.frames().stream().filter(GeneratedImage::nsfw).count();
+        storage.generations().markDone(id, StoredJobs.parameters(result.request()), StoredJobs.images(result, video),
                 result.elapsed().toMillis());
         storage.generations().markDelivered(id);
         write(out, video.bytes());

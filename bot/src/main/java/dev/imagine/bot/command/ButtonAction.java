@@ -15,7 +15,9 @@ public enum ButtonAction {
     /** Cancels the job while it is queued or running; for its requester or a manager of the chat. */
     CANCEL("cx", "Cancel", false),
     /** Sends one picture's original PNG, with its parameters embedded, as a file. */
-    PNG("png", "PNG", true);
+    PNG("png", "PNG", true),
+    /** An animation again with its keyframes (and their seeds) in reverse order. */
+    REVERSE("rv", "Reverse", false);
 
     private final String code;
     private final String label;

@@ -106,6 +106,12 @@ public record ButtonId(ButtonAction action, long generationId, int imageIndex) {
                 of(ButtonAction.UPSCALE, generationId, imageIndex), of(ButtonAction.PNG, generationId, imageIndex));
     }
 
+    /** The buttons for a finished animation: re-roll (new seeds), rerun, reverse, delete. */
+    public static List<ButtonId> forAnimation(long generationId) {
+        return List.of(of(ButtonAction.REROLL, generationId), of(ButtonAction.RERUN, generationId),
+                of(ButtonAction.REVERSE, generationId), of(ButtonAction.DELETE, generationId));
+    }
+
     /** The buttons for a queued or running job: cancel. */
     public static List<ButtonId> forQueued(long generationId) {
         return List.of(of(ButtonAction.CANCEL, generationId));

@@ -51,8 +51,9 @@ public final class CommandCore {
     private static final Pattern ID = Pattern.compile("#?([1-9][0-9]{0,17})");
     private static final Pattern SEED = Pattern.compile("(?:(?:--|\u2014)?seed\\s*)?([0-9]{1,10})",
             Pattern.CASE_INSENSITIVE);
-    private static final List<String> COMMANDS = List.of("imagine", "history", "rerun", "seed", "queue", "cancel",
-            "settings", "help", "start");
+    private static final Pattern ARROW = Pattern.compile("\\s*(?:->|\u2192|\u2014>)\\s*");
+    private static final List<String> COMMANDS = List.of("imagine", "animate", "history", "rerun", "seed", "queue",
+            "cancel", "settings", "help", "start");
 
     private final Dispatcher dispatcher;
     private final Storage storage;
@@ -117,6 +118,10 @@ public final class CommandCore {
         String command = m.group(1).toLowerCase(Locale.ROOT);
         String args = m.group(2) == null ? "" : m.group(2).strip();
         if (image != null && !command.equals("imagine")) {
+            if (command.equals("animate")) {
+                throw new CommandException("An animation starts from prompts, not a picture: send /animate a red fox "
+                        + "-> a blue whale without a picture.");
+            }
             throw new CommandException("A picture goes with a prompt: send it with a caption such as "
                     + "\"oil painting --strength 0.6\".");
         }
@@ -127,6 +132,8 @@ public final class CommandCore {
                             : "Write the prompt after /imagine, such as /imagine a red fox in the snow --ar 16:9.");
                 }
                 return imagine(caller, args, PromptOptions.NONE, image);
+            case "animate":
+                return animate(caller, args, PromptOptions.NONE);
             case "start":
                 return new Reply.Text("Hi! Send a prompt and I will draw it.\n" + Messages.help(limits));
             case "help":
@@ -193,6 +200,10 @@ public final class CommandCore {
     public Reply imagine(Caller caller, String prompt, PromptOptions typed, InitImage image) {
         return guard(() -> {
             ParsedPrompt parsed = PromptParser.parse(prompt);
+            if (!parsed.options().animation().isEmpty() || typed != null && !typed.animation().isEmpty()) {
+                throw new CommandException("--frames, --fps, --to-seed, --ease and --loop are for /animate, such as "
+                        + "/animate a red fox -> a blue whale --frames 16.");
+            }
             if (onlyInvisible(parsed.prompt())) {
                 throw new CommandException("The prompt has only invisible characters (control characters or "
                         + "direction marks); write what to draw, such as: a red fox in the snow.");
@@ -200,6 +211,48 @@ public final class CommandCore {
             JobSpec spec = factory.create(parsed, typed == null ? PromptOptions.NONE : typed, userSettings(caller),
                     channelSettings(caller), image);
             return submit(caller, spec);
+        });
+    }
+
+    /**
+     * {@code /animate}: keyframe prompts separated by {@code ->} (or an arrow), then the flags {@code /imagine}
+     * takes plus {@code --frames}, {@code --fps}, {@code --to-seed}, {@code --ease} and {@code --loop}; settings are
+     * merged as for {@code /imagine}. Refused before queueing: no second keyframe, over {@code limits.max-frames}
+     * frames, and (in the dispatcher) more frames than the user's rate limit holds, each frame counting as one image.
+     *
+     * @param text such as {@code a red fox -> a blue whale --frames 16 --seed 1 --to-seed 2}
+     * @param typed options the platform delivered as typed fields; they win over the flags; {@code null} for none
+     */
+    public Reply animate(Caller caller, String text, PromptOptions typed) {
+        return animate(caller, text, List.of(), typed);
+    }
+
+    /**
+     * {@link #animate(Caller, String, PromptOptions)} with more keyframes typed apart from the text (Discord's
+     * {@code to} option): they come after the text's keyframes.
+     */
+    public Reply animate(Caller caller, String text, List<String> more, PromptOptions typed) {
+        return guard(() -> {
+            if (text == null || text.isBlank()) {
+                throw new CommandException("Write the keyframes after /animate, such as /animate a red fox -> a blue "
+                        + "whale --frames 16.");
+            }
+            ParsedPrompt parsed = PromptParser.parse(text);
+            List<String> keyframes = new ArrayList<>();
+            for (String keyframe : ARROW.split(parsed.prompt(), -1)) {
+                if (keyframe.isBlank() || onlyInvisible(keyframe)) {
+                    throw new CommandException("Every keyframe needs a prompt: write /animate a red fox -> a blue "
+                            + "whale, with text on both sides of each ->.");
+                }
+                keyframes.add(keyframe.strip());
+            }
+            for (String keyframe : more) {
+                if (keyframe != null && !keyframe.isBlank()) {
+                    keyframes.add(Texts.normalizeSpace(keyframe));
+                }
+            }
+            return submit(caller, factory.animate(keyframes, parsed.options(), typed == null ? PromptOptions.NONE
+                    : typed, userSettings(caller), channelSettings(caller)));
         });
     }
 
@@ -360,6 +413,8 @@ public final class CommandCore {
             switch (button.action()) {
                 case REROLL:
                     return submit(caller, factory.reroll(rerunSpec(id)));
+                case REVERSE:
+                    return submit(caller, factory.reverse(rerunSpec(id)));
                 case RERUN:
                     return submit(caller, factory.rerun(rerunSpec(id), null));
                 case VARY:
@@ -402,7 +457,9 @@ public final class CommandCore {
         if (storedUser(caller).map(User::blocked).orElse(false)) {
             throw new CommandException("You cannot make pictures here: the bot's operator has blocked you.");
         }
-        if (safety.blocks(spec.request().prompt())) {
+        boolean blocked = spec.animation() == null ? safety.blocks(spec.request().prompt())
+                : spec.animation().keyframes().stream().anyMatch(keyframe -> safety.blocks(keyframe.prompt()));
+        if (blocked) {
             throw new CommandException(Messages.BLOCKED_PROMPT);
         }
         SubmitResult result = dispatcher.submit(caller.requester(), caller.target(), spec);
@@ -411,7 +468,9 @@ public final class CommandCore {
                     Messages.accepted(accepted.id(), accepted.position(), dispatcher.queueLength(),
                             accepted.waitingForWorker()));
         }
-        return new Reply.Refused(Messages.rejected((SubmitResult.Rejected) result));
+        SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
+        return new Reply.Refused(spec.animation() != null && rejected.reason() == SubmitResult.Reason.RATE_LIMITED
+                ? Messages.animationRateLimited(rejected) : Messages.rejected(rejected));
     }
 
     private Optional<User> storedUser(Caller caller) {

@@ -1,6 +1,7 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.config.EngineSettings;
+import dev.imagine.config.LimitSettings;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ModelInfo;
 
@@ -16,9 +17,10 @@ import dev.imagine.engine.ModelInfo;
  *     ({@code engine.input-image.max-size})
  * @param maxImagePixels the most pixels (width times height) such a picture may have, read from its header before
  *     decoding ({@code engine.input-image.max-pixels})
+ * @param maxFrames the most frames of one animation, in all ({@code limits.max-frames})
  */
 public record CommandLimits(int defaultWidth, int defaultHeight, int maxSide, int maxCount, long maxImageBytes,
-        long maxImagePixels) {
+        long maxImagePixels, int maxFrames) {
 
     /** Images per request when not configured: 4, as Discord's {@code count} option offers. */
     public static final int DEFAULT_MAX_COUNT = 4;
@@ -32,10 +34,21 @@ public record CommandLimits(int defaultWidth, int defaultHeight, int maxSide, in
             throw new IllegalArgumentException("the most images per request must be from 1 to "
                     + GenerationRequest.MAX_COUNT + ", got " + maxCount);
         }
+        if (maxFrames < 2 || maxFrames > LimitSettings.MAX_MAX_FRAMES) {
+            throw new IllegalArgumentException("the most frames per animation must be from 2 to "
+                    + LimitSettings.MAX_MAX_FRAMES + ", got " + maxFrames);
+        }
         if (maxImageBytes < 1 || maxImagePixels < 1) {
             throw new IllegalArgumentException("image limits must be positive, got " + maxImageBytes + " bytes and "
                     + maxImagePixels + " pixels");
         }
+    }
+
+    /** Limits with the default {@value LimitSettings#DEFAULT_MAX_FRAMES} frames per animation. */
+    public CommandLimits(int defaultWidth, int defaultHeight, int maxSide, int maxCount, long maxImageBytes,
+            long maxImagePixels) {
+        this(defaultWidth, defaultHeight, maxSide, maxCount, maxImageBytes, maxImagePixels,
+                LimitSettings.DEFAULT_MAX_FRAMES);
     }
 
     private static void checkSide(String name, int side) {
@@ -47,8 +60,13 @@ public record CommandLimits(int defaultWidth, int defaultHeight, int maxSide, in
 
     /** The limits of a configured engine running {@code model}, with {@value #DEFAULT_MAX_COUNT} images per request. */
     public static CommandLimits of(EngineSettings engine, ModelInfo model) {
+        return of(engine, LimitSettings.defaults(), model);
+    }
+
+    /** The limits of a configured engine running {@code model}, with the configured frames per animation. */
+    public static CommandLimits of(EngineSettings engine, LimitSettings limits, ModelInfo model) {
         return new CommandLimits(model.defaultWidth(), model.defaultHeight(), engine.maxSide(), DEFAULT_MAX_COUNT,
-                engine.inputImage().maxSize(), engine.inputImage().maxPixels());
+                engine.inputImage().maxSize(), engine.inputImage().maxPixels(), limits.maxFrames());
     }
 
     /** A 512 x 512 model, sides up to 1024, 4 images per request, pictures up to 10 MB and 4096 x 4096 pixels. */

@@ -1,8 +1,11 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.PromptSyntax;
 import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.video.VideoEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,11 +32,17 @@ enum Flag {
     HIRES_STRENGTH("hiresStrength", 0, 1, List.of("hires-strength"),
             "how much the refinement after --upscale changes"),
     ORIGINAL_SIZE(null, 1, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("original-size"),
-            "SDXL, advanced: the source size the model is told of"),
+            "SDXL: the source size the model is told of"),
     CROP(null, 0, GenerationRequest.MAX_ORIGINAL_SIDE, List.of("crop"),
-            "SDXL, advanced: the crop corner the model is told of"),
+            "SDXL: the crop corner the model is told of"),
     PROMPT_SYNTAX("promptSyntax", 0, 0, List.of("prompt-syntax", "syntax"),
-            "how (brackets) are read");
+            "how (brackets) are read"),
+    FRAMES("framesPerSegment", 2, AnimationRequest.MAX_FRAMES_PER_SEGMENT, List.of("frames"),
+            "/animate: frames from one keyframe to the next"),
+    FPS("fps", VideoEncoding.MIN_FPS, VideoEncoding.MAX_FPS, List.of("fps"), "/animate: frames per second"),
+    TO_SEED(null, 0, GenerationRequest.MAX_SEED, List.of("to-seed"), "/animate: the next keyframes' seeds"),
+    EASE("ease", 0, 0, List.of("ease"), "/animate: frame spacing"),
+    LOOP("loop", 0, 0, List.of("loop"), "/animate: travel back to the first keyframe");
 
     private final String parameter;
     private final double min;
@@ -42,7 +51,8 @@ enum Flag {
     private final String purpose;
 
     /**
-     * @param parameter the request parameter the flag sets ({@link dev.imagine.engine.RequestValues#names()}), or
+     * @param parameter the request parameter the flag sets ({@link dev.imagine.engine.RequestValues#names()}; for an
+     *     {@link #animation()} flag, the {@link AnimationRequest} component as {@code AnimationValues} names it), or
      *     {@code null} for a chat-only flag that the parser reads itself
      * @param min the smallest value of a numeric parameter
      * @param max the largest value of a numeric parameter
@@ -61,6 +71,11 @@ enum Flag {
      */
     String parameter() {
         return parameter;
+    }
+
+    /** Whether the flag is one of {@code /animate}'s own (frames, fps, to-seed, ease, loop). */
+    boolean animation() {
+        return this == FRAMES || this == FPS || this == TO_SEED || this == EASE || this == LOOP;
     }
 
     /** The smallest value of a numeric parameter. */
@@ -90,15 +105,15 @@ enum Flag {
 
     /** What values the flag takes, under the engine's limits (a server may allow less; see {@link #allowed(CommandLimits)}). */
     String allowed() {
-        return allowed(GenerationRequest.MAX_SIDE, GenerationRequest.MAX_COUNT);
+        return allowed(GenerationRequest.MAX_SIDE, GenerationRequest.MAX_COUNT, (int) FRAMES.max);
     }
 
     /** What values the flag takes on a server with these limits. */
     String allowed(CommandLimits limits) {
-        return allowed(limits.maxSide(), limits.maxCount());
+        return allowed(limits.maxSide(), limits.maxCount(), limits.maxFrames());
     }
 
-    private String allowed(int maxSide, int maxCount) {
+    private String allowed(int maxSide, int maxCount, int maxFrames) {
         switch (this) {
             case SEED:
             case SUBSEED:
@@ -132,6 +147,16 @@ enum Flag {
             case SUBSEED_STRENGTH:
             case HIRES_STRENGTH:
                 return "a number from 0 to 1";
+            case FRAMES:
+                return "a whole number from 2 to " + maxFrames;
+            case FPS:
+                return "a whole number from " + VideoEncoding.MIN_FPS + " to " + VideoEncoding.MAX_FPS;
+            case TO_SEED:
+                return "seeds from 0 to " + GenerationRequest.MAX_SEED + ", one per later keyframe, such as 7,8";
+            case EASE:
+                return Arrays.stream(Ease.values()).map(Ease::id).collect(Collectors.joining(" or "));
+            case LOOP:
+                return "no value";
             default:
                 throw new AssertionError(this);
         }

@@ -5,13 +5,17 @@ import dev.imagine.bot.dispatch.JobNotices;
 import dev.imagine.bot.dispatch.SubmitResult;
 import dev.imagine.bot.stored.StoredJobs;
 import dev.imagine.config.RateLimit;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.PromptUsage;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.SamplerKind;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.StoredImage;
 import java.time.Duration;
@@ -95,6 +99,70 @@ public final class Messages {
         return "Generating: " + percent + "% (step " + step + " of " + totalSteps + ")";
     }
 
+    /**
+     * A step of an animation finished: {@code Animating: 40% (frame 7 of 16, step 3 of 4)}, or {@code frames 5-8}
+     * when frames run in a batch.
+     */
+    public static String frameProgress(JobEvent.Progress progress) {
+        JobEvent.Frames frames = progress.frames();
+        String which = frames.first() == frames.last() ? "frame " + frames.first()
+                : "frames " + frames.first() + "-" + frames.last();
+        return "Animating: " + progress.percent() + "% (" + which + " of " + frames.total() + ", step "
+                + progress.step() + " of " + progress.totalSteps() + ")";
+    }
+
+    /**
+     * The caption of a finished animation: the keyframes ({@code a red fox (seed 1) -> a blue whale (seed 2)}), then
+     * one line of numbers (frames, fps, ease, loop, sampler, steps, CFG, size, time taken, generation id). To fit
+     * {@code maxLength} the keyframes' prompts are cut with an ellipsis; the numbers never are.
+     *
+     * @param maxLength at least {@value #MIN_CAPTION_LENGTH}
+     */
+    public static String animationCaption(long generationId, JobEvent.Animation animation, int maxLength) {
+        if (maxLength < MIN_CAPTION_LENGTH) {
+            throw new IllegalArgumentException("a caption needs at least " + MIN_CAPTION_LENGTH + " characters, got "
+                    + maxLength);
+        }
+        AnimationRequest request = animation.result().request();
+        GenerationRequest settings = request.settings();
+        List<String> parts = new ArrayList<>();
+        parts.add(Texts.plural(animation.result().frames().size(), "frame") + " at " + request.fps() + " fps");
+        if (request.ease() != Ease.LINEAR) {
+            parts.add(request.ease().id());
+        }
+        if (request.loop()) {
+            parts.add("loop");
+        }
+        settingsParts(settings, parts);
+        parts.add(Texts.duration(animation.result().elapsed()));
+        parts.add("#" + generationId);
+        String numbers = String.join(DOT, parts);
+        List<Keyframe> keyframes = request.keyframes();
+        int promptBudget = Math.max(MIN_PART, (maxLength - numbers.length() - 1) / keyframes.size() - 24);
+        List<String> shown = new ArrayList<>();
+        for (Keyframe keyframe : keyframes) {
+            shown.add(Texts.cut(keyframe.prompt(), promptBudget) + " (seed " + keyframe.seed() + ")");
+        }
+        String travel = Texts.cut(String.join(" -> ", shown), maxLength - numbers.length() - 1);
+        return travel + "\n" + numbers;
+    }
+
+    /** An animation with more frames than the user's rate limit allows now or at all; each frame is one image. */
+    public static String animationRateLimited(SubmitResult.Rejected rejected) {
+        RateLimit rate = rejected.rate().orElseThrow();
+        return rejected.overBurst()
+                ? "This animation has " + rejected.count() + " frames, and each frame counts as one image: at most "
+                        + rate.burst() + " fit in your limit at once; use fewer frames."
+                : "You have used your images for now (each frame of an animation counts as one; " + rate.refill()
+                        + " per " + roughly(rate.refillPeriod()) + "); try again in " + roughly(rejected.retryAfter())
+                        + ".";
+    }
+
+    /** An animation whose video is over the platform's file limit even at its smallest encoding. */
+    public static String animationTooLarge(long generationId, String why) {
+        return "#" + generationId + " is done, but its video cannot be sent here. " + Texts.sentence(why);
+    }
+
     /** The job failed; {@code message} is the dispatcher's sentence for the user. */
     public static String failed(String message) {
         return "Failed. " + Texts.sentence(message);
@@ -119,7 +187,8 @@ public final class Messages {
             return started();
         }
         if (event instanceof JobEvent.Progress progress) {
-            return progress(progress.step(), progress.totalSteps());
+            return progress.frames() != null ? frameProgress(progress) : progress(progress.step(),
+                    progress.totalSteps());
         }
         if (event instanceof JobEvent.Failed failed) {
             return failed(failed.message());
@@ -163,17 +232,8 @@ public final class Messages {
         return caption.toString();
     }
 
-    private static String numbers(long generationId, GenerationResult result) {
-        GenerationRequest r = result.request();
-        List<String> parts = new ArrayList<>();
-        List<GeneratedImage> images = result.images();
-        if (images.size() > 1) {
-            parts.add("Seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed());
-        } else if (!images.isEmpty()) {
-            parts.add("Seed " + images.get(0).seed());
-        } else if (r.seed() != null) {
-            parts.add("Seed " + r.seed());
-        }
+    /** Sampler, steps, CFG and output size, where set, for a caption's line of numbers. */
+    private static void settingsParts(GenerationRequest r, List<String> parts) {
         if (r.sampler() != null) {
             parts.add(r.sampler().displayName());
         }
@@ -186,6 +246,20 @@ public final class Messages {
         if (r.width() != null && r.height() != null) {
             parts.add(r.outputWidth() + "x" + r.outputHeight());
         }
+    }
+
+    private static String numbers(long generationId, GenerationResult result) {
+        GenerationRequest r = result.request();
+        List<String> parts = new ArrayList<>();
+        List<GeneratedImage> images = result.images();
+        if (images.size() > 1) {
+            parts.add("Seeds " + images.get(0).seed() + "-" + images.get(images.size() - 1).seed());
+        } else if (!images.isEmpty()) {
+            parts.add("Seed " + images.get(0).seed());
+        } else if (r.seed() != null) {
+            parts.add("Seed " + r.seed());
+        }
+        settingsParts(r, parts);
         if (r.isImageToImage() && r.strength() != null) {
             parts.add("strength " + Texts.number(r.strength()));
         }
@@ -339,7 +413,16 @@ public final class Messages {
             long flagged = g.images().stream().filter(StoredImage::nsfw).count();
             text.append("\n#").append(g.id()).append(DOT).append(seedOrStatus(g)).append(DOT)
                     .append(flagged == 0 ? "" : "flagged " + flagged + " of " + g.images().size() + DOT)
-                    .append(Texts.cut(Texts.normalizeSpace(Objects.toString(g.parameters().get("prompt"), "")), HISTORY_PROMPT_CHARS));
+                    .append(Texts.cut(Texts.normalizeSpace(travel(g)), HISTORY_PROMPT_CHARS));
+        }
+        return text.toString();
+    }
+
+    /** The prompt; for an animation, its keyframes' prompts joined by {@code ->}. */
+    private static String travel(Generation g) {
+        StringBuilder text = new StringBuilder(Objects.toString(g.parameters().get("prompt"), ""));
+        for (int k = 1; g.kind() == GenerationKind.ANIMATION && g.parameters().get("to" + k) != null; k++) {
+            text.append(" -> ").append(g.parameters().get("to" + k));
         }
         return text.toString();
     }
@@ -347,6 +430,9 @@ public final class Messages {
     private static String seedOrStatus(Generation g) {
         if (g.status() != GenerationStatus.DONE) {
             return g.status().id();
+        }
+        if (g.kind() == GenerationKind.ANIMATION) {
+            return "animation of " + Texts.plural(Math.max(0, g.images().size() - 1), "frame");
         }
         List<StoredImage> images = g.images();
         if (images.size() > 1) {
@@ -487,23 +573,32 @@ public final class Messages {
     /** Every command and flag with what it allows on this server. Fits Discord's 2000 characters. */
     static String help(CommandLimits limits) {
         StringBuilder text = new StringBuilder("Commands:\n")
-                .append("/imagine <prompt> [flags]: make pictures; send a picture with the prompt as its caption to "
-                        + "start from it. In a private chat any text is a prompt.\n")
+                .append("/imagine <prompt> [flags]: make pictures; send a picture with it as caption to start from "
+                        + "it. In a private chat any text is a prompt.\n")
+                .append("/animate <a> -> <b> [flags]: a video\n")
                 .append("/history: your last 10 pictures\n")
-                .append("/rerun <id> [seed]: run one again (the same seed makes the same picture)\n")
+                .append("/rerun <id> [seed]: run one again\n")
                 .append("/seed <id>: every parameter of one\n")
                 .append("/queue: where your jobs are\n")
                 .append("/cancel [id]: cancel your jobs\n")
-                .append("/settings [sampler|steps|size|negative value ...] or /settings reset: your defaults\n")
-                .append("Flags, after the prompt (a red fox --ar 16:9 --no text, blurry):");
+                .append("/settings [sampler|steps|size|negative ...|reset]: your defaults\n")
+                .append("Flags, after the prompt (a red fox --ar 16:9 --no text):");
+        List<String> animation = new ArrayList<>();
         for (Flag flag : Flag.values()) {
+            if (flag.animation()) {
+                animation.add("--" + flag.primary() + (flag == Flag.FRAMES ? " 2-" + limits.maxFrames()
+                        : flag == Flag.FPS ? " 1-" + (int) flag.max() : flag == Flag.TO_SEED ? " 7,8"
+                        : flag == Flag.EASE ? " smooth" : ""));
+                continue;
+            }
             text.append("\n--").append(flag.primary());
             for (String alias : flag.names().subList(1, flag.names().size())) {
                 text.append(" or --").append(alias);
             }
             text.append(": ").append(flag.purpose()).append("; ").append(flag.allowed(limits));
         }
-        return text.append("\nButtons: Re-roll (new seed), Rerun (same seed), Vary, Upscale (2x), PNG (the original "
-                + "file), Delete, Cancel.").toString();
+        return text.append("\n/animate: ").append(String.join(" ", animation))
+                .append("\nButtons: Re-roll, Rerun, Vary, Upscale (2x), PNG (original file), Reverse, Delete, "
+                        + "Cancel.").toString();
     }
 }

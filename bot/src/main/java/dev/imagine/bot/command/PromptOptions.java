@@ -1,6 +1,9 @@
 package dev.imagine.bot.command;
 
 import dev.imagine.engine.RequestValues;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Generation options as a user gave them, either typed as a platform's command options (Discord's slash-command
@@ -13,17 +16,26 @@ import dev.imagine.engine.RequestValues;
  *     derive the other side
  * @param aspect the aspect ratio ({@code --ar}), or {@code null}; sets the size from the default area unless one side
  *     is given
+ * @param animation {@code /animate}'s own options in {@link dev.imagine.engine.AnimationValues}' plain form
+ *     ({@code framesPerSegment}, {@code fps}, {@code ease}, {@code loop}, and {@code toSeed1}, {@code toSeed2}...
+ *     for the later keyframes' seeds); empty for none
  */
-public record PromptOptions(RequestValues values, AspectRatio aspect) {
+public record PromptOptions(RequestValues values, AspectRatio aspect, Map<String, Object> animation) {
 
     /** No options. */
-    public static final PromptOptions NONE = new PromptOptions(RequestValues.NONE, null);
+    public static final PromptOptions NONE = new PromptOptions(RequestValues.NONE, null, Map.of());
 
-    /** Requires the values ({@link RequestValues#NONE} for none). */
+    /** Requires the values ({@link RequestValues#NONE} for none); copies the animation options. */
     public PromptOptions {
         if (values == null) {
             throw new IllegalArgumentException("the values are required");
         }
+        animation = animation == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(animation));
+    }
+
+    /** Options without animation options. */
+    public PromptOptions(RequestValues values, AspectRatio aspect) {
+        this(values, aspect, Map.of());
     }
 
     /** A builder with nothing set. */
@@ -45,8 +57,22 @@ public record PromptOptions(RequestValues values, AspectRatio aspect) {
     public static final class Builder {
         private RequestValues values = RequestValues.NONE;
         private AspectRatio aspect;
+        private final Map<String, Object> animation = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Sets the animation option {@code name} (as {@link dev.imagine.engine.AnimationValues} names it) to
+         * {@code value}; {@code null} unsets it.
+         */
+        public Builder animation(String name, Object value) {
+            if (value == null) {
+                animation.remove(name);
+            } else {
+                animation.put(name, value);
+            }
+            return this;
         }
 
         /**
@@ -67,7 +93,7 @@ public record PromptOptions(RequestValues values, AspectRatio aspect) {
 
         /** Builds the options. */
         public PromptOptions build() {
-            return new PromptOptions(values, aspect);
+            return new PromptOptions(values, aspect, animation);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.imagine.bot.command;
 
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.PromptSyntax;
@@ -95,10 +96,19 @@ final class PromptParser {
     }
 
     private static void apply(Flag flag, String name, String value, boolean quoted, PromptOptions.Builder options) {
+        if (flag == Flag.LOOP) {
+            if (!value.isEmpty()) {
+                throw new CommandException("--" + name + " takes no value; write the prompt before the flags.");
+            }
+            options.animation(flag.parameter(), true);
+            return;
+        }
         if (value.isEmpty() && !(quoted && flag == Flag.NEGATIVE)) {
             throw new CommandException("--" + name + " needs a value: " + flag.allowed() + ".");
         }
-        if (flag == Flag.ASPECT) {
+        if (flag.animation()) {
+            animation(flag, name, value, options);
+        } else if (flag == Flag.ASPECT) {
             options.aspect(AspectRatio.parse(value).orElseThrow(() -> bad(flag, name, value, "")));
         } else if (flag == Flag.SIZE) {
             size(flag, name, value, options);
@@ -108,6 +118,32 @@ final class PromptParser {
             pair(flag, name, value, CROP, "cropX", "cropY", options);
         } else {
             options.set(flag.parameter(), parameterValue(flag, name, value));
+        }
+    }
+
+    /** One of {@code /animate}'s own flags, in {@link dev.imagine.engine.AnimationValues}' plain form. */
+    private static void animation(Flag flag, String name, String value, PromptOptions.Builder options) {
+        switch (flag) {
+            case FRAMES:
+            case FPS:
+                options.animation(flag.parameter(), (int) whole(flag, name, value, (long) flag.min(),
+                        (long) flag.max()));
+                break;
+            case EASE:
+                try {
+                    options.animation(flag.parameter(), Ease.parse(value).id());
+                } catch (IllegalArgumentException e) {
+                    throw bad(flag, name, value, "");
+                }
+                break;
+            case TO_SEED:
+                String[] seeds = value.split("[\\s,;]+");
+                for (int k = 0; k < seeds.length; k++) {
+                    options.animation("toSeed" + (k + 1), whole(flag, name, seeds[k], 0, (long) flag.max()));
+                }
+                break;
+            default:
+                throw new AssertionError(flag);
         }
     }
 

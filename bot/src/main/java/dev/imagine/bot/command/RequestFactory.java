@@ -2,13 +2,25 @@ package dev.imagine.bot.command;
 
 import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.AnimationValues;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.ImageInput;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.storage.GenerationKind;
+import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.RerunSpec;
 import dev.imagine.storage.StoredImage;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Builds validated jobs: new ones from a parsed prompt, typed options and stored settings, and derived ones (re-roll,
@@ -40,8 +52,18 @@ final class RequestFactory {
      */
     JobSpec create(ParsedPrompt parsed, PromptOptions typed, RequestValues user, RequestValues channel,
             InitImage image) {
-        PromptOptions flags = parsed.options();
         boolean img2img = image != null;
+        RequestValues chosen = chosen(parsed.options(), typed, user, channel, img2img);
+        BufferedImage picture = img2img ? decode(image) : null;
+        GenerationRequest.Builder builder = GenerationRequest.builder(parsed.prompt()).setAll(chosen)
+                .initImage(picture);
+        return finish(builder, img2img ? JobSpec.Kind.IMG2IMG : JobSpec.Kind.TXT2IMG, null,
+                img2img ? image.bytes() : null);
+    }
+
+    /** The settings of a new job: {@link #create}'s merge of typed options, flags and stored settings. */
+    private RequestValues chosen(PromptOptions flags, PromptOptions typed, RequestValues user, RequestValues channel,
+            boolean img2img) {
         RequestValues stored = user.has("width") || user.has("height") ? user : channel;
         Integer storedWidth = stored.get("width", Integer.class);
         Integer storedHeight = stored.get("height", Integer.class);
@@ -74,17 +96,111 @@ final class RequestFactory {
                 height = givenHeight != null ? givenHeight : img2img ? null : storedHeight;
             }
         }
-        RequestValues chosen = typed.values().orElse(flags.values()).orElse(user).orElse(channel)
+        return typed.values().orElse(flags.values()).orElse(user).orElse(channel)
                 .with("width", width).with("height", height);
-        BufferedImage picture = img2img ? decode(image) : null;
-        GenerationRequest.Builder builder = GenerationRequest.builder(parsed.prompt()).setAll(chosen)
-                .initImage(picture);
-        return finish(builder, img2img ? JobSpec.Kind.IMG2IMG : JobSpec.Kind.TXT2IMG, null,
-                img2img ? image.bytes() : null);
+    }
+
+    /**
+     * A new animation through {@code keyframes} (prompts, at least one), with its settings chosen as {@link #create}
+     * chooses a picture's and its own options ({@code --frames}, {@code --fps}, {@code --to-seed}, {@code --ease},
+     * {@code --loop}) from the typed options, else the flags. The first keyframe's seed is {@code --seed}; a
+     * keyframe without a seed keeps the previous one's. Frames per keyframe pair default to
+     * {@value AnimationRequest#DEFAULT_FRAMES} (at most this server's limit); the frames in all may not pass
+     * {@link CommandLimits#maxFrames()}.
+     */
+    JobSpec animate(List<String> keyframes, PromptOptions flags, PromptOptions typed, RequestValues user,
+            RequestValues channel) {
+        Map<String, Object> plain = new LinkedHashMap<>(chosen(flags, typed, user, channel, false).toPlain());
+        plain.put("prompt", keyframes.get(0));
+        Map<String, Object> own = new LinkedHashMap<>(flags.animation());
+        own.putAll(typed.animation());
+        int toSeeds = (int) own.keySet().stream().filter(name -> name.startsWith("toSeed")).count();
+        int count = Math.max(keyframes.size(), 1 + toSeeds);
+        if (count < 2) {
+            throw new CommandException("An animation travels somewhere: write /animate a red fox -> a blue whale, "
+                    + "or give --to-seed 7 to travel between seeds.");
+        }
+        for (int k = 1; k < count; k++) {
+            plain.put("to" + k, keyframes.get(Math.min(k, keyframes.size() - 1)));
+        }
+        own.putIfAbsent("framesPerSegment", Math.min(AnimationRequest.DEFAULT_FRAMES, limits.maxFrames()));
+        plain.putAll(own);
+        AnimationRequest request;
+        try {
+            request = AnimationValues.fromPlain(plain);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(Texts.sentence(e.getMessage()));
+        }
+        return animation(request, null);
+    }
+
+    /** An animation job after this server's checks: frames in all, and the size. */
+    private JobSpec animation(AnimationRequest request, Long parentId) {
+        if (request.framesPerSegment() > limits.maxFrames()) {
+            throw new CommandException("--frames " + request.framesPerSegment() + " is over this server's limit of "
+                    + limits.maxFrames() + " frames; use 2 to " + limits.maxFrames() + ".");
+        }
+        if (request.frameCount() > limits.maxFrames()) {
+            throw new CommandException("This animation would have " + request.frameCount() + " frames ("
+                    + request.segments() + " keyframe steps of " + request.framesPerSegment() + "); this server makes "
+                    + "at most " + limits.maxFrames() + ". Use fewer frames or keyframes.");
+        }
+        checkSide("Width", request.settings().width());
+        checkSide("Height", request.settings().height());
+        return JobSpec.animation(request, parentId);
+    }
+
+    /** A stored animation's request; a value this version no longer reads is refused with a sentence. */
+    private static AnimationRequest storedAnimation(RerunSpec spec) {
+        return readStored(spec, StoredJobs::animation);
+    }
+
+    /** A stored animation again: the same frames, or with {@code seed} as its first keyframe's seed. */
+    private JobSpec rerunAnimation(RerunSpec spec, Long seed) {
+        AnimationRequest request = storedAnimation(spec);
+        if (seed != null) {
+            List<Keyframe> keyframes = new ArrayList<>(request.keyframes());
+            keyframes.set(0, new Keyframe(keyframes.get(0).prompt(), seed));
+            request = request.withKeyframes(keyframes);
+        }
+        return animation(request, spec.generationId());
+    }
+
+    /**
+     * A stored animation with new seeds: the first keyframe's is picked by the engine, and each later keyframe whose
+     * seed differed from the one before gets a new random one (one that kept the seed keeps it still), so the
+     * travel keeps its shape.
+     */
+    private JobSpec rerollAnimation(RerunSpec spec) {
+        AnimationRequest request = storedAnimation(spec);
+        List<Keyframe> keyframes = new ArrayList<>();
+        Long previous = null;
+        for (Keyframe keyframe : request.keyframes()) {
+            boolean sameSeed = !keyframes.isEmpty() && Objects.equals(keyframe.seed(), previous);
+            Long seed = keyframes.isEmpty() || sameSeed ? null
+                    : ThreadLocalRandom.current().nextLong(GenerationRequest.MAX_SEED + 1);
+            previous = keyframe.seed();
+            keyframes.add(new Keyframe(keyframe.prompt(), seed));
+        }
+        return animation(request.withKeyframes(keyframes), spec.generationId());
+    }
+
+    /** A stored animation played backwards: its keyframes, with their seeds, in reverse order. */
+    JobSpec reverse(RerunSpec spec) {
+        if (spec.kind() != GenerationKind.ANIMATION) {
+            throw new CommandException("Only an animation can be reversed.");
+        }
+        AnimationRequest request = storedAnimation(spec);
+        List<Keyframe> keyframes = new ArrayList<>(request.keyframes());
+        Collections.reverse(keyframes);
+        return animation(request.withKeyframes(keyframes), spec.generationId());
     }
 
     /** Runs a stored generation again: with {@code seed}, or its own seed when {@code null}. */
     JobSpec rerun(RerunSpec spec, Long seed) {
+        if (spec.kind() == GenerationKind.ANIMATION) {
+            return rerunAnimation(spec, seed);
+        }
         GenerationRequest.Builder builder = stored(spec);
         if (seed != null) {
             builder.seed(seed);
@@ -97,6 +213,9 @@ final class RequestFactory {
      * (another variation of the same picture).
      */
     JobSpec reroll(RerunSpec spec) {
+        if (spec.kind() == GenerationKind.ANIMATION) {
+            return rerollAnimation(spec);
+        }
         GenerationRequest.Builder builder = stored(spec);
         Double variation = values(spec).get("subseedStrength", Double.class);
         builder = variation != null && variation > 0 ? builder.subseed(null) : builder.seed((Long) null);
@@ -187,8 +306,13 @@ final class RequestFactory {
 
     /** A stored generation's values; a value this version no longer reads is refused with a sentence. */
     private static RequestValues values(RerunSpec spec) {
+        return readStored(spec, StoredJobs::values);
+    }
+
+    /** Reads a stored generation's parameters; a value this version no longer reads is refused with a sentence. */
+    private static <T> T readStored(RerunSpec spec, Function<GenerationParameters, T> reader) {
         try {
-            return StoredJobs.values(spec.parameters());
+            return reader.apply(spec.parameters());
         } catch (IllegalArgumentException e) {
             throw new CommandException("Generation #" + spec.generationId() + " cannot run again here: "
                     + Texts.sentence(e.getMessage()));

@@ -32,14 +32,27 @@ final class ButtonRows {
         return List.of(ActionRow.of(buttons));
     }
 
+    /** The row under a finished animation: re-roll, rerun, reverse, delete. */
+    static List<ActionRow> animation(long generationId) {
+        List<Button> buttons = new ArrayList<>();
+        for (ButtonId id : ButtonId.forAnimation(generationId)) {
+            buttons.add(button(id));
+        }
+        return List.of(ActionRow.of(buttons));
+    }
+
+    private static Button button(ButtonId id) {
+        return id.action() == ButtonAction.DELETE ? Button.danger(id.encode(), id.label())
+                : id.action() == ButtonAction.REROLL ? Button.primary(id.encode(), id.label())
+                : Button.secondary(id.encode(), id.label());
+    }
+
     /** The rows under a finished generation of {@code images} pictures. */
     static List<ActionRow> result(long generationId, int images) {
         List<ActionRow> rows = new ArrayList<>();
         List<Button> whole = new ArrayList<>();
         for (ButtonId id : ButtonId.forResult(generationId)) {
-            whole.add(id.action() == ButtonAction.DELETE ? Button.danger(id.encode(), id.label())
-                    : id.action() == ButtonAction.REROLL ? Button.primary(id.encode(), id.label())
-                    : Button.secondary(id.encode(), id.label()));
+            whole.add(button(id));
         }
         rows.add(ActionRow.of(whole));
         if (images <= IMAGES_WITH_BUTTONS) {

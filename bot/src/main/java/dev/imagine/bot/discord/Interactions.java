@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
 final class Interactions extends ListenerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Interactions.class);
     private static final Set<ButtonAction> NEW_JOB = EnumSet.of(ButtonAction.REROLL, ButtonAction.RERUN,
-            ButtonAction.VARY, ButtonAction.UPSCALE);
+            ButtonAction.VARY, ButtonAction.UPSCALE, ButtonAction.REVERSE);
     static final String RESTARTING = "The bot is restarting and takes no new jobs right now; try again in a minute.";
     private static final String OUR_FAULT = "Something went wrong on our side; please try again in a moment.";
 
@@ -134,6 +135,18 @@ final class Interactions extends ListenerAdapter {
         try {
             switch (event.getName()) {
                 case SlashCommands.IMAGINE -> imagine(event, caller, expires);
+                case SlashCommands.ANIMATE -> {
+                    String prompt = Optional.ofNullable(SlashCommands.string(event::getOption,
+                            SlashCommands.PROMPT)).orElse("");
+                    String to = SlashCommands.string(event::getOption, SlashCommands.TO);
+                    PromptOptions typed = SlashCommands.animateOptions(event::getOption);
+                    if (!intake) {
+                        replyPrivately(event, RESTARTING);
+                    } else {
+                        publicly(event, expires, () -> core.animate(caller, prompt,
+                                to == null ? List.of() : List.of(to), typed));
+                    }
+                }
                 case SlashCommands.RERUN -> {
                     Long id = SlashCommands.whole(event::getOption, SlashCommands.ID);
                     Long seed = SlashCommands.whole(event::getOption, SlashCommands.SEED);

@@ -6,6 +6,8 @@ import dev.imagine.bot.dispatch.Job;
 import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.video.EncodedVideo;
+import dev.imagine.engine.video.VideoTooLargeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -282,8 +284,11 @@ final class LiveJob {
         if (!(event instanceof JobEvent.Done done)) {
             return new Final(Messages.status(event, 0), Optional.empty(), List.of(), List.of());
         }
-        GenerationResult result = done.result();
         long limit = owner.channels.uploadLimit(current);
+        if (done.animation() != null) {
+            return animation(done.animation(), limit);
+        }
+        GenerationResult result = done.result();
         boolean ageRestricted = owner.channels.ageRestricted(current);
         List<GeneratedImage> shown = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -319,6 +324,26 @@ final class LiveJob {
             LOG.warn("The pictures of job {} do not fit Discord's upload limit: {}", id, e.getMessage());
             return new Final("The pictures of #" + id + " are too large to post here (the limit is "
                     + Uploads.size(limit) + ").", Optional.empty(), List.of(), ButtonRows.result(id, 0));
+        }
+    }
+
+    /**
+     * A finished animation's message: the MP4 as an attachment (Discord plays it inline), the stored file or, over
+     * the channel's upload limit, a smaller encoding made from the frames; when none fits, a sentence. Its buttons
+     * are Re-roll, Rerun, Reverse and Delete.
+     */
+    private Final animation(JobEvent.Animation animation, long limit) {
+        int room = Messages.DISCORD_MESSAGE_LIMIT - Final.MENTION_ROOM;
+        try {
+            EncodedVideo video = animation.fitting(limit);
+            Optional<String> note = video.reduced() ? Optional.of("The video was made smaller to fit this channel's "
+                    + "upload limit of " + Uploads.size(limit) + ".") : Optional.empty();
+            return new Final(Messages.animationCaption(id, animation, room - note.map(n -> n.length() + 1).orElse(0)),
+                    note, List.of(new Uploads.Upload(video.fileName("imagine-" + id), video.bytes(), video.reduced())),
+                    ButtonRows.animation(id));
+        } catch (VideoTooLargeException e) {
+            return new Final(Messages.animationTooLarge(id, e.getMessage()), Optional.empty(), List.of(),
+                    ButtonRows.animation(id));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.imagine.bot.command.CommandLimits;
 import dev.imagine.bot.command.PromptOptions;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.video.VideoEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +27,7 @@ final class SlashCommands {
     static final List<String> ASPECTS = List.of("1:1", "2:3", "3:2", "16:9", "9:16");
 
     static final String IMAGINE = "imagine";
+    static final String ANIMATE = "animate";
     static final String HISTORY = "history";
     static final String RERUN = "rerun";
     static final String SEED = "seed";
@@ -38,6 +40,8 @@ final class SlashCommands {
     static final String IMAGE = "image";
     static final String ID = "id";
     static final String CHANGE = "change";
+    static final String TO = "to";
+    static final String TO_SEED = "to-seed";
 
     private SlashCommands() {
     }
@@ -52,6 +56,8 @@ final class SlashCommands {
         List<SlashCommandData> commands = new ArrayList<>();
         commands.add(Commands.slash(IMAGINE, "Make pictures from a prompt; --flags in the prompt work too")
                 .addOptions(imagineOptions(limits)));
+        commands.add(Commands.slash(ANIMATE, "A looping video from one prompt and seed to another; --flags work too")
+                .addOptions(animateOptions(limits)));
         commands.add(Commands.slash(HISTORY, "Your last 10 pictures (only you see them)"));
         commands.add(Commands.slash(RERUN, "Run a generation again: the same seed makes the same picture")
                 .addOptions(new OptionData(OptionType.INTEGER, ID, "The generation's number, from /history", true)
@@ -105,6 +111,36 @@ final class SlashCommands {
                 new OptionData(OptionType.ATTACHMENT, IMAGE, "A PNG, JPEG or WebP picture to start from"),
                 new OptionData(OptionType.NUMBER, "strength", "How much to change the picture, 0 to 1")
                         .setRequiredRange(0.0, 1.0));
+    }
+
+    private static List<OptionData> animateOptions(CommandLimits limits) {
+        return List.of(
+                new OptionData(OptionType.STRING, PROMPT, "The first keyframe; may hold -> and more keyframes, and "
+                        + "end in flags such as --steps 20", true).setMaxLength(GenerationRequest.MAX_PROMPT_CHARS),
+                new OptionData(OptionType.STRING, TO, "The prompt to travel to")
+                        .setMaxLength(GenerationRequest.MAX_PROMPT_CHARS),
+                new OptionData(OptionType.INTEGER, "frames", "Frames from one keyframe to the next")
+                        .setRequiredRange(2, limits.maxFrames()),
+                new OptionData(OptionType.INTEGER, SEED, "The first keyframe's seed")
+                        .setRequiredRange(0, GenerationRequest.MAX_SEED),
+                new OptionData(OptionType.INTEGER, TO_SEED, "The next keyframe's seed")
+                        .setRequiredRange(0, GenerationRequest.MAX_SEED),
+                new OptionData(OptionType.INTEGER, "fps", "Frames per second")
+                        .setRequiredRange(VideoEncoding.MIN_FPS, VideoEncoding.MAX_FPS));
+    }
+
+    /**
+     * {@code /animate}'s typed options (all but the keyframes' prompts), named as the command core reads them.
+     *
+     * @throws BadOption naming the option and what it takes
+     */
+    static PromptOptions animateOptions(Options options) throws BadOption {
+        PromptOptions.Builder typed = PromptOptions.builder();
+        typed.set("seed", whole(options, SEED));
+        typed.animation("framesPerSegment", integer(options, "frames"));
+        typed.animation("fps", integer(options, "fps"));
+        typed.animation("toSeed1", whole(options, TO_SEED));
+        return typed.build();
     }
 
     /** Reads a value of a typed option the user gave; a value Discord should have refused ends as this. */

@@ -3,7 +3,6 @@ package dev.imagine.bot.dispatch;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
-import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -401,20 +401,25 @@ public final class Dispatcher {
         }
         deliver(job, new JobEvent.Started());
         long[] lastStep = {ticker.read()};
+        Consumer<JobEvent.Progress> steps = progress -> {
+            long now = ticker.read();
+            metrics.step(now - lastStep[0]);
+            lastStep[0] = now;
+            Duration runFor = Duration.ofNanos(now - current.startedNanos());
+            if (runFor.compareTo(limits.timeLimit()) > 0) {
+                current.token().cancel(notices.overTimeLimit(limits.timeLimit()));
+            }
+            deliver(job, progress);
+        };
         try {
-            GenerationResult result = engine.generate(job.spec().request(), progress -> {
-                long now = ticker.read();
-                metrics.step(now - lastStep[0]);
-                lastStep[0] = now;
-                Duration runFor = Duration.ofNanos(now - current.startedNanos());
-                if (runFor.compareTo(limits.timeLimit()) > 0) {
-                    current.token().cancel(notices.overTimeLimit(limits.timeLimit()));
-                }
-                deliver(job, new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed()));
-            }, current.token());
-            journal.markDone(job.id(), result);
+            JobEvent.Done done = job.spec().animation() != null
+                    ? Animations.run(engine, job.spec().animation(), steps, current.token())
+                    : new JobEvent.Done(engine.generate(job.spec().request(), progress -> steps.accept(
+                            new JobEvent.Progress(progress.step(), progress.totalSteps(), progress.elapsed())),
+                            current.token()));
+            journal.markDone(job.id(), done);
             metrics.finished("done");
-            deliver(job, new JobEvent.Done(result));
+            deliver(job, done);
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.CANCELLED) {
                 if (isStopping()) {

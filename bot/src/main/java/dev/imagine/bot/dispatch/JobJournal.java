@@ -18,6 +18,14 @@ public interface JobJournal {
     /** The job finished; stores its images and the resolved parameters. */
     void markDone(long id, GenerationResult result);
 
+    /**
+     * The job finished: {@link #markDone(long, GenerationResult)} for pictures; an animation's frames and video
+     * file are stored by journals that keep files (this default stores its frames as pictures).
+     */
+    default void markDone(long id, JobEvent.Done done) {
+        markDone(id, done.result());
+    }
+
     /** The job failed with a sentence for the user. */
     void markFailed(long id, String userMessage);
 

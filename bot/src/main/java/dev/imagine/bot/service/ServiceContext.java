@@ -26,7 +26,7 @@ public record ServiceContext(Dispatcher dispatcher, Storage storage, ModelInfo m
      * adapter makes its own when it starts.
      */
     public CommandCore commandCore() {
-        return new CommandCore(dispatcher, storage, CommandLimits.of(config.engine(), model),
+        return new CommandCore(dispatcher, storage, CommandLimits.of(config.engine(), config.limits(), model),
                 SafetyPolicy.of(config.safety()));
     }
 }

@@ -8,6 +8,7 @@ import dev.imagine.bot.dispatch.JobJournal;
 import dev.imagine.bot.dispatch.JobSpec;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.engine.AnimationResult;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ModelInfo;
 import dev.imagine.storage.Generation;
@@ -54,7 +55,8 @@ public final class StorageJournal implements JobJournal {
         ReplyTarget stored = new ReplyTarget(target.guildId(), target.chatId(),
                 target.messageId(), null);
         return generations.record(new NewGeneration(user.id(), kind(spec.kind()), spec.parentId(),
-                StoredJobs.model(model), StoredJobs.parameters(spec.request()), stored), spec.initImageBytes());
+                StoredJobs.model(model), spec.animation() != null ? StoredJobs.parameters(spec.animation())
+                        : StoredJobs.parameters(spec.request()), stored), spec.initImageBytes());
     }
 
     static GenerationKind kind(JobSpec.Kind kind) {
@@ -65,6 +67,8 @@ public final class StorageJournal implements JobJournal {
                 return GenerationKind.VARIATION;
             case UPSCALE:
                 return GenerationKind.UPSCALE;
+            case ANIMATION:
+                return GenerationKind.ANIMATION;
             default:
                 return GenerationKind.TXT2IMG;
         }
@@ -78,6 +82,8 @@ public final class StorageJournal implements JobJournal {
                 return JobSpec.Kind.VARIATION;
             case UPSCALE:
                 return JobSpec.Kind.UPSCALE;
+            case ANIMATION:
+                return JobSpec.Kind.ANIMATION;
             default:
                 return JobSpec.Kind.TXT2IMG;
         }
@@ -92,6 +98,17 @@ public final class StorageJournal implements JobJournal {
     public void markDone(long id, GenerationResult result) {
         generations.markDone(id, StoredJobs.parameters(result.request()), StoredJobs.images(result),
                 result.timings().total().toMillis());
+    }
+
+    @Override
+    public void markDone(long id, JobEvent.Done done) {
+        if (done.animation() == null) {
+            markDone(id, done.result());
+            return;
+        }
+        AnimationResult result = done.animation().result();
+        generations.markDone(id, StoredJobs.parameters(result.request()), StoredJobs.images(result,
+                done.animation().video()), result.elapsed().toMillis());
     }
 
     @Override
@@ -152,7 +169,7 @@ public final class StorageJournal implements JobJournal {
     JobEvent finalEvent(Generation generation) {
         if (generation.status() == GenerationStatus.DONE) {
             try {
-                return new JobEvent.Done(StoredJobs.result(generation, generations));
+                return done(generation);
             } catch (RuntimeException e) {
                 LOG.warn("The result of generation {} cannot be read back ({}); telling the user", generation.id(),
                         e.getMessage());
@@ -163,6 +180,14 @@ public final class StorageJournal implements JobJournal {
             return new JobEvent.Failed(generation.error() == null ? Messages.jobFailed() : generation.error());
         }
         return new JobEvent.Cancelled(generation.error() == null ? Messages.jobCancelled() : generation.error());
+    }
+
+    private JobEvent.Done done(Generation generation) {
+        if (generation.kind() == GenerationKind.ANIMATION) {
+            AnimationResult animation = StoredJobs.animation(generation, generations);
+            return JobEvent.Done.animation(animation, StoredJobs.video(generation, generations, animation));
+        }
+        return new JobEvent.Done(StoredJobs.result(generation, generations));
     }
 
     /** The dispatcher's view of a stored generation, or null (logged) when it can no longer be run. */
@@ -177,8 +202,10 @@ public final class StorageJournal implements JobJournal {
         String message = stored.replyMessageId() != null ? stored.replyMessageId() : stored.requestMessageId();
         try {
             RerunSpec spec = generations.rerunSpec(generation.id()).orElseThrow();
-            JobSpec jobSpec = new JobSpec(StoredJobs.request(spec, null), spec.initImage(), kind(generation.kind()),
-                    generation.parentId());
+            JobSpec jobSpec = generation.kind() == GenerationKind.ANIMATION
+                    ? JobSpec.animation(StoredJobs.animation(spec.parameters()), generation.parentId())
+                    : new JobSpec(StoredJobs.request(spec, null), spec.initImage(), kind(generation.kind()),
+                            generation.parentId());
             return new Job(generation.id(), new Requester(generation.platform(), user.externalId(),
                     user.displayName() == null ? "" : user.displayName(), Set.of()),
                     new ChatTarget(generation.platform(), stored.guildId(), chat, message), jobSpec, attempt);

@@ -1,5 +1,8 @@
 package dev.imagine.bot.stored;
 
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.AnimationResult;
+import dev.imagine.engine.AnimationValues;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
@@ -7,7 +10,10 @@ import dev.imagine.engine.ImageInput;
 import dev.imagine.engine.ModelInfo;
 import dev.imagine.engine.RequestValues;
 import dev.imagine.engine.Timings;
+import dev.imagine.engine.video.EncodedVideo;
+import dev.imagine.engine.video.VideoFormat;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationParameters;
 import dev.imagine.storage.GenerationRepository;
 import dev.imagine.storage.ModelRef;
@@ -113,5 +119,74 @@ public final class StoredJobs {
         GenerationRequest request = request(generation.parameters(), initImage, null);
         return new GenerationResult(request, images, "", "", new Timings(Duration.ofMillis(millis), Duration.ZERO,
                 Duration.ZERO, 0, 0), "stored");
+    }
+
+    /** An animation's parameters as stored ({@link AnimationValues}). */
+    public static GenerationParameters parameters(AnimationRequest animation) {
+        return new GenerationParameters(AnimationValues.toPlain(animation));
+    }
+
+    /**
+     * A stored animation's request.
+     *
+     * @throws IllegalArgumentException naming the parameter when a stored value no longer fits
+     */
+    public static AnimationRequest animation(GenerationParameters stored) {
+        return AnimationValues.fromPlain(stored.values());
+    }
+
+    /** An animation's files as storage takes them: frames as images 0 to N-1, the video file as image N. */
+    public static List<NewImage> images(AnimationResult result, EncodedVideo video) {
+        List<NewImage> images = new ArrayList<>();
+        boolean anyFlagged = false;
+        for (GeneratedImage frame : result.frames()) {
+            images.add(new NewImage(frame.index(), frame.seed(), frame.png(), frame.nsfw()));
+            anyFlagged |= frame.nsfw();
+        }
+        // The video shows every frame, so it carries the safety checker's flag when any of them does.
+        images.add(new NewImage(result.frames().size(), result.request().keyframes().get(0).seed(), video.bytes(),
+                anyFlagged));
+        return images;
+    }
+
+    /**
+     * A done animation rebuilt from storage (to deliver it again after a restart): its frames (images 0 to N-1) and
+     * its video file (image N, MP4 or GIF by its content), checked against their hashes.
+     *
+     * @throws IllegalArgumentException when the generation is not an animation or its files are not all there
+     */
+    public static AnimationResult animation(Generation generation, GenerationRepository generations) {
+        if (generation.kind() != GenerationKind.ANIMATION) {
+            throw new IllegalArgumentException("generation " + generation.id() + " is not an animation");
+        }
+        AnimationRequest request = animation(generation.parameters());
+        int frames = generation.images().size() - 1;
+        if (frames != request.frameCount()) {
+            throw new IllegalArgumentException("animation " + generation.id() + " has " + Math.max(0, frames)
+                    + " stored frames, not " + request.frameCount());
+        }
+        List<GeneratedImage> pictures = new ArrayList<>();
+        for (StoredImage stored : generation.images()) {
+            if (stored.index() < frames) {
+                byte[] png = generations.imageBytes(stored);
+                pictures.add(GeneratedImage.fromPng(stored.index(), stored.seed(), png,
+                        ImageInput.parameters(png).orElse(""), stored.nsfw()));
+            }
+        }
+        long millis = generation.engineMillis() == null ? 0 : generation.engineMillis();
+        return new AnimationResult(request, pictures, Duration.ofMillis(millis), 0, "stored");
+    }
+
+    /** A done animation's stored video file (image N), with the size of its first frame. */
+    public static EncodedVideo video(Generation generation, GenerationRepository generations,
+            AnimationResult animation) {
+        StoredImage file = generation.images().stream().filter(i -> i.index() == animation.frames().size())
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("animation " + generation.id()
+                        + " has no video file"));
+        byte[] bytes = generations.imageBytes(file);
+        VideoFormat format = file.path().endsWith(".gif") ? VideoFormat.GIF : VideoFormat.MP4;
+        var first = animation.frames().get(0).image();
+        return new EncodedVideo(bytes, format, first.getWidth(), first.getHeight(), animation.frames().size(),
+                animation.request().fps(), false);
     }
 }

@@ -11,6 +11,7 @@ import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.groupadministration.GetChatAdministrators;
+import org.telegram.telegrambots.meta.api.methods.send.SendAnimation;
 import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
@@ -147,6 +148,15 @@ final class BotApi {
         return call("sendDocument", c -> c.execute(SendDocument.builder().chatId(chatId)
                 .document(new InputFile(new ByteArrayInputStream(file), fileName)).caption(caption)
                 .replyMarkup(keyboard).replyParameters(replyTo(replyTo)).build()));
+    }
+
+    /** Sends an MP4 that Telegram plays inline, muted and looping, as it plays GIFs. */
+    Message sendAnimation(long chatId, byte[] video, String fileName, int width, int height, int seconds,
+            String caption, InlineKeyboardMarkup keyboard, Integer replyTo) {
+        return call("sendAnimation", c -> c.execute(SendAnimation.builder().chatId(chatId)
+                .animation(new InputFile(new ByteArrayInputStream(video), fileName)).width(width).height(height)
+                .duration(seconds).caption(caption).replyMarkup(keyboard).replyParameters(replyTo(replyTo))
+                .build()));
     }
 
     void deleteMessage(long chatId, int messageId) {

@@ -10,6 +10,8 @@ import dev.imagine.bot.dispatch.JobEvent;
 import dev.imagine.bot.dispatch.JobSink;
 import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationResult;
+import dev.imagine.engine.video.EncodedVideo;
+import dev.imagine.engine.video.VideoTooLargeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,8 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMa
  */
 final class JobRenderer implements JobSink {
     private static final Logger LOG = LoggerFactory.getLogger(JobRenderer.class);
+    /** The largest file a bot may upload through the Bot API, in bytes (50 MB). */
+    static final long UPLOAD_LIMIT = 50L * 1000 * 1000;
 
     private final BotApi api;
     private final Sender sender;
@@ -105,7 +109,10 @@ final class JobRenderer implements JobSink {
             return;
         }
         sender.dropEdit(id);
-        if (event instanceof JobEvent.Done done) {
+        if (event instanceof JobEvent.Done done && done.animation() != null) {
+            sender.offer(FloodControl.Outgoing.message(chatId, 1,
+                    () -> sendAnimation(chatId, id, knownStatus, done.animation())));
+        } else if (event instanceof JobEvent.Done done) {
             int pictures = Math.max(1, done.result().images().size());
             sender.offer(FloodControl.Outgoing.message(chatId, pictures,
                     () -> sendResult(chatId, id, knownStatus, done.result())));
@@ -179,6 +186,37 @@ final class JobRenderer implements JobSink {
         }
         boolean told = sent > 0 || report(chatId, id, "#" + id + " is done, but its pictures could not be sent here. "
                 + "/seed " + id + " shows its parameters; /rerun " + id + " makes them again.", replyTo);
+        deleteStatus(chatId, id, status, knownStatus);
+        if (told) {
+            dispatcher.confirmDelivered(id);
+        }
+    }
+
+    /**
+     * Sends a finished animation with {@code sendAnimation}, which plays the MP4 inline and looping: the stored file,
+     * or a smaller encoding when it is over {@value #UPLOAD_LIMIT} bytes (Telegram's limit for bots' uploads), or a
+     * sentence saying it is too large. Its caption holds the keyframes, seeds, frames and fps; its buttons are
+     * Re-roll, Rerun, Reverse and Delete.
+     */
+    private void sendAnimation(long chatId, long id, Integer knownStatus, JobEvent.Animation animation) {
+        finished.put(id, Boolean.TRUE);
+        Status status = statuses.remove(id);
+        Integer replyTo = status == null ? null : status.replyTo();
+        boolean told;
+        try {
+            EncodedVideo video = animation.fitting(UPLOAD_LIMIT);
+            api.sendAnimation(chatId, video.bytes(), video.fileName("imagine-" + id), video.width(), video.height(),
+                    animation.seconds(), Messages.animationCaption(id, animation, Messages.TELEGRAM_CAPTION_LIMIT),
+                    Keyboards.animation(id), replyTo);
+            told = true;
+        } catch (VideoTooLargeException e) {
+            told = report(chatId, id, Messages.animationTooLarge(id, e.getMessage()), replyTo,
+                    Keyboards.animation(id));
+        } catch (BotApi.ApiFailure e) {
+            LOG.warn("The animation of job {} was not sent: {}", id, e.getMessage());
+            told = report(chatId, id, "#" + id + " is done, but its video could not be sent here. /rerun " + id
+                    + " makes it again.", replyTo);
+        }
         deleteStatus(chatId, id, status, knownStatus);
         if (told) {
             dispatcher.confirmDelivered(id);

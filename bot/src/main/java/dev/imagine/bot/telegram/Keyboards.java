@@ -28,6 +28,11 @@ final class Keyboards {
         return markup(List.of(row(ButtonId.forImage(generationId, imageIndex)), row(ButtonId.forResult(generationId))));
     }
 
+    /** The keyboard of a finished animation: Re-roll, Rerun, Reverse and Delete. */
+    static InlineKeyboardMarkup animation(long generationId) {
+        return markup(List.of(row(ButtonId.forAnimation(generationId))));
+    }
+
     private static InlineKeyboardRow row(List<ButtonId> ids) {
         InlineKeyboardRow row = new InlineKeyboardRow();
         for (ButtonId id : ids) {

@@ -108,7 +108,9 @@ final class EventStream implements JobSink {
                 ButtonId.forQueued(job.id()).forEach(id -> buttons.add(views.button(id)));
             }
             data.put("text", event instanceof JobEvent.Done done
-                    ? Messages.caption(job.id(), done.result(), Messages.DISCORD_MESSAGE_LIMIT)
+                    ? done.animation() != null ? Messages.animationCaption(job.id(), done.animation(),
+                            Messages.DISCORD_MESSAGE_LIMIT)
+                    : Messages.caption(job.id(), done.result(), Messages.DISCORD_MESSAGE_LIMIT)
                     : Messages.status(event, queueLength));
             String text = views.write(data);
             String user = job.requester().userId();

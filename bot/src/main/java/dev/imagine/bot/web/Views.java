@@ -12,8 +12,11 @@ import dev.imagine.bot.command.Messages;
 import dev.imagine.bot.command.Reply;
 import dev.imagine.bot.command.SafetyPolicy;
 import dev.imagine.bot.stored.StoredJobs;
+import dev.imagine.bot.dispatch.JobEvent;
+import dev.imagine.engine.AnimationResult;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.Storage;
 import dev.imagine.storage.StoredImage;
@@ -92,8 +95,11 @@ final class Views {
         putNullable(node, "engineMillis", g.engineMillis());
         node.put("deleted", DELETED.equals(g.replyTarget().replyMessageId()));
         node.put("caption", g.status() == GenerationStatus.DONE ? caption(g, result) : null);
+        boolean animation = g.kind() == GenerationKind.ANIMATION;
         ArrayNode buttons = node.putArray("buttons");
-        if (g.status() == GenerationStatus.DONE) {
+        if (g.status() == GenerationStatus.DONE && animation) {
+            ButtonId.forAnimation(g.id()).forEach(id -> buttons.add(button(id)));
+        } else if (g.status() == GenerationStatus.DONE) {
             RESULT_BUTTONS.forEach(action -> buttons.add(button(ButtonId.of(action, g.id()))));
         } else if (!g.status().isFinal()) {
             ButtonId.forQueued(g.id()).forEach(id -> buttons.add(button(id)));
@@ -103,6 +109,21 @@ final class Views {
         }
         ArrayNode images = node.putArray("images");
         for (StoredImage image : g.images()) {
+            if (animation) {
+                // An animation shows its video file (the last image), not its frames.
+                if (image.index() == g.images().size() - 1) {
+                    // The video carries the safety checker's flag when any frame does; the policy applies as to
+                    // a picture.
+                    String url = "/api/images/" + g.id() + "/" + image.index();
+                    boolean withheld = withheld(image);
+                    images.addObject().put("index", image.index()).put("seed", image.seed()).put("video", true)
+                            .put("withheld", withheld).put("url", withheld ? null : url)
+                            .put("download", withheld ? null : url + "?download=1")
+                            .put("fileName", fileName(g, image.index())).put("alt", prompt(g))
+                            .put("nsfw", image.nsfw()).put("spoiler", spoiler(image)).putArray("buttons");
+                }
+                continue;
+            }
             String url = "/api/images/" + g.id() + "/" + image.index();
             ObjectNode picture = images.addObject();
             picture.put("index", image.index());
@@ -111,7 +132,7 @@ final class Views {
             picture.put("withheld", withheld);
             picture.put("url", withheld ? null : url);
             picture.put("download", withheld ? null : url + "?download=1");
-            picture.put("fileName", fileName(g.id(), image.index()));
+            picture.put("fileName", fileName(g, image.index()));
             picture.put("alt", prompt(g) + " (Seed " + image.seed() + ")");
             // The checker's verdict as stored; the page blurs the picture until it is clicked when the policy says
             // spoiler (under allow it is shown as it is, under block it is withheld above).
@@ -127,11 +148,26 @@ final class Views {
         return Objects.toString(g.parameters().get("prompt"), "");
     }
 
-    static String fileName(long id, int index) {
-        return "imagine-" + id + "-" + (index + 1) + ".png";
+    /** The download name of a stored file: a picture's PNG, or an animation's video. */
+    static String fileName(Generation g, int index) {
+        return g.kind() == GenerationKind.ANIMATION && index == g.images().size() - 1
+                ? "imagine-" + g.id() + ".mp4" : "imagine-" + g.id() + "-" + (index + 1) + ".png";
     }
 
     private String caption(Generation g, GenerationResult result) {
+        if (g.kind() == GenerationKind.ANIMATION) {
+            try {
+                return captions.get(g.id(), id -> {
+                    AnimationResult animation = StoredJobs.animation(g, storage.generations());
+                    return Messages.animationCaption(id, new JobEvent.Animation(animation,
+                            StoredJobs.video(g, storage.generations(), animation)), Messages.DISCORD_MESSAGE_LIMIT);
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("The caption of animation {} cannot be made from its stored files: {}", g.id(),
+                        e.getMessage());
+                return null;
+            }
+        }
         if (result != null) {
             String caption = Messages.caption(g.id(), result, Messages.DISCORD_MESSAGE_LIMIT);
             captions.put(g.id(), caption);

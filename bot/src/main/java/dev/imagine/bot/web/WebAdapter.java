@@ -14,6 +14,7 @@ import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.bot.dispatch.Requester;
 import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
+import dev.imagine.config.LimitSettings;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.WebSettings;
 import dev.imagine.storage.DamagedImageException;
@@ -517,7 +518,7 @@ public final class WebAdapter implements ChatAdapter {
 
     private void image(Context ctx) {
         Generation g = readable(ctx, signedIn(ctx));
-        int index = intParam(ctx.pathParam("index"), 0, 0, 63, "the picture's index");
+        int index = intParam(ctx.pathParam("index"), 0, 0, LimitSettings.MAX_MAX_FRAMES, "the picture's index");
         StoredImage image = g.images().stream().filter(i -> i.index() == index).findFirst()
                 .orElseThrow(() -> new Refusal(404, "Generation #" + g.id() + " has no picture " + (index + 1) + "."));
         if (views.withheld(image)) {
@@ -532,9 +533,11 @@ public final class WebAdapter implements ChatAdapter {
         }
         ctx.header("Cache-Control", "private, max-age=86400");
         if (ctx.queryParam("download") != null) {
-            ctx.header("Content-Disposition", "attachment; filename=\"" + Views.fileName(g.id(), index) + "\"");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + Views.fileName(g, index) + "\"");
         }
-        ctx.status(200).contentType("image/png").result(png);
+        String type = image.path().endsWith(".mp4") ? "video/mp4" : image.path().endsWith(".gif") ? "image/gif"
+                : "image/png";
+        ctx.status(200).contentType(type).result(png);
     }
 
     /** A request refused with an HTTP status and a sentence for the user. */

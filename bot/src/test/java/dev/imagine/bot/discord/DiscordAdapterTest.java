@@ -9,13 +9,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.ButtonAction;
 import dev.imagine.bot.command.ButtonId;
+import dev.imagine.bot.fake.FakeClock;
 import dev.imagine.bot.fake.FakeEngine;
 import dev.imagine.bot.models.LogCapture;
 import dev.imagine.config.DiscordSettings;
 import dev.imagine.config.Secret;
+import dev.imagine.engine.AnimationListener;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.CancellationToken;
+import dev.imagine.engine.Ease;
 import dev.imagine.engine.GenerationRequest;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.SamplerKind;
+import dev.imagine.engine.video.VideoEncoding;
+import dev.imagine.engine.video.VideoFormat;
 import dev.imagine.storage.Generation;
+import dev.imagine.storage.GenerationKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +32,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +40,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.imagine.bot.fake.FakeClock;
 
 /**
  * The Discord adapter end to end: the real JDA client against {@link FakeDiscord} on 127.0.0.1, over the real
@@ -144,8 +153,8 @@ class DiscordAdapterTest {
             clock.advance(Duration.ofSeconds(1));
         });
         start();
-        assertThat(fake.commands().keySet()).containsExactlyInAnyOrder("imagine", "history", "rerun", "seed",
-                "queue", "cancel", "settings", "help");
+        assertThat(fake.commands().keySet()).containsExactlyInAnyOrder("imagine", "animate", "history", "rerun",
+                "seed", "queue", "cancel", "settings", "help");
 
         FakeDiscord.Sent sent = imagine(ALICE, false, "a red fox --seed 42 --steps 6");
 
@@ -177,6 +186,66 @@ class DiscordAdapterTest {
         Generation stored = bot.storage.generations().find(1).orElseThrow();
         assertThat(stored.replyTarget().replyMessageId()).as("status message").isEqualTo(queued.messageId());
         assertThat(bot.storage.generations().undelivered(Duration.ofDays(1))).as("delivered").isEmpty();
+    }
+
+    @Test
+    void anAnimationIsAnInlineMp4WithProgressByFrameAndButtonsThatWorkAfterARestart() throws Exception {
+        start();
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a red fox --steps 2"),
+                FakeDiscord.option("to", 3, "a blue whale"), FakeDiscord.option("frames", 4, 3L),
+                FakeDiscord.option("seed", 4, 1L), FakeDiscord.option("to-seed", 4, 2L),
+                FakeDiscord.option("fps", 4, 6L)), null));
+        runJobs(1);
+
+        List<FakeDiscord.Visible> moved = fake.takeVisible();
+        assertThat(moved).extracting(FakeDiscord.Visible::content)
+                .contains("Animating: 50% (frames 1-3 of 3, step 1 of 2)");
+        FakeDiscord.Visible video = last(moved);
+        assertThat(video.content()).startsWith("a red fox (seed 1) -> a blue whale (seed 2)\n")
+                .contains("3 frames at 6 fps").contains("2 steps").endsWith("#1");
+        assertThat(video.components()).containsExactly("im:rr:1", "im:ru:1", "im:rv:1", "im:dl:1");
+        Generation stored = bot.storage.generations().find(1).orElseThrow();
+        assertThat(stored.kind()).isEqualTo(GenerationKind.ANIMATION);
+        assertThat(video.files()).singleElement().satisfies(file -> {
+            assertThat(file.fileName()).isEqualTo("imagine-1.mp4");
+            assertThat(file.bytes()).isEqualTo(bot.storage.generations().imageBytes(stored.images().get(3)));
+        });
+
+        bot.close();
+        engine = new FakeEngine();
+        start();
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.REVERSE, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible reversed = last(fake.takeVisible());
+        assertThat(reversed.content()).startsWith("a blue whale (seed 2) -> a red fox (seed 1)\n").endsWith("#2");
+        assertThat(reversed.files()).singleElement().satisfies(file -> assertThat(file.fileName())
+                .isEqualTo("imagine-2.mp4"));
+
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.RERUN, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible rerun = last(fake.takeVisible());
+        assertThat(rerun.files().get(0).bytes()).isEqualTo(video.files().get(0).bytes());
+    }
+
+    @Test
+    void anAnimationOverTheFrameLimitOrTheRateLimitIsRefusedAndNothingIsQueued() throws Exception {
+        start();
+        FakeDiscord.Sent tooLong = fake.slash(ALICE, false, "animate", options(prompt("a fox"),
+                FakeDiscord.option("to", 3, "a whale"), FakeDiscord.option("frames", 4, 60L)), null);
+        interact(tooLong);
+        assertThat(last(fake.takeVisible()).content()).isEqualTo("--frames 60 is over this server's limit of 48 "
+                + "frames; use 2 to 48.");
+        assertNothingQueued();
+
+        for (int i = 0; i < 2; i++) {
+            interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 48")), null));
+        }
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 48")), null));
+        FakeDiscord.Visible refused = last(fake.takeVisible());
+        assertThat(refused.ephemeral()).isTrue();
+        assertThat(refused.content()).startsWith("You have used your images for now (each frame of an animation "
+                + "counts as one;");
+        assertThat(bot.dispatcher.queueLength()).isEqualTo(2);
     }
 
     @Test
@@ -455,6 +524,39 @@ class DiscordAdapterTest {
             assertThat(v.files()).isEmpty();
             assertThat(v.content()).contains("more than Discord takes here (6 KB)");
         });
+    }
+
+    @Test
+    void anAnimationOverTheUploadLimitIsSentAsASmallerMp4OrExplainedWithItsButtons() throws Exception {
+        AnimationRequest request = new AnimationRequest(List.of(new Keyframe("a fox", 1L), new Keyframe("a whale",
+                2L)), 3, Ease.LINEAR, false, 8, GenerationRequest.builder("").steps(1).build());
+        List<BufferedImage> frames = new ArrayList<>();
+        new FakeEngine().animate(request, AnimationListener.NONE, new CancellationToken()).frames()
+                .forEach(frame -> frames.add(frame.image()));
+        int full = VideoEncoding.encode(frames, 8, VideoFormat.MP4, Long.MAX_VALUE).bytes().length;
+
+        start(TestBot.options().withUploadLimit(1024));
+        interact(fake.slash(ALICE, false, "animate", options(prompt("a fox -> a whale --frames 3 --seed 1 "
+                + "--to-seed 2 --steps 1")), null));
+        runJobs(1);
+        FakeDiscord.Visible tooLarge = last(fake.takeVisible());
+        assertThat(tooLarge.files()).isEmpty();
+        assertThat(tooLarge.content()).contains("#1 is done, but its video cannot be sent here. The animation is")
+                .contains("over the limit of 0.0 MB").endsWith("; use fewer frames or a smaller size.");
+        assertThat(tooLarge.components()).containsExactly("im:rr:1", "im:ru:1", "im:rv:1", "im:dl:1");
+
+        bot.close();
+        start(TestBot.options().withUploadLimit(full - 1));
+        interact(fake.press(ALICE, ButtonId.of(ButtonAction.RERUN, 1).encode()));
+        runJobs(1);
+        FakeDiscord.Visible smaller = last(fake.takeVisible());
+        assertThat(smaller.content()).contains("The video was made smaller to fit this channel's upload limit");
+        assertThat(smaller.files()).singleElement().satisfies(file -> {
+            assertThat(file.fileName()).isEqualTo("imagine-2.mp4");
+            assertThat(file.bytes().length).isLessThan(full);
+        });
+        Generation stored = bot.storage.generations().find(2).orElseThrow();
+        assertThat(bot.storage.generations().imageBytes(stored.images().get(3))).hasSize(full);
     }
 
     @Test

@@ -43,7 +43,21 @@ class SlashCommandsTest {
     @Test
     void theCommandsAreTheIssuesCommands() {
         assertThat(SlashCommands.all(LIMITS, false)).extracting(SlashCommandData::getName).containsExactly(
-                "imagine", "history", "rerun", "seed", "queue", "cancel", "settings", "help");
+                "imagine", "animate", "history", "rerun", "seed", "queue", "cancel", "settings", "help");
+    }
+
+    @Test
+    void animateTakesAPromptAndTheIssuesOptionsWithTheServersFrameLimit() throws Exception {
+        JsonNode animate = json(SlashCommands.all(LIMITS, false).get(1));
+
+        List<String> names = new ArrayList<>();
+        animate.path("options").forEach(option -> names.add(option.path("name").asText()));
+        assertThat(names).containsExactly("prompt", "to", "frames", "seed", "to-seed", "fps");
+        assertThat(option(animate, "prompt").path("required").asBoolean()).isTrue();
+        assertThat(option(animate, "frames").path("min_value").asInt()).isEqualTo(2);
+        assertThat(option(animate, "frames").path("max_value").asInt()).isEqualTo(LIMITS.maxFrames());
+        assertThat(option(animate, "fps").path("max_value").asInt()).isEqualTo(60);
+        assertThat(option(animate, "to-seed").path("max_value").asLong()).isEqualTo(4_294_967_295L);
     }
 
     @Test

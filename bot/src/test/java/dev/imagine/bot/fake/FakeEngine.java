@@ -1,5 +1,10 @@
 package dev.imagine.bot.fake;
 
+import dev.imagine.engine.AnimationFrame;
+import dev.imagine.engine.AnimationListener;
+import dev.imagine.engine.AnimationProgress;
+import dev.imagine.engine.AnimationRequest;
+import dev.imagine.engine.AnimationResult;
 import dev.imagine.engine.CancellationToken;
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.EngineOptions;
@@ -7,6 +12,7 @@ import dev.imagine.engine.GeneratedImage;
 import dev.imagine.engine.GenerationRequest;
 import dev.imagine.engine.GenerationResult;
 import dev.imagine.engine.ImageEngine;
+import dev.imagine.engine.Keyframe;
 import dev.imagine.engine.ModelFamily;
 import dev.imagine.engine.ModelInfo;
 import dev.imagine.engine.Progress;
@@ -32,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory and like a bug. Records every request it was given.
  */
 public final class FakeEngine implements ImageEngine {
+    /** Frames per batch of {@link #animate}. */
+    public static final int ANIMATION_BATCH = 4;
     /** The first seed picked for a request without one; far from the seeds tests type. */
     public static final long FIRST_RANDOM_SEED = 1_000_000;
     /** A made-up SD 1.x model (euler, 4 steps, CFG 7.5, 512 x 512), as the journal records it with each job. */
@@ -102,6 +110,56 @@ public final class FakeEngine implements ImageEngine {
         }
         return new GenerationResult(resolved, images, "", "",
                 new Timings(Duration.ofMillis(1500), Duration.ZERO, Duration.ZERO, steps, steps), "test");
+    }
+
+    /**
+     * Animates as the real engine batches frames ({@value #ANIMATION_BATCH} at a time): the settings are resolved as
+     * {@link #generate} resolves a request (the first keyframe's seed drawn from the counter when missing), every
+     * keyframe's seed is filled in, and frame {@code i} of a segment starting at a keyframe with seed {@code s} is
+     * the noise picture of {@code s * 1000 + i}. The prompt {@code fail:oom} fails as in {@link #generate}.
+     */
+    @Override
+    public AnimationResult animate(AnimationRequest request, AnimationListener listener,
+            CancellationToken cancellation) {
+        Keyframe first = request.keyframes().get(0);
+        GenerationRequest asked = request.settings().toBuilder().prompt(first.prompt()).seed(first.seed()).build();
+        requests.add(asked);
+        if (first.prompt().equals("fail:oom")) {
+            throw new EngineException(EngineException.Reason.OUT_OF_MEMORY,
+                    "GPU out of memory at 512x512 with 1 image; try a smaller size or fewer images");
+        }
+        GenerationRequest resolved = resolver.resolve(asked);
+        List<Keyframe> seeded = new ArrayList<>();
+        long previous = resolved.seed();
+        for (Keyframe keyframe : request.keyframes()) {
+            previous = keyframe.seed() != null ? keyframe.seed() : previous;
+            seeded.add(new Keyframe(keyframe.prompt(), previous));
+        }
+        AnimationRequest done = new AnimationRequest(seeded, request.framesPerSegment(), request.ease(),
+                request.loop(), request.fps(),
+                resolved.toBuilder().prompt("").seed(null).build());
+        List<AnimationFrame> frames = done.frames();
+        int steps = resolved.steps();
+        List<GeneratedImage> images = new ArrayList<>();
+        int batches = 0;
+        for (int start = 0; start < frames.size(); start += ANIMATION_BATCH) {
+            int end = Math.min(frames.size(), start + ANIMATION_BATCH);
+            batches++;
+            for (int step = 1; step <= steps; step++) {
+                if (cancellation.isCancelled()) {
+                    throw new EngineException(EngineException.Reason.CANCELLED, cancellation.reason());
+                }
+                stepHook.beforeStep(asked, step, cancellation);
+                listener.onProgress(new AnimationProgress(start + 1, end, frames.size(), step, steps,
+                        Duration.ofMillis(step)));
+            }
+            for (int i = start; i < end; i++) {
+                long seed = seeded.get(frames.get(i).from()).seed();
+                images.add(new GeneratedImage(i, seed, noise(seed * 1000 + i, resolved.outputWidth() / 8,
+                        resolved.outputHeight() / 8), "seed " + seed + ", frame " + i));
+            }
+        }
+        return new AnimationResult(done, images, Duration.ofMillis(1500), batches, "test");
     }
 
     /** A picture of random pixels that depend only on the seed. */

@@ -32,10 +32,10 @@ import dev.imagine.bot.fake.Multipart;
 /**
  * A Bot API server on 127.0.0.1 for the real TelegramBots client: getMe, deleteWebhook, getUpdates (a long poll that
  * answers as soon as updates are queued, else after a short hold), sendMessage, editMessageText, sendPhoto,
- * sendDocument (multipart), deleteMessage, answerCallbackQuery, getFile, getChatAdministrators and file downloads
- * under {@code /file/bot<token>/}. It keeps the messages the bot sent (so edits and deletions of unknown messages fail
- * as Telegram's do), records every request in order, and can answer the next call of a method with an error.
- * Tests wait on the record with {@link #await}, never by sleeping.
+ * sendDocument, sendAnimation (multipart), deleteMessage, answerCallbackQuery, getFile, getChatAdministrators and
+ * file downloads under {@code /file/bot<token>/}. It keeps the messages the bot sent (so edits and deletions of
+ * unknown messages fail as Telegram's do), records every request in order, and can answer the next call of a
+ * method with an error. Tests wait on the record with {@link #await}, never by sleeping.
  */
 final class FakeBotApi implements AutoCloseable {
     /** The bot's token: shaped like a real one, so the token-shape redaction is exercised too. */
@@ -488,7 +488,8 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     private static final List<String> METHODS = List.of("getMe", "deleteWebhook", "getUpdates", "sendMessage",
-            "editMessageText", "sendPhoto", "sendDocument", "deleteMessage", "answerCallbackQuery", "getFile",
+            "editMessageText", "sendPhoto", "sendDocument", "sendAnimation", "deleteMessage", "answerCallbackQuery",
+            "getFile",
             "getChatAdministrators");
 
     /** Bot API method names are case-insensitive; calls are recorded under their documented spelling. */
@@ -510,6 +511,7 @@ final class FakeBotApi implements AutoCloseable {
                         null));
             case "sendPhoto":
             case "sendDocument":
+            case "sendAnimation":
                 return sendFile(method, fields, files);
             case "editMessageText":
                 return edit(fields);
@@ -572,7 +574,8 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     private Answer sendFile(String method, Map<String, String> fields, Map<String, Upload> files) {
-        String field = method.equals("sendPhoto") ? "photo" : "document";
+        String field = method.equals("sendPhoto") ? "photo" : method.equals("sendAnimation") ? "animation"
+                : "document";
         Upload upload = new Call(method, fields, files, 0, "", null).upload(field);
         if (upload == null || upload.bytes().length == 0) {
             return new Answer(400, error(400, "Bad Request: there is no " + field + " in the request", null));
@@ -582,6 +585,13 @@ final class FakeBotApi implements AutoCloseable {
         if (field.equals("photo")) {
             extra.putArray("photo").addObject().put("file_id", fileId).put("file_unique_id", "u" + fileId)
                     .put("width", 64).put("height", 64).put("file_size", upload.bytes().length);
+        } else if (field.equals("animation")) {
+            if (!upload.fileName().endsWith(".mp4")) {
+                return new Answer(400, error(400, "Bad Request: the animation must be an MP4 or GIF file", null));
+            }
+            extra.putObject("animation").put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                    .put("file_name", upload.fileName()).put("mime_type", "video/mp4")
+                    .put("file_size", upload.bytes().length);
         } else {
             extra.putObject("document").put("file_id", fileId).put("file_unique_id", "u" + fileId)
                     .put("file_name", upload.fileName()).put("file_size", upload.bytes().length);

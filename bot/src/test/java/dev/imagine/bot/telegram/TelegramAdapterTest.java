@@ -163,7 +163,12 @@ class TelegramAdapterTest {
     }
 
     private ImagineConfig serviceConfig() {
-        String yaml = "engine:\n  model: " + shared.resolve("model") + "\n  device: cpu\n  threads: 1\n"
+        return serviceConfig("");
+    }
+
+    /** The service's configuration, with {@code extra} YAML appended (top-level sections). */
+    private ImagineConfig serviceConfig(String extra) {
+        String yaml = extra + "engine:\n  model: " + shared.resolve("model") + "\n  device: cpu\n  threads: 1\n"
                 + "storage:\n  dir: " + dir.resolve("data") + "\n"
                 + "operations:\n  enabled: false\n" + "web:\n  enabled: false\n"
                 + "telegram:\n  api-url: " + api.baseUrl() + "\n";
@@ -254,6 +259,67 @@ class TelegramAdapterTest {
             assertThat(reroll.images().get(0).seed()).isNotEqualTo(7);
             assertThat(reroll.parameters().get("steps")).isEqualTo(2L);
         }
+    }
+
+    @Test
+    void anAnimationIsSentWithSendAnimationAndItsButtonsWorkAfterTheBotRestarts() throws Exception {
+        String roomy = "limits:\n  rate:\n    burst: 100\n";
+        ImagineService first = ImagineService.start(serviceConfig(roomy), Adapters.available(), Clock.systemUTC());
+        Call video;
+        try {
+            api.sendText(ALICE.id(), ALICE, "/animate a red fox -> a blue whale --frames 3 --fps 6 --seed 1 "
+                    + "--to-seed 2 --size 64x64 --steps 1");
+            video = await("sendAnimation", Call::ok);
+        } finally {
+            first.close(Duration.ofSeconds(10));
+        }
+        long id = generationOf(video);
+        assertThat(video.upload("animation").fileName()).isEqualTo("imagine-" + id + ".mp4");
+        assertThat(video.field("width")).isEqualTo("64");
+        assertThat(video.field("caption")).startsWith("a red fox (seed 1) -> a blue whale (seed 2)\n")
+                .contains("3 frames at 6 fps").endsWith("#" + id);
+        assertThat(video.buttonRows()).containsExactly(List.of("Re-roll", "Rerun", "Reverse", "Delete"));
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            Generation g = stored.generations().find(id).orElseThrow();
+            assertThat(g.kind()).isEqualTo(GenerationKind.ANIMATION);
+            assertThat(stored.generations().imageBytes(g.images().get(3))).isEqualTo(video.upload("animation")
+                    .bytes());
+        }
+
+        ImagineService second = ImagineService.start(serviceConfig(roomy), Adapters.available(), Clock.systemUTC());
+        try {
+            api.press(ALICE.id(), ALICE, video.messageId(), button(video, ButtonAction.REVERSE));
+            assertThat(answerTo(api.lastCallbackId()).field("text")).startsWith("Queued as #");
+            Call reversed = await("sendAnimation", call -> call.ok() && generationOf(call) != id);
+            assertThat(reversed.field("caption")).startsWith("a blue whale (seed 2) -> a red fox (seed 1)\n");
+
+            api.press(ALICE.id(), ALICE, video.messageId(), button(video, ButtonAction.RERUN));
+            Call rerun = await("sendAnimation", call -> call.ok() && call.field("caption").startsWith("a red fox")
+                    && generationOf(call) != id);
+            assertThat(rerun.upload("animation").bytes()).isEqualTo(video.upload("animation").bytes());
+
+            api.press(ALICE.id(), ALICE, video.messageId(), button(video, ButtonAction.DELETE));
+            await("deleteMessage", call -> call.ok() && call.field("message_id").equals(
+                    Integer.toString(video.messageId())));
+        } finally {
+            second.close(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void anAnimationOverTheFrameLimitOrTheRateLimitIsRefusedWithASentence() throws Exception {
+        ImagineService service = ImagineService.start(serviceConfig(), Adapters.available(), Clock.systemUTC());
+        try {
+            api.sendText(ALICE.id(), ALICE, "/animate a red fox -> a blue whale --frames 60");
+            await("sendMessage", call -> call.ok() && call.field("text").equals("--frames 60 is over this server's "
+                    + "limit of 48 frames; use 2 to 48."));
+            api.sendText(ALICE.id(), ALICE, "/animate a red fox -> a blue whale --frames 5");
+            await("sendMessage", call -> call.ok() && call.field("text").equals("This animation has 5 frames, and "
+                    + "each frame counts as one image: at most 4 fit in your limit at once; use fewer frames."));
+        } finally {
+            service.close(Duration.ofSeconds(10));
+        }
+        assertThat(api.calls()).noneMatch(call -> call.method().equals("sendAnimation"));
     }
 
     @Test

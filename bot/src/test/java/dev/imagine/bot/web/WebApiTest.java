@@ -143,6 +143,42 @@ class WebApiTest {
     }
 
     @Test
+    void anAnimationTypedInThePromptBoxComesBackAsAVideoWithItsButtons() throws Exception {
+        start("", Map.of(Platform.WEB.tokenVariable(), PASSWORD));
+        try (WebClient alice = signedIn("Alice")) {
+            alice.listen();
+            // Raise nothing: the default burst of 4 images takes a 3-frame animation.
+            WebClient.Answer queued = alice.post("/api/prompts", Map.of("text",
+                    "/animate a lighthouse -> a storm --frames 3 --seed 5 --to-seed 6 --steps 1 --size 64x64"));
+            assertThat(queued.status()).isEqualTo(202);
+            long id = queued.json().path("id").asLong();
+
+            List<WebClient.Event> events = untilDone(alice);
+            assertThat(events).filteredOn(e -> e.name().equals("progress")).extracting(e -> e.data().path("text")
+                    .asText()).allSatisfy(text -> assertThat(text).startsWith("Animating: "));
+            JsonNode generation = events.get(events.size() - 1).data().path("generation");
+            assertThat(generation.path("kind").asText()).isEqualTo("animation");
+            assertThat(generation.path("caption").asText()).startsWith("a lighthouse (seed 5) -> a storm (seed 6)\n")
+                    .contains("3 frames at 8 fps");
+            assertThat(generation.path("buttons").findValuesAsText("label")).containsExactly("Re-roll", "Rerun",
+                    "Reverse", "Delete");
+            JsonNode video = generation.path("images");
+            assertThat(video).hasSize(1);
+            assertThat(video.path(0).path("video").asBoolean()).isTrue();
+            WebClient.Answer file = alice.get(video.path(0).path("download").asText());
+            assertThat(file.status()).isEqualTo(200);
+            assertThat(file.header("Content-Type")).isEqualTo("video/mp4");
+            assertThat(file.header("Content-Disposition")).isEqualTo("attachment; filename=\"imagine-" + id
+                    + ".mp4\"");
+
+            WebClient.Answer tooMany = alice.post("/api/prompts", Map.of("text", "/animate a -> b --frames 5"));
+            assertThat(tooMany.status()).isEqualTo(422);
+            assertThat(tooMany.json().path("text").asText()).startsWith("This animation has 5 frames, and each "
+                    + "frame counts as one image");
+        }
+    }
+
+    @Test
     void underBlockAFlaggedPictureIsWithheldFromThePageAndItsFileIsRefused() throws Exception {
         Path model = SafetyModel.write(dir.resolve("checked"));
         SafetyModel.Seeds seeds = SafetyModel.seeds(model, "a lighthouse", 64, 2);
