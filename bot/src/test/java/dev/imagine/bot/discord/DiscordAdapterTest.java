@@ -190,6 +190,15 @@ class DiscordAdapterTest {
 
     @Test
     void anAnimationIsAnInlineMp4WithProgressByFrameAndButtonsThatWorkAfterARestart() throws Exception {
+        // Each step waits until the last edit reached Discord, so no progress is merged into an edit still on its
+        // way (under load the 50% edit was lost that way); the clock stands still, so only the first progress shows.
+        engine = new FakeEngine().onStep((request, step, cancellation) -> {
+            try {
+                bot.awaitIdle();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         start();
         interact(fake.slash(ALICE, false, "animate", options(prompt("a red fox --steps 2"),
                 FakeDiscord.option("to", 3, "a blue whale"), FakeDiscord.option("frames", 4, 3L),
