@@ -20,4 +20,9 @@ public record AnimationResult(AnimationRequest request, List<GeneratedImage> fra
     public AnimationResult {
         frames = List.copyOf(frames);
     }
+
+    /** Whether the safety checker flagged any frame; the video shows every frame, so it carries the flag then. */
+    public boolean anyFrameFlagged() {
+        return frames.stream().anyMatch(GeneratedImage::nsfw);
+    }
 }

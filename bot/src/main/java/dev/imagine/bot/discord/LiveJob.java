@@ -285,11 +285,11 @@ final class LiveJob {
             return new Final(Messages.status(event, 0), Optional.empty(), List.of(), List.of());
         }
         long limit = owner.channels.uploadLimit(current);
+        boolean ageRestricted = owner.channels.ageRestricted(current);
         if (done.animation() != null) {
-            return animation(done.animation(), limit);
+            return animation(done.animation(), limit, ageRestricted);
         }
         GenerationResult result = done.result();
-        boolean ageRestricted = owner.channels.ageRestricted(current);
         List<GeneratedImage> shown = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         boolean spoilers = false;
@@ -330,17 +330,34 @@ final class LiveJob {
     /**
      * A finished animation's message: the MP4 as an attachment (Discord plays it inline), the stored file or, over
      * the channel's upload limit, a smaller encoding made from the frames; when none fits, a sentence. Its buttons
-     * are Re-roll, Rerun, Reverse and Delete.
+     * are Re-roll, Rerun, Reverse and Delete. When the safety checker flagged a frame, the video goes out as a flagged
+     * picture would: a {@code SPOILER_} file with the note, as it is where the policy allows it, or withheld with a
+     * sentence.
      */
-    private Final animation(JobEvent.Animation animation, long limit) {
+    private Final animation(JobEvent.Animation animation, long limit, boolean ageRestricted) {
         int room = Messages.DISCORD_MESSAGE_LIMIT - Final.MENTION_ROOM;
+        SafetyPolicy.Treatment treatment = owner.safety.treatment(animation.flagged(), ageRestricted);
+        if (treatment == SafetyPolicy.Treatment.WITHHOLD) {
+            String withheld = Messages.withheld(id, 0, 1);
+            return new Final(Messages.animationCaption(id, animation, room - withheld.length() - 1),
+                    Optional.of(withheld), List.of(), ButtonRows.animation(id));
+        }
+        boolean spoiler = treatment == SafetyPolicy.Treatment.SPOILER;
         try {
             EncodedVideo video = animation.fitting(limit);
-            Optional<String> note = video.reduced() ? Optional.of("The video was made smaller to fit this channel's "
-                    + "upload limit of " + Uploads.size(limit) + ".") : Optional.empty();
+            List<String> notes = new ArrayList<>();
+            if (spoiler) {
+                notes.add(Messages.SPOILER_NOTE);
+            }
+            if (video.reduced()) {
+                notes.add("The video was made smaller to fit this channel's upload limit of " + Uploads.size(limit)
+                        + ".");
+            }
+            Optional<String> note = notes.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", notes));
+            // Discord blurs an attachment whose name starts with SPOILER_ until it is clicked.
+            String name = (spoiler ? "SPOILER_" : "") + video.fileName("imagine-" + id);
             return new Final(Messages.animationCaption(id, animation, room - note.map(n -> n.length() + 1).orElse(0)),
-                    note, List.of(new Uploads.Upload(video.fileName("imagine-" + id), video.bytes(), video.reduced())),
-                    ButtonRows.animation(id));
+                    note, List.of(new Uploads.Upload(name, video.bytes(), video.reduced())), ButtonRows.animation(id));
         } catch (VideoTooLargeException e) {
             return new Final(Messages.animationTooLarge(id, e.getMessage()), Optional.empty(), List.of(),
                     ButtonRows.animation(id));

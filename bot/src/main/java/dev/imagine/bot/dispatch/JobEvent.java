@@ -113,6 +113,14 @@ public sealed interface JobEvent {
             return VideoEncoding.encode(frames, result.request().fps(), VideoFormat.MP4, maxBytes);
         }
 
+        /**
+         * Whether the safety checker flagged any frame, so the video goes out under the safety policy as a flagged
+         * picture would. Frames rebuilt from storage after a restart keep their flags, so both deliveries agree.
+         */
+        public boolean flagged() {
+            return result.anyFrameFlagged();
+        }
+
         /** How long the video plays, in whole seconds, at least 1. */
         public int seconds() {
             return Math.max(1, (int) Math.ceil(result.frames().size() / (double) result.request().fps()));

@@ -138,14 +138,11 @@ public final class StoredJobs {
     /** An animation's files as storage takes them: frames as images 0 to N-1, the video file as image N. */
     public static List<NewImage> images(AnimationResult result, EncodedVideo video) {
         List<NewImage> images = new ArrayList<>();
-        boolean anyFlagged = false;
         for (GeneratedImage frame : result.frames()) {
             images.add(new NewImage(frame.index(), frame.seed(), frame.png(), frame.nsfw()));
-            anyFlagged |= frame.nsfw();
         }
-        // The video shows every frame, so it carries the safety checker's flag when any of them does.
         images.add(new NewImage(result.frames().size(), result.request().keyframes().get(0).seed(), video.bytes(),
-                anyFlagged));
+                result.anyFrameFlagged()));
         return images;
     }
 

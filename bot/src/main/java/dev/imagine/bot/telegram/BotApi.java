@@ -150,13 +150,16 @@ final class BotApi {
                 .replyMarkup(keyboard).replyParameters(replyTo(replyTo)).build()));
     }
 
-    /** Sends an MP4 that Telegram plays inline, muted and looping, as it plays GIFs. */
+    /**
+     * Sends an MP4 that Telegram plays inline, muted and looping, as it plays GIFs; {@code spoiler} hides it behind
+     * Telegram's spoiler animation until tapped.
+     */
     Message sendAnimation(long chatId, byte[] video, String fileName, int width, int height, int seconds,
-            String caption, InlineKeyboardMarkup keyboard, Integer replyTo) {
+            String caption, InlineKeyboardMarkup keyboard, Integer replyTo, boolean spoiler) {
         return call("sendAnimation", c -> c.execute(SendAnimation.builder().chatId(chatId)
                 .animation(new InputFile(new ByteArrayInputStream(video), fileName)).width(width).height(height)
-                .duration(seconds).caption(caption).replyMarkup(keyboard).replyParameters(replyTo(replyTo))
-                .build()));
+                .duration(seconds).caption(caption).hasSpoiler(spoiler).replyMarkup(keyboard)
+                .replyParameters(replyTo(replyTo)).build()));
     }
 
     void deleteMessage(long chatId, int messageId) {

@@ -196,30 +196,41 @@ final class JobRenderer implements JobSink {
      * Sends a finished animation with {@code sendAnimation}, which plays the MP4 inline and looping: the stored file,
      * or a smaller encoding when it is over {@value #UPLOAD_LIMIT} bytes (Telegram's limit for bots' uploads), or a
      * sentence saying it is too large. Its caption holds the keyframes, seeds, frames and fps; its buttons are
-     * Re-roll, Rerun, Reverse and Delete.
+     * Re-roll, Rerun, Reverse and Delete. When the safety checker flagged a frame, the video goes out as a flagged
+     * photo would: behind a spoiler with the note, or withheld with a sentence and the buttons.
      */
     private void sendAnimation(long chatId, long id, Integer knownStatus, JobEvent.Animation animation) {
         finished.put(id, Boolean.TRUE);
         Status status = statuses.remove(id);
         Integer replyTo = status == null ? null : status.replyTo();
-        boolean told;
-        try {
-            EncodedVideo video = animation.fitting(UPLOAD_LIMIT);
-            api.sendAnimation(chatId, video.bytes(), video.fileName("imagine-" + id), video.width(), video.height(),
-                    animation.seconds(), Messages.animationCaption(id, animation, Messages.TELEGRAM_CAPTION_LIMIT),
-                    Keyboards.animation(id), replyTo);
-            told = true;
-        } catch (VideoTooLargeException e) {
-            told = report(chatId, id, Messages.animationTooLarge(id, e.getMessage()), replyTo,
-                    Keyboards.animation(id));
-        } catch (BotApi.ApiFailure e) {
-            LOG.warn("The animation of job {} was not sent: {}", id, e.getMessage());
-            told = report(chatId, id, "#" + id + " is done, but its video could not be sent here. /rerun " + id
-                    + " makes it again.", replyTo);
-        }
+        // Telegram marks no chat as age-restricted, so a flagged video is always treated as outside one.
+        SafetyPolicy.Treatment treatment = safety.treatment(animation.flagged(), false);
+        boolean told = treatment == SafetyPolicy.Treatment.WITHHOLD
+                ? report(chatId, id, Messages.withheld(id, 0, 1), replyTo, Keyboards.animation(id))
+                : sendVideo(chatId, id, animation, replyTo, treatment == SafetyPolicy.Treatment.SPOILER);
         deleteStatus(chatId, id, status, knownStatus);
         if (told) {
             dispatcher.confirmDelivered(id);
+        }
+    }
+
+    /** Sends the video, or a sentence when it cannot be; whether the chat was told either. */
+    private boolean sendVideo(long chatId, long id, JobEvent.Animation animation, Integer replyTo, boolean spoiler) {
+        try {
+            EncodedVideo video = animation.fitting(UPLOAD_LIMIT);
+            String caption = spoiler ? Messages.animationCaption(id, animation, Messages.TELEGRAM_CAPTION_LIMIT
+                    - Messages.SPOILER_NOTE.length() - 1) + "\n" + Messages.SPOILER_NOTE
+                    : Messages.animationCaption(id, animation, Messages.TELEGRAM_CAPTION_LIMIT);
+            api.sendAnimation(chatId, video.bytes(), video.fileName("imagine-" + id), video.width(), video.height(),
+                    animation.seconds(), caption, Keyboards.animation(id), replyTo, spoiler);
+            return true;
+        } catch (VideoTooLargeException e) {
+            return report(chatId, id, Messages.animationTooLarge(id, e.getMessage()), replyTo,
+                    Keyboards.animation(id));
+        } catch (BotApi.ApiFailure e) {
+            LOG.warn("The animation of job {} was not sent: {}", id, e.getMessage());
+            return report(chatId, id, "#" + id + " is done, but its video could not be sent here. /rerun " + id
+                    + " makes it again.", replyTo);
         }
     }
 

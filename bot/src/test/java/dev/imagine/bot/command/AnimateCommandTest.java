@@ -135,6 +135,25 @@ class AnimateCommandTest {
     }
 
     @Test
+    void anAnimationWithAFlaggedFrameIsStillFlaggedWhenDeliveredAfterARestart() {
+        long id = made(core.handleText(ALICE, "/animate fox -> nsfw -> whale --frames 2 --seed 5 --steps 1"));
+        JobEvent.Done sent = events.stream().filter(JobEvent.Done.class::isInstance).map(JobEvent.Done.class::cast)
+                .findFirst().orElseThrow();
+        List<Boolean> flags = sent.animation().result().frames().stream().map(f -> f.nsfw()).toList();
+        assertThat(flags).contains(true, false);
+        assertThat(sent.animation().flagged()).isTrue();
+
+        List<JobJournal.Finished> again = new StorageJournal(storage, FakeEngine.MODEL).undelivered();
+
+        assertThat(again).singleElement().satisfies(finished -> {
+            assertThat(finished.job().id()).isEqualTo(id);
+            JobEvent.Animation animation = ((JobEvent.Done) finished.finalEvent()).animation();
+            assertThat(animation.result().frames()).extracting(f -> f.nsfw()).containsExactlyElementsOf(flags);
+            assertThat(animation.flagged()).isTrue();
+        });
+    }
+
+    @Test
     void overTheFrameLimitIsRefusedBeforeQueueing() {
         assertThat(core.handleText(ALICE, "/animate fox -> whale --frames 13")).isEqualTo(new Reply.Refused(
                 "--frames 13 is over this server's limit of 12 frames; use 2 to 12."));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The safety policy through the whole service against the fake Discord: a flagged picture goes out as a
  * {@code SPOILER_} file in an ordinary channel and as it is in an age-restricted one; {@code block} posts no file but
- * a sentence with working buttons; blocked words are refused before queueing without naming them.
+ * a sentence with working buttons; blocked words are refused before queueing without naming them. A flagged
+ * animation's MP4 is treated as a flagged picture.
  */
 class DiscordSafetyTest {
     private static final FakeDiscord.Person ALICE = new FakeDiscord.Person("1001", "Alice", false);
@@ -63,6 +64,27 @@ class DiscordSafetyTest {
     private void imagine(String prompt) throws InterruptedException {
         fake.awaitAcknowledged(fake.slash(ALICE, false, "imagine", JsonNodeFactory.instance.arrayNode()
                 .add(FakeDiscord.option("prompt", 3, prompt)), null));
+    }
+
+    /**
+     * {@code /animate} with the same prompt and seed at both keyframes: every frame is that seed's picture, so the
+     * checker flags all of them or none.
+     */
+    private void animate(long seed) throws InterruptedException {
+        fake.awaitAcknowledged(fake.slash(ALICE, false, "animate", JsonNodeFactory.instance.arrayNode()
+                .add(FakeDiscord.option("prompt", 3, PROMPT + " --size 64x64 --steps 2"))
+                .add(FakeDiscord.option("to", 3, PROMPT)).add(FakeDiscord.option("frames", 4, 2L))
+                .add(FakeDiscord.option("seed", 4, seed)).add(FakeDiscord.option("to-seed", 4, seed)), null));
+    }
+
+    private FakeDiscord.Visible animation(long seed) throws InterruptedException {
+        return fake.awaitVisible(v -> v.content().startsWith(PROMPT + " (seed " + seed + ")")
+                && !v.components().isEmpty() && (v.content().contains("was withheld") || !v.files().isEmpty()), WAIT);
+    }
+
+    private static long generationOf(FakeDiscord.Visible visible) {
+        return visible.components().stream().flatMap(c -> ButtonId.parse(c).stream()).findFirst().orElseThrow()
+                .generationId();
     }
 
     private static String prompt(long seed) {
@@ -171,6 +193,67 @@ class DiscordSafetyTest {
             assertThat(stored.generations().find(id).orElseThrow().images().get(0).nsfw()).isTrue();
             Generation reroll = stored.generations().find(id + 1).orElseThrow();
             assertThat(reroll.parentId()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void inAnOrdinaryChannelAFlaggedAnimationIsASpoilerMp4WithTheNote() throws Exception {
+        ImagineService service = start("  nsfw: spoiler\n");
+        long id;
+        byte[] posted;
+        try {
+            animate(seeds.flagged());
+            FakeDiscord.Visible flagged = animation(seeds.flagged());
+            id = generationOf(flagged);
+
+            assertThat(flagged.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).isEqualTo("SPOILER_imagine-" + id + ".mp4"));
+            assertThat(flagged.content()).contains(Messages.SPOILER_NOTE);
+            assertThat(flagged.components()).containsExactly(ButtonId.forAnimation(id).stream()
+                    .map(ButtonId::encode).toArray(String[]::new));
+            posted = flagged.files().get(0).bytes();
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+        // The spoiler hides the real video: the file posted is the stored one.
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            Generation animation = stored.generations().find(id).orElseThrow();
+            assertThat(animation.images()).hasSize(3).allSatisfy(image -> assertThat(image.nsfw()).isTrue());
+            assertThat(posted).isEqualTo(stored.generations().imageBytes(animation.images().get(2)));
+        }
+    }
+
+    @Test
+    void inAnAgeRestrictedChannelAFlaggedAnimationGoesOutAsItIs() throws Exception {
+        fake.markChannelNsfw(true);
+        ImagineService service = start("  nsfw: spoiler\n  allow-in-nsfw-channels: true\n");
+        try {
+            animate(seeds.flagged());
+            FakeDiscord.Visible flagged = animation(seeds.flagged());
+
+            assertThat(flagged.files()).singleElement().satisfies(file ->
+                    assertThat(file.fileName()).isEqualTo("imagine-" + generationOf(flagged) + ".mp4"));
+            assertThat(flagged.content()).doesNotContain(Messages.SPOILER_NOTE);
+        } finally {
+            service.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void blockPostsNoFlaggedAnimationButTheSentenceWithItsButtons() throws Exception {
+        ImagineService service = start("  nsfw: block\n");
+        try {
+            animate(seeds.flagged());
+            FakeDiscord.Visible withheld = animation(seeds.flagged());
+            long id = generationOf(withheld);
+
+            assertThat(withheld.files()).isEmpty();
+            assertThat(withheld.content()).contains(Messages.withheld(id, 0, 1));
+            assertThat(withheld.components()).containsExactly(ButtonId.forAnimation(id).stream()
+                    .map(ButtonId::encode).toArray(String[]::new));
+            assertThat(fake.requests().stream().flatMap(r -> r.files().stream())).isEmpty();
+        } finally {
+            service.close(Duration.ofSeconds(30));
         }
     }
 

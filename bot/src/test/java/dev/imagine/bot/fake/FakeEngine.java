@@ -116,7 +116,8 @@ public final class FakeEngine implements ImageEngine {
      * Animates as the real engine batches frames ({@value #ANIMATION_BATCH} at a time): the settings are resolved as
      * {@link #generate} resolves a request (the first keyframe's seed drawn from the counter when missing), every
      * keyframe's seed is filled in, and frame {@code i} of a segment starting at a keyframe with seed {@code s} is
-     * the noise picture of {@code s * 1000 + i}. The prompt {@code fail:oom} fails as in {@link #generate}.
+     * the noise picture of {@code s * 1000 + i}; it is flagged by the safety checker when that keyframe's prompt is
+     * {@code nsfw}. The prompt {@code fail:oom} fails as in {@link #generate}.
      */
     @Override
     public AnimationResult animate(AnimationRequest request, AnimationListener listener,
@@ -154,9 +155,10 @@ public final class FakeEngine implements ImageEngine {
                         Duration.ofMillis(step)));
             }
             for (int i = start; i < end; i++) {
-                long seed = seeded.get(frames.get(i).from()).seed();
+                Keyframe from = seeded.get(frames.get(i).from());
+                long seed = from.seed();
                 images.add(new GeneratedImage(i, seed, noise(seed * 1000 + i, resolved.outputWidth() / 8,
-                        resolved.outputHeight() / 8), "seed " + seed + ", frame " + i));
+                        resolved.outputHeight() / 8), "seed " + seed + ", frame " + i, from.prompt().equals("nsfw")));
             }
         }
         return new AnimationResult(done, images, Duration.ofMillis(1500), batches, "test");

@@ -19,6 +19,7 @@ import dev.imagine.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The safety policy through the whole service as {@code imagine run} wires it, against the fake Bot API: the tiny
  * model's checker flags one seed's picture and not another's; {@code spoiler} sends the flagged photo with
  * {@code has_spoiler} and a caption note, {@code block} sends no photo but a sentence with the buttons, blocked words
- * refuse before anything is queued, and {@code checker: off} changes nothing.
+ * refuse before anything is queued, and {@code checker: off} changes nothing. A flagged animation's video is treated as
+ * a flagged photo: {@code has_spoiler} on {@code sendAnimation}, or a sentence with its buttons instead.
  */
 class TelegramSafetyTest {
     private static final TgUser ALICE = new TgUser(3001, "Alice");
@@ -79,6 +81,15 @@ class TelegramSafetyTest {
 
     private static String prompt(long seed) {
         return PROMPT + " --size 64x64 --steps 2 --seed " + seed;
+    }
+
+    /**
+     * {@code /animate} with the same prompt and seed at both keyframes: every frame is that seed's picture, so the
+     * checker flags all of them or none.
+     */
+    private static String animation(long seed) {
+        return "/animate " + PROMPT + " -> " + PROMPT + " --frames 2 --seed " + seed + " --to-seed " + seed
+                + " --size 64x64 --steps 2";
     }
 
     private static long generationOf(Call call) {
@@ -149,6 +160,53 @@ class TelegramSafetyTest {
             Call refused = await("answerCallbackQuery", call -> api.lastCallbackId().equals(
                     call.field("callback_query_id")));
             assertThat(refused.field("text")).isEqualTo(Messages.withheldFile(id, 0));
+            assertThat(api.calls("sendDocument")).isEmpty();
+        } finally {
+            service.close(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void spoilerSendsAFlaggedAnimationWithHasSpoilerAndTheNoteAndACleanOneAsItIs() throws Exception {
+        ImagineService service = start("  nsfw: spoiler\n");
+        Call flagged;
+        Call clean;
+        try {
+            api.sendText(ALICE.id(), ALICE, animation(seeds.flagged()));
+            flagged = await("sendAnimation", Call::ok);
+            api.sendText(ALICE.id(), ALICE, animation(seeds.clean()));
+            long first = generationOf(flagged);
+            clean = await("sendAnimation", call -> call.ok() && generationOf(call) != first);
+        } finally {
+            service.close(Duration.ofSeconds(10));
+        }
+        assertThat(flagged.field("has_spoiler")).isEqualTo("true");
+        assertThat(flagged.field("caption")).startsWith(PROMPT + " (seed " + seeds.flagged() + ")")
+                .endsWith("\n" + Messages.SPOILER_NOTE);
+        assertThat(flagged.buttonRows()).containsExactly(List.of("Re-roll", "Rerun", "Reverse", "Delete"));
+        assertThat(clean.field("has_spoiler")).isNotEqualTo("true");
+        assertThat(clean.field("caption")).doesNotContain(Messages.SPOILER_NOTE);
+        try (Storage stored = Storage.open(dir.resolve("data"))) {
+            Generation hidden = stored.generations().find(generationOf(flagged)).orElseThrow();
+            assertThat(hidden.images()).hasSize(3).allSatisfy(image -> assertThat(image.nsfw()).isTrue());
+            // The spoiler hides the real video: the bytes sent are the stored file.
+            assertThat(flagged.upload("animation").bytes())
+                    .isEqualTo(stored.generations().imageBytes(hidden.images().get(2)));
+        }
+    }
+
+    @Test
+    void blockSendsNoFlaggedAnimationButTheSentenceWithItsButtons() throws Exception {
+        ImagineService service = start("  nsfw: block\n");
+        try {
+            long prompt = api.sendText(ALICE.id(), ALICE, animation(seeds.flagged()));
+            Call withheld = await("sendMessage", call -> call.ok() && call.field("text").contains("was withheld"));
+            long id = generationOf(withheld);
+
+            assertThat(withheld.field("text")).isEqualTo(Messages.withheld(id, 0, 1));
+            assertThat(withheld.repliesTo()).isEqualTo(api.messageIdOf(prompt));
+            assertThat(withheld.buttonRows()).containsExactly(List.of("Re-roll", "Rerun", "Reverse", "Delete"));
+            assertThat(api.calls("sendAnimation")).isEmpty();
             assertThat(api.calls("sendDocument")).isEmpty();
         } finally {
             service.close(Duration.ofSeconds(10));
