@@ -131,38 +131,43 @@ public final class ClusterQueue {
         Checks.required("the message", gaveUp);
         Instant now = clock.instant();
         Instant until = now.plus(lease);
-        Optional<Long> claimed = database.write(c -> {
+        return database.write(c -> {
+            // Not waiting for the disk: a claim lost with the server's crash leaves its job queued, and the worker's
+            // next heartbeat finds the lease gone and stops; the job is visible as claimed to everyone at once.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO off");
+            }
             expire(c, now, maxAttempts, gaveUp);
-            Long id = null;
-            long user = 0;
-            try (Statement s = c.createStatement();
-                    ResultSet rows = s.executeQuery("SELECT g.id, g.user_id FROM generations g "
-                            + "JOIN users u ON u.id = g.user_id WHERE g.status = 'queued' "
-                            + "ORDER BY u.served_order, g.queued_at, g.id LIMIT 1 FOR UPDATE OF g SKIP LOCKED")) {
-                if (rows.next()) {
-                    id = rows.getLong(1);
-                    user = rows.getLong(2);
-                }
-            }
-            if (id == null) {
-                return Optional.<Long>empty();
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET status = 'running', "
-                    + "started_at = ?, attempts = attempts + 1, lease_owner = ?, lease_expires_at = ? WHERE id = ?")) {
-                Rows.setInstant(update, 1, now);
-                update.setString(2, worker);
-                Rows.setInstant(update, 3, until);
-                update.setLong(4, id);
-                update.executeUpdate();
-            }
-            try (PreparedStatement served = c.prepareStatement(
-                    "UPDATE users SET served_order = nextval('served_order_seq') WHERE id = ?")) {
-                served.setLong(1, user);
-                served.executeUpdate();
-            }
-            return Optional.of(id);
+            // First a job whose user no other worker is being given a job of right now (their row is locked), which
+            // spreads concurrent claims over users as the fairness rule means; then, when every queued job's user
+            // is locked, any job: that claim waits for the other to commit instead of leaving the job waiting.
+            Optional<Claim> claim = claim(c, "FOR UPDATE OF g, u SKIP LOCKED", worker, now, until);
+            return claim.isPresent() ? claim : claim(c, "FOR UPDATE OF g SKIP LOCKED", worker, now, until);
         });
-        return claimed.map(id -> new Claim(generations.find(id).orElseThrow(), until));
+    }
+
+    /**
+     * Picks the next queued job with {@code locking}, makes it running under the lease and counts its user as
+     * served, in one statement; the job's row as it is afterwards (no images yet).
+     */
+    private static Optional<Claim> claim(Connection c, String locking, String worker, Instant now, Instant until)
+            throws SQLException {
+        try (PreparedStatement claim = c.prepareStatement("WITH next AS (SELECT g.id AS next_id, "
+                + "g.user_id AS next_user FROM generations g JOIN users u ON u.id = g.user_id "
+                + "WHERE g.status = 'queued' ORDER BY u.served_order, g.queued_at, g.id LIMIT 1 " + locking + "), "
+                + "served AS (UPDATE users SET served_order = nextval('served_order_seq') FROM next "
+                + "WHERE users.id = next.next_user) "
+                + "UPDATE generations SET status = 'running', started_at = ?, attempts = attempts + 1, "
+                + "lease_owner = ?, lease_expires_at = ? FROM next WHERE generations.id = next.next_id "
+                + "RETURNING " + GenerationReads.COLUMNS)) {
+            Rows.setInstant(claim, 1, now);
+            claim.setString(2, worker);
+            Rows.setInstant(claim, 3, until);
+            try (ResultSet rows = claim.executeQuery()) {
+                return rows.next() ? Optional.of(new Claim(GenerationReads.generation(rows), until))
+                        : Optional.empty();
+            }
+        }
     }
 
     /** What a worker learns from its {@link #heartbeat}. */
@@ -245,12 +250,13 @@ public final class ClusterQueue {
     public void complete(long id, String worker, GenerationParameters resolved, List<NewImage> images,
             long engineMillis) {
         generations.markDone(id, worker, resolved, images, engineMillis, c -> {
-            try (PreparedStatement count = c.prepareStatement(
-                    "UPDATE nodes SET jobs_done = jobs_done + 1 WHERE name = ?")) {
-                count.setString(1, worker);
-                count.executeUpdate();
+            try (PreparedStatement countAndNotify = c.prepareStatement("WITH counted AS (UPDATE nodes "
+                    + "SET jobs_done = jobs_done + 1 WHERE name = ?) SELECT pg_notify(?, ?)")) {
+                countAndNotify.setString(1, worker);
+                countAndNotify.setString(2, FINISHED_CHANNEL + channelSuffix);
+                countAndNotify.setString(3, Long.toString(id));
+                countAndNotify.execute();
             }
-            notify(c, FINISHED_CHANNEL, id);
             return null;
         });
     }
@@ -483,15 +489,19 @@ public final class ClusterQueue {
         return QueueListener.open(postgres.server(), channelSuffix);
     }
 
-    /** Fails unless {@code worker} holds the lease on job {@code id}; runs in the caller's transaction. */
-    static void requireLease(Connection c, long id, String worker) throws SQLException {
+    /**
+     * Fails unless {@code worker} holds the lease on job {@code id}, locking its row; returns its status. Runs in the
+     * caller's transaction.
+     */
+    static GenerationStatus requireLease(Connection c, long id, String worker) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT lease_owner FROM generations WHERE id = ? FOR UPDATE")) {
+                "SELECT lease_owner, status FROM generations WHERE id = ? FOR UPDATE")) {
             select.setLong(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next() || !worker.equals(rows.getString(1))) {
                     throw new IllegalStateException("generation " + id + " is no longer leased to " + worker);
                 }
+                return GenerationStatus.fromId(rows.getString(2));
             }
         }
     }

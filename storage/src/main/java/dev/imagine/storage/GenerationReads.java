@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * reruns, mapped from their rows. Thread-safe; owned by its repository.
  */
 final class GenerationReads {
-    private static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
+    static final String COLUMNS = "id, user_id, platform, kind, parent_id, model_name, model_fingerprint, "
             + "model_path, parameters, init_image_sha256, guild_id, channel_id, request_message_id, "
             + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path, "
             + "attempts";
@@ -138,6 +138,11 @@ final class GenerationReads {
     byte[] imageBytes(StoredImage image) {
         Checks.required("the image", image);
         return database.read(c -> files.read(c, image.path(), image.sha256()));
+    }
+
+    /** Maps a row of {@link #COLUMNS} (in that order, from column 1) without its images. */
+    static Generation generation(ResultSet rows) throws SQLException {
+        return generation(rows, List.of());
     }
 
     private static Generation generation(ResultSet rows, List<StoredImage> images) throws SQLException {

@@ -82,6 +82,56 @@ class ClusterQueueTest {
     }
 
     @Test
+    void aClaimSkipsTheUserAnotherWorkerIsBeingGivenAJobOfAndWaitsForItWhenNoOneElseHasOne() throws Exception {
+        long ada = user("ada");
+        long bob = user("bob");
+        enqueue(ada, "ada 1");
+        enqueue(ada, "ada 2");
+        enqueue(bob, "bob 1");
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection other = place.connect()) {
+            // another worker's claim of ada's job, still open: it holds ada's user row
+            other.setAutoCommit(false);
+            try (var lock = other.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, ada);
+                lock.executeQuery().close();
+            }
+            assertThat(claimPrompt("w1")).as("ada goes first by the rule, but is being served").isEqualTo("bob 1");
+
+            // now only ada has queued jobs: the claim waits for the other claim instead of finding nothing
+            var waiting = pool.submit(() -> claimPrompt("w2"));
+            awaitClaimWaitingForALock();
+            assertThat(waiting).isNotDone();
+            other.commit();
+            assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ada 1");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimPrompt("w1")).isEqualTo("ada 2");
+    }
+
+    /**
+     * Until the server shows a claim (by its statement) waiting for a row lock; fails after 30 s. Asks on a connection
+     * of its own in auto-commit, because the server keeps one snapshot of its activity view per transaction.
+     */
+    private void awaitClaimWaitingForALock() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (java.sql.Connection c = place.connect(); var waiting = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                + "AND query LIKE '%served_order_seq%' AND pid <> pg_backend_pid()")) {
+            while (true) {
+                try (var rows = waiting.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("a claim waiting for the lock").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
     void thePerUserCapAndTheCapacityHoldInTheInsertsTransaction() {
         long ada = user("ada");
         long bob = user("bob");
