@@ -131,12 +131,9 @@ public final class ClusterQueue {
         Checks.required("the message", gaveUp);
         Instant now = clock.instant();
         Instant until = now.plus(lease);
-        return database.write(c -> {
-            // Not waiting for the disk: a claim lost with the server's crash leaves its job queued, and the worker's
-            // next heartbeat finds the lease gone and stops; the job is visible as claimed to everyone at once.
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL synchronous_commit TO off");
-            }
+        // A claim lost with the server's crash leaves its job queued, and the worker's next heartbeat finds the lease
+        // gone and stops.
+        return database.writeWithoutWaitingForDisk(c -> {
             expire(c, now, maxAttempts, gaveUp);
             // First a job whose user no other worker is being given a job of right now (their row is locked), which
             // spreads concurrent claims over users as the fairness rule means; then, when every queued job's user

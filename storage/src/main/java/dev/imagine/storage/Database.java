@@ -26,6 +26,15 @@ sealed interface Database extends AutoCloseable permits H2Database, PostgresData
     /** Runs work that changes rows (or image files), commits it durably, and waits for it. */
     <T> T write(Work<T> work);
 
+    /**
+     * Runs work that changes rows whose loss in a crash of the database server only repeats work (a claim, a delivery
+     * mark): committed and visible to every reader at once, but on PostgreSQL without waiting for the disk. H2 commits
+     * it durably, as {@link #write}.
+     */
+    default <T> T writeWithoutWaitingForDisk(Work<T> work) {
+        return write(work);
+    }
+
     /** Which database this is. */
     Vendor vendor();
 

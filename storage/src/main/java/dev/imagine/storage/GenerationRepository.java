@@ -284,14 +284,9 @@ public final class GenerationRepository {
      * Records that a finished generation's result (done, failed or cancelled) reached its reply target. Idempotent.
      */
     public void markDelivered(long id) {
-        database.write(c -> {
-            if (database.vendor() == Database.Vendor.POSTGRESQL) {
-                // Not waiting for the disk: a mark lost with the server's crash only means the result is delivered
-                // again (at least once across crashes, each repeat counted), and the mark is visible at once.
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit TO off");
-                }
-            }
+        // A mark lost with the server's crash only means the result is delivered again (at least once across
+        // crashes, each repeat counted).
+        database.writeWithoutWaitingForDisk(c -> {
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE generations SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL")) {
                 Rows.setInstant(update, 1, clock.instant());

@@ -100,6 +100,16 @@ final class PostgresDatabase implements Database {
         return run(work);
     }
 
+    @Override
+    public <T> T writeWithoutWaitingForDisk(Work<T> work) {
+        return run(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO off");
+            }
+            return work.run(c);
+        });
+    }
+
     private <T> T run(Work<T> work) {
         boolean interrupted = Thread.interrupted();
         try (Connection c = borrow()) {

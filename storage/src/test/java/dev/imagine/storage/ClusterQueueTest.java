@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,22 +95,22 @@ class ClusterQueueTest {
         enqueue(ada, "ada 1");
         enqueue(ada, "ada 2");
         enqueue(bob, "bob 1");
-        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try (java.sql.Connection other = place.connect()) {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = place.connect()) {
             // another worker's claim of ada's job, still open: it holds ada's user row
             other.setAutoCommit(false);
-            try (var lock = other.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
+            try (PreparedStatement lock = other.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
                 lock.setLong(1, ada);
                 lock.executeQuery().close();
             }
             assertThat(claimPrompt("w1")).as("ada goes first by the rule, but is being served").isEqualTo("bob 1");
 
             // now only ada has queued jobs: the claim waits for the other claim instead of finding nothing
-            var waiting = pool.submit(() -> claimPrompt("w2"));
+            Future<String> waiting = pool.submit(() -> claimPrompt("w2"));
             awaitClaimWaitingForALock();
             assertThat(waiting).isNotDone();
             other.commit();
-            assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ada 1");
+            assertThat(waiting.get(30, TimeUnit.SECONDS)).isEqualTo("ada 1");
         } finally {
             pool.shutdownNow();
         }
@@ -116,10 +123,11 @@ class ClusterQueueTest {
      */
     private void awaitClaimWaitingForALock() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try (java.sql.Connection c = place.connect(); var waiting = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                + "AND query LIKE '%served_order_seq%' AND pid <> pg_backend_pid()")) {
+        try (Connection c = place.connect(); PreparedStatement waiting = c.prepareStatement("SELECT COUNT(*) "
+                + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%served_order_seq%' "
+                + "AND pid <> pg_backend_pid()")) {
             while (true) {
-                try (var rows = waiting.executeQuery()) {
+                try (ResultSet rows = waiting.executeQuery()) {
                     rows.next();
                     if (rows.getInt(1) > 0) {
                         return;
