@@ -55,6 +55,7 @@ public final class Storage implements AutoCloseable {
     private final UserRepository users;
     private final GenerationRepository generations;
     private final SettingsRepository settings;
+    private final ChatIntake intake;
     private final ClusterQueue queue;
     private final ClusterBuckets buckets;
 
@@ -66,6 +67,7 @@ public final class Storage implements AutoCloseable {
         this.users = new UserRepository(database, clock);
         this.generations = new GenerationRepository(database, files, clock);
         this.settings = new SettingsRepository(database, clock);
+        this.intake = new ChatIntake(database, clock);
         this.queue = database.vendor() == Database.Vendor.POSTGRESQL
                 ? new ClusterQueue(database, generations, clock) : null;
         this.buckets = database instanceof PostgresDatabase postgres ? new ClusterBuckets(postgres, clock) : null;
@@ -154,6 +156,11 @@ public final class Storage implements AutoCloseable {
     /** Per-user and per-channel defaults. */
     public SettingsRepository settings() {
         return settings;
+    }
+
+    /** How far each chat platform's stream of updates has been handled. */
+    public ChatIntake intake() {
+        return intake;
     }
 
     /**

@@ -51,7 +51,7 @@ class BackupRestoreTest {
         Files.copy(live.resolve(image), restored.resolve(image));
 
         try (Storage storage = Storage.open(restored)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("11");
+            assertThat(storage.info().schemaVersion()).isEqualTo("13");
             Generation g = storage.generations().find(done).orElseThrow();
             assertThat(g.status()).isEqualTo(GenerationStatus.DONE);
             assertThat(storage.generations().imageBytes(g.images().get(0))).isEqualTo(png);

@@ -41,12 +41,12 @@ class MigrationTest {
     void anEmptyFolderGetsTheWholeSchema() throws SQLException {
         Path data = dir.resolve("new/data");
         try (Storage storage = Storage.open(data)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("11");
+            assertThat(storage.info().schemaVersion()).isEqualTo("13");
             assertThat(storage.counts().generations()).isZero();
         }
         assertThat(data.resolve(Storage.DATABASE_FILE)).isRegularFile();
         dir = data;
-        assertThat(tables()).containsExactly("CHANNEL_SETTINGS", "GENERATIONS", "IMAGES", "USERS", "USER_SETTINGS",
+        assertThat(tables()).containsExactly("CHANNEL_SETTINGS", "CHAT_INTAKE", "GENERATIONS", "IMAGES", "USERS", "USER_SETTINGS",
                 "flyway_schema_history");
     }
 
@@ -64,7 +64,7 @@ class MigrationTest {
         }
 
         try (Storage storage = Storage.open(dir)) {
-            assertThat(storage.info().schemaVersion()).isEqualTo("11");
+            assertThat(storage.info().schemaVersion()).isEqualTo("13");
             User user = storage.users().find("discord", "77").orElseThrow();
             Generation old = storage.generations().history(user.id(), null, 10).get(0);
             assertThat(old.parameters().get("prompt")).isEqualTo("an old fox");
@@ -139,7 +139,7 @@ class MigrationTest {
             try (Connection c = H2Database.dataSource(dir).getConnection()) {
                 assertThat(column(c, "SELECT \"version\" FROM \"flyway_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-                        .containsExactly("1", "2", "3", "4", "5", "6", "8", "9", "11");
+                        .containsExactly("1", "2", "3", "4", "5", "6", "8", "9", "11", "13");
             }
         }
     }

@@ -29,7 +29,7 @@ class PostgresStorageTest {
 
             StorageInfo info = storage.info();
             assertThat(info.database()).isEqualTo(StorageBackend.URL);
-            assertThat(info.schemaVersion()).isEqualTo("12");
+            assertThat(info.schemaVersion()).isEqualTo("13");
             assertThat(info.imageFiles()).isEqualTo(2);
             assertThat(info.imageFileBytes()).isEqualTo(TestData.png(1).length + TestData.png(2).length);
             assertThat(info.databaseBytes()).isPositive();

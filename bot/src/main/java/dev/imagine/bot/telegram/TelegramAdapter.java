@@ -7,12 +7,16 @@ import dev.imagine.bot.service.ChatAdapter;
 import dev.imagine.bot.service.ServiceContext;
 import dev.imagine.config.ImagineConfig;
 import dev.imagine.config.TelegramSettings;
+import dev.imagine.storage.ChatIntake;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -65,6 +69,9 @@ public final class TelegramAdapter implements ChatAdapter {
     private Sender sender;
     private UpdateHandler handler;
     private Redactor redactor;
+    private ChatIntake intake;
+    private String account;
+    private volatile long handledThrough;
     private boolean closed;
 
     /** An adapter for the configured bot; {@link #start} connects it. */
@@ -95,11 +102,14 @@ public final class TelegramAdapter implements ChatAdapter {
      */
     @Override
     public void start(ServiceContext context) {
-        start(context.commandCore(), context.dispatcher());
+        start(context.commandCore(), context.dispatcher(), context.storage().intake());
     }
 
-    /** {@link #start(ServiceContext)} with a core the caller made. */
-    synchronized void start(CommandCore core, Dispatcher dispatcher) {
+    /**
+     * {@link #start(ServiceContext)} with a core the caller made; {@code intake} records how far the bot's updates
+     * were handled.
+     */
+    synchronized void start(CommandCore core, Dispatcher dispatcher, ChatIntake intake) {
         if (http != null) {
             throw new IllegalStateException("the Telegram adapter was already started");
         }
@@ -117,6 +127,15 @@ public final class TelegramAdapter implements ChatAdapter {
             throw new IllegalStateException("Telegram at " + settings.apiUrl() + " did not accept the bot token or could"
                     + " not be reached: " + e.getMessage());
         }
+        this.intake = Objects.requireNonNull(intake, "intake");
+        account = Long.toString(me.getId());
+        try {
+            handledThrough = intake.handledThrough(PLATFORM, account);
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("How far this bot's Telegram updates were handled could not be read: "
+                    + redactor.describe(e));
+        }
         sender = new Sender(pacer, redactor);
         JobRenderer renderer = new JobRenderer(api, sender, dispatcher, pacer, core.safety());
         HttpUrl base = new HttpUrl.Builder().scheme(url.getSchema()).host(url.getHost()).port(url.getPort()).build();
@@ -128,8 +147,12 @@ public final class TelegramAdapter implements ChatAdapter {
         pollThread = Executors.newSingleThreadScheduledExecutor(daemon("telegram-poll"));
         polling = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> pollThread);
         try {
-            session = polling.registerBot(token, () -> url, new DefaultGetUpdatesGenerator(UPDATE_KINDS),
-                    this::consume);
+            DefaultGetUpdatesGenerator after = new DefaultGetUpdatesGenerator(UPDATE_KINDS);
+            // The first request after a restart confirms to Telegram what the last run handled, so it is not sent
+            // again; later ones confirm what this run has handled (see consume).
+            long restartAfter = handledThrough;
+            session = polling.registerBot(token, () -> url,
+                    received -> after.apply((int) Math.max(received, restartAfter)), this::consume);
         } catch (TelegramApiException | RuntimeException e) {
             close();
             throw new IllegalStateException("Polling Telegram for updates did not start: " + redactor.describe(e));
@@ -157,12 +180,33 @@ public final class TelegramAdapter implements ChatAdapter {
         return new TelegramUrl(scheme, uri.getHost(), port, false);
     }
 
+    /**
+     * Hands the updates to the update thread and returns once they are handled: the poller's next request tells
+     * Telegram they may be forgotten, so one still waiting here when the process dies is sent again after a restart
+     * instead of being lost. Updates handled before (recorded in {@link ChatIntake}) are skipped.
+     */
     private void consume(List<Update> updates) {
+        List<Future<?>> handling = new ArrayList<>();
         for (Update update : updates) {
+            if (update.getUpdateId() <= handledThrough) {
+                continue;
+            }
             try {
-                updateThread.execute(() -> handle(update));
+                handling.add(updateThread.submit(() -> handle(update)));
             } catch (RejectedExecutionException e) {
-                LOG.info("Update {} arrived while stopping; it is dropped", update.getUpdateId());
+                LOG.info("Update {} arrived while stopping; Telegram sends it again after the restart",
+                        update.getUpdateId());
+            }
+        }
+        for (Future<?> each : handling) {
+            try {
+                each.get();
+            } catch (InterruptedException e) {
+                // Stopping: what is not handled yet is not confirmed to Telegram either.
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.error("Handling an update failed: {}", redactor.describe(e.getCause()));
             }
         }
     }
@@ -173,6 +217,7 @@ public final class TelegramAdapter implements ChatAdapter {
         } catch (RuntimeException e) {
             LOG.error("Update {} could not be handled: {}", update.getUpdateId(), redactor.describe(e));
         } finally {
+            record(update.getUpdateId());
             progress.lock();
             try {
                 lastHandledUpdate = Math.max(lastHandledUpdate, update.getUpdateId());
@@ -180,6 +225,21 @@ public final class TelegramAdapter implements ChatAdapter {
             } finally {
                 progress.unlock();
             }
+        }
+    }
+
+    /**
+     * Records an update as handled, so a restart neither asks Telegram for it again nor handles it twice. A SIGKILL
+     * between the handling and this record makes the next run handle that one update again; a failure to record is
+     * logged and costs the same after a restart.
+     */
+    private void record(long updateId) {
+        try {
+            intake.handled(PLATFORM, account, updateId);
+            handledThrough = Math.max(handledThrough, updateId);
+        } catch (RuntimeException e) {
+            LOG.warn("Update {} is handled but could not be recorded as such; a restart may handle it again: {}",
+                    updateId, redactor.describe(e));
         }
     }
 

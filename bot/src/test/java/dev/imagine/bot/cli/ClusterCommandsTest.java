@@ -86,7 +86,7 @@ class ClusterCommandsTest {
 
         out.getBuffer().setLength(0);
         assertThat(run("db", "info", "--db-url", server.url())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("database        " + URL + " (").contains("schema version  12")
+        assertThat(out.toString()).contains("database        " + URL + " (").contains("schema version  13")
                 .contains("generations     2 (queued 1, running 1, done 0, failed 0, cancelled 0)")
                 .doesNotContain("data directory").doesNotContain(SCHEMA);
     }

@@ -278,7 +278,7 @@ class StorageCommandsTest {
         assertThat(out.toString())
                 .contains("data directory  " + dir.resolve("data").toAbsolutePath())
                 .contains("imagine.mv.db (")
-                .contains("schema version  11")
+                .contains("schema version  13")
                 .contains("users           1")
                 .contains("generations     1 (queued 0, running 0, done 1, failed 0, cancelled 0)")
                 .contains("images          2 rows, 2 files");

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -138,7 +139,12 @@ final class FakeBotApi implements AutoCloseable {
     private final Map<Long, List<TgUser>> admins = new HashMap<>();
     private final Map<Long, Integer> messageOfUpdate = new HashMap<>();
     private final Duration hold;
-    private long nextUpdateId = 1;
+    /**
+     * Update ids rise across every fake server in this JVM, as Telegram's do for one bot: a bot restarted against a
+     * new fake server keeps its record of the last update it handled (in its storage), and must not take the new
+     * server's updates for old ones.
+     */
+    private static final AtomicLong UPDATE_IDS = new AtomicLong();
     private long confirmed;
     private int nextMessageId = 100;
     private int nextFile = 1;
@@ -371,7 +377,7 @@ final class FakeBotApi implements AutoCloseable {
     private long push(String kind, ObjectNode payload) {
         lock.lock();
         try {
-            long id = nextUpdateId++;
+            long id = UPDATE_IDS.incrementAndGet();
             ObjectNode update = JSON.createObjectNode();
             update.put("update_id", id);
             if (payload.has("message_id")) {

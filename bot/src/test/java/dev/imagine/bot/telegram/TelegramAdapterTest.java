@@ -101,7 +101,7 @@ class TelegramAdapterTest {
         dispatcher = new Dispatcher(engine, new StorageJournal(storage, engine.model()), DISPATCH,
                 Messages.JOB_NOTICES, Ticker.systemTicker(), new SimpleMeterRegistry());
         adapter = new TelegramAdapter(TelegramCommandContractTest.settings(api), pacer);
-        adapter.start(new CommandCore(dispatcher, storage, limits), dispatcher);
+        adapter.start(new CommandCore(dispatcher, storage, limits), dispatcher, storage.intake());
         dispatcher.recover();
         if (runJobs) {
             dispatcher.start();
@@ -221,6 +221,29 @@ class TelegramAdapterTest {
             assertThat(stored.generations().undelivered(Duration.ofDays(1))).extracting(Generation::id)
                     .doesNotContain(id);
         }
+    }
+
+    @Test
+    void aRestartAsksTelegramOnlyForTheUpdatesAfterTheLastOneHandledAndHandlesNoneTwice() throws Exception {
+        boot(LIMITS, true);
+        long first = api.sendText(ALICE.id(), ALICE, "a lighthouse --steps 2 --seed 3");
+        handled(first);
+        await("sendPhoto", call -> call.ok() && call.field("caption").startsWith("a lighthouse\n"));
+        assertThat(storage.intake().handledThrough(TelegramAdapter.PLATFORM, Long.toString(FakeBotApi.BOT_ID)))
+                .isEqualTo(first);
+        stop();
+        int pollsBefore = api.calls("getUpdates").size();
+
+        boot(LIMITS, true);
+        long second = api.sendText(ALICE.id(), ALICE, "a harbour --steps 2 --seed 4");
+        handled(second);
+        await("sendPhoto", call -> call.ok() && call.field("caption").startsWith("a harbour\n"));
+        // The new run's first request confirms what the last one handled, whatever that one's poller had confirmed.
+        assertThat(api.calls("getUpdates").get(pollsBefore).field("offset")).isEqualTo(Long.toString(first + 1));
+        assertThat(api.calls("sendPhoto")).filteredOn(call -> call.ok()
+                && call.field("caption").startsWith("a lighthouse\n")).hasSize(1);
+        assertThat(storage.intake().handledThrough(TelegramAdapter.PLATFORM, Long.toString(FakeBotApi.BOT_ID)))
+                .isEqualTo(second);
     }
 
     @Test
@@ -514,7 +537,8 @@ class TelegramAdapterTest {
         TelegramAdapter refused = new TelegramAdapter(new TelegramSettings(Optional.of(Secret.of(wrong)),
                 URI.create(api.baseUrl())), pacer);
         try (LogLines logs = new LogLines()) {
-            assertThatThrownBy(() -> refused.start(new CommandCore(dispatcher, storage, LIMITS), dispatcher))
+            assertThatThrownBy(() -> refused.start(new CommandCore(dispatcher, storage, LIMITS), dispatcher,
+                    storage.intake()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("did not accept the bot token")
                     .hasMessageContaining("401")

@@ -7,6 +7,7 @@ import dev.imagine.bot.command.CommandCore;
 import dev.imagine.bot.dispatch.Dispatcher;
 import dev.imagine.config.Secret;
 import dev.imagine.config.TelegramSettings;
+import dev.imagine.storage.ChatIntake;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class TelegramCommandContractTest extends CommandContract {
 
     @Override
     protected PlatformDriver connect(CommandCore core, Dispatcher dispatcher) {
-        return new TelegramDriver(core, dispatcher);
+        return new TelegramDriver(core, dispatcher, storage.intake());
     }
 
     static TelegramSettings settings(FakeBotApi api) {
@@ -38,10 +39,10 @@ class TelegramCommandContractTest extends CommandContract {
         private final TelegramAdapter adapter;
         private int seen;
 
-        TelegramDriver(CommandCore core, Dispatcher dispatcher) {
+        TelegramDriver(CommandCore core, Dispatcher dispatcher, ChatIntake intake) {
             api.setAdmins(GROUP, user(MODERATOR));
             adapter = new TelegramAdapter(settings(api), new FakePacer());
-            adapter.start(core, dispatcher);
+            adapter.start(core, dispatcher, intake);
             seen = api.calls().size();
         }
 
