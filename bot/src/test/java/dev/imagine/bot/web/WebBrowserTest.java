@@ -138,8 +138,13 @@ class WebBrowserTest {
     /** The pictures shown whose alt text contains {@code alt}. */
     @SuppressWarnings("unchecked")
     private static List<WebElement> pictures(WebDriver browser, String alt) {
-        return (List<WebElement>) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll("
-                + "'#timeline figure img')].filter((img) => img.alt.includes(arguments[0]));", alt);
+        // "Seed 5" must not match a re-roll's "Seed 5123...": a text ending in a digit matches only where no digit
+        // follows it.
+        return (List<WebElement>) ((JavascriptExecutor) browser).executeScript("const text = arguments[0];"
+                + "const whole = (alt) => { for (let i = alt.indexOf(text); i >= 0; i = alt.indexOf(text, i + 1)) {"
+                + "  if (!/[0-9]/.test(text.slice(-1)) || !/[0-9]/.test(alt.charAt(i + text.length))) return true; }"
+                + "  return false; };"
+                + "return [...document.querySelectorAll('#timeline figure img')].filter((img) => whole(img.alt));", alt);
     }
 
     private static WebElement awaitPicture(WebDriver browser, String alt, int count) throws IOException {
@@ -231,7 +236,8 @@ class WebBrowserTest {
         firstCard.findElement(By.xpath(".//button[normalize-space()='Re-roll']")).click();
         WebElement rerolled = waiting(browser).until(b -> {
             List<WebElement> all = pictures(b, "a lighthouse at dusk");
-            return all.size() >= 2 && !all.get(0).getAttribute("alt").contains("Seed 5") ? all.get(0) : null;
+            return all.size() >= 2 && !all.get(0).getAttribute("alt").matches("(?s).*Seed 5(?![0-9]).*") ? all.get(0)
+                    : null;
         });
         assertThat(rerolled.getAttribute("alt")).containsPattern("Seed [0-9]+");
         for (String name : List.of("Rerun", "Vary", "Upscale", "Delete")) {
