@@ -112,13 +112,10 @@ class TelegramClusterTest {
                 .collect(Collectors.toSet());
     }
 
-    private int queuedRepliesBeforeRestart;
-
-    private int queuedReplies(FakeBotApi api) {
-        int queued = (int) api.calls("sendMessage").stream()
+    /** How many prompts have been answered with "Queued as #...". */
+    private static int queuedReplies(FakeBotApi api) {
+        return (int) api.calls("sendMessage").stream()
                 .filter(call -> call.ok() && call.field("text").startsWith("Queued as #")).count();
-        queuedRepliesBeforeRestart = queued;
-        return queued;
     }
 
     /**
@@ -170,6 +167,7 @@ class TelegramClusterTest {
             api.await(call -> queuedReplies(api) + photos(api).size() >= 3, WAIT);
             front.destroyForcibly();
             assertThat(front.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            int handledBeforeKill = queuedReplies(api);
             Set<Long> beforeKill = photos(api).stream().map(TelegramClusterTest::generationOf)
                     .collect(Collectors.toSet());
             // Pictures the workers finish while no frontend runs: the next one sends them.
@@ -197,7 +195,7 @@ class TelegramClusterTest {
             }
             System.out.printf("telegram cluster: %d prompts from %d users; %d handled before the frontend's SIGKILL, "
                     + "%d photos sent then, %d done while no frontend ran; %d prompts taken in twice%n", total, USERS,
-                    queuedRepliesBeforeRestart, beforeKill.size(), waiting.size(),
+                    handledBeforeKill, beforeKill.size(), waiting.size(),
                     made.values().stream().filter(n -> n > 1).count());
             assertThat(made).as("every prompt became a generation").hasSize(total);
             // The one update a SIGKILL catches between storing its generation and recording it as handled is taken
