@@ -23,7 +23,7 @@ import java.util.Map;
  * A frontend stands in for Telegram with a chat adapter that prints every event it gets ({@code event ID TYPE CHAT},
  * a queued one followed by the sentence the chat would show) and confirms delivery of final events after printing
  * them; it reads {@code submit USER COUNT STEPS} lines on stdin, types each job as {@code /imagine} through the
- * command core the real adapters use (more than 100 steps: at 512 pixels, else 128) and prints the reply as
+ * command core the real adapters use (more than 100 steps: at 1024 pixels, a job that runs for seconds even on a warm JIT, else 128) and prints the reply as
  * {@code accepted ID USER [waiting]} (waiting: the reply says no worker runs) or {@code rejected USER SENTENCE}; {@code say USER TEXT} types any text and prints {@code reply USER TEXT}. Every node prints {@code ready PORT} (its operations port) once started and stops
  * cleanly on SIGTERM.
  */
@@ -130,7 +130,7 @@ public final class ClusterDriver {
 
         /** Types {@code /imagine} as the user would, through the command core the real adapters use. */
         void submit(String user, int index, int steps) {
-            int side = steps > 100 ? 512 : 128;
+            int side = steps > 100 ? 1024 : 128;
             Reply reply = core.handleText(caller(user), "/imagine " + user + " job "
                     + index + " --steps " + steps + " --seed " + index + " --size " + side + "x" + side);
             if (reply instanceof Reply.Queued queued) {

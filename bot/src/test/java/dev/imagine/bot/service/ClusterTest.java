@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -131,8 +132,7 @@ class ClusterTest {
             }
             workers.forEach(Node::awaitReady);
             front.await(lines -> lines.contains("event " + slow + " started chat-slowpoke"));
-            String holder = queue.nodes().stream().filter(n -> n.running().contains(slow)).findFirst().orElseThrow()
-                    .name();
+            String holder = holder(queue, observer, slow, signals);
             Node killed = workers.stream().filter(w -> w.name.equals(holder)).findFirst().orElseThrow();
             killed.kill();
             assertThat(observer.generations().find(slow).orElseThrow().status())
@@ -243,6 +243,26 @@ class ClusterTest {
     private static Set<Long> doneIds(List<String> lines) {
         return lines.stream().filter(l -> l.matches("event \\d+ done .*")).map(l -> Long.parseLong(l.split(" ")[1]))
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * The node that holds job {@code id}'s lease now. A starved machine can let the first lease run out before the
+     * kill, and the job waits in the queue until the next claim; the job is never allowed to be finished or failed.
+     */
+    private static String holder(ClusterQueue queue, Storage observer, long id, QueueListener signals) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ClusterQueue.Node> holder = queue.nodes().stream().filter(n -> n.running().contains(id))
+                    .findFirst();
+            if (holder.isPresent()) {
+                return holder.get().name();
+            }
+            Generation job = observer.generations().find(id).orElseThrow();
+            assertThat(job.status()).as("job %d, which no node holds (attempt %d)", id, job.attempts())
+                    .isIn(GenerationStatus.QUEUED, GenerationStatus.RUNNING);
+            signals.await(Duration.ofMillis(100)); // the next claim's news, or a tenth of a second
+        }
+        throw new AssertionError("no worker took job " + id + " again within " + WAIT);
     }
 
     private static void drain(QueueListener signals) {
