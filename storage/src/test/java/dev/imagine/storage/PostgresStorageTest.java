@@ -7,6 +7,10 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,42 @@ class PostgresStorageTest {
             assertThat(info.databaseBytes()).isPositive();
             assertThat(dir.resolve("images")).doesNotExist();
             assertThat(dir.resolve(Storage.DATABASE_FILE)).doesNotExist();
+        }
+    }
+
+    @Test
+    void readsRunOutsideATransactionAndANoWaitCommitTurnsOffTheDiskWaitForItsOwnTransactionOnly() throws Exception {
+        try (StorageBackend.Place place = StorageBackend.POSTGRESQL.place(dir);
+                PostgresDatabase database = PostgresDatabase.open(place.server())) {
+            assertThat(database.<Boolean>read(Connection::getAutoCommit)).as("a read needs no COMMIT").isTrue();
+            assertThat(database.<Boolean>write(Connection::getAutoCommit)).isFalse();
+
+            database.writeWithoutWaitingForDisk(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE marks (id INT PRIMARY KEY)");
+                    s.execute("INSERT INTO marks VALUES (1)");
+                }
+                return null;
+            });
+            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).isEqualTo("1");
+            assertThat(database.<String>write(c -> single(c, "SHOW synchronous_commit")))
+                    .as("the next transaction on the connection waits for the disk again").isEqualTo("on");
+            assertThat(database.<String>read(c -> single(c, "SHOW synchronous_commit"))).isEqualTo("on");
+
+            assertThatThrownBy(() -> database.writeWithoutWaitingForDisk(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO marks VALUES (2)");
+                }
+                throw new IllegalStateException("changed its mind");
+            })).hasMessage("changed its mind");
+            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).as("rolled back").isEqualTo("1");
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 
