@@ -188,24 +188,30 @@ public final class GenerationRepository {
         List<String> hashes = images.stream().map(image -> ImageFiles.sha256(image.png())).toList();
         String json = resolved.toJson();
         database.write(c -> {
-            GenerationStatus status = leaseOwner != null ? ClusterQueue.requireLease(c, id, leaseOwner)
-                    : statusOf(c, id);
-            if (status != GenerationStatus.RUNNING) {
-                throw transitionError(id, status, "finish", EnumSet.of(GenerationStatus.RUNNING));
+            // The update comes first: it checks the state (and the lease) and locks the row in one statement; only
+            // when it changes nothing is the reason looked up.
+            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET parameters = ?, "
+                    + "status = ?, finished_at = ?, engine_millis = ?" + endLease + " WHERE id = ? AND status = ?"
+                    + (leaseOwner != null ? " AND lease_owner = ?" : ""))) {
+                update.setString(1, json);
+                update.setString(2, GenerationStatus.DONE.id());
+                Rows.setInstant(update, 3, clock.instant());
+                update.setLong(4, engineMillis);
+                update.setLong(5, id);
+                update.setString(6, GenerationStatus.RUNNING.id());
+                if (leaseOwner != null) {
+                    update.setString(7, leaseOwner);
+                }
+                if (update.executeUpdate() != 1) {
+                    if (leaseOwner != null) {
+                        ClusterQueue.requireLease(c, id, leaseOwner);
+                    }
+                    throw transitionError(id, statusOf(c, id), "finish", EnumSet.of(GenerationStatus.RUNNING));
+                }
             }
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 paths.add(files.store(c, hashes.get(i), images.get(i).png()));
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET parameters = ?, "
-                    + "status = ?, finished_at = ?, engine_millis = ?" + endLease + " WHERE id = ?")) {
-                update.setString(1, json);
-                int next = 2;
-                update.setString(next++, GenerationStatus.DONE.id());
-                Rows.setInstant(update, next++, clock.instant());
-                update.setLong(next++, engineMillis);
-                update.setLong(next, id);
-                update.executeUpdate();
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO images (" + GenerationReads.IMAGE_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
