@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The queue of generations shared by every node of a cluster on PostgreSQL: frontends {@link #enqueue} requests,
@@ -116,25 +118,20 @@ public final class ClusterQueue {
 
     /**
      * Takes the next job by the fairness rule for {@code worker}, leased for {@code lease}: it becomes running, its
-     * attempts go up by one and its user counts as just served. Expired leases are settled first (see
-     * {@link #expireLeases}).
+     * attempts go up by one and its user counts as just served. Leases that ran out are not settled here: workers and
+     * frontends call {@link #expireLeases} now and then (a worker about once a second while it claims jobs).
      *
      * @param worker the node's name, at most 128 characters
-     * @param maxAttempts how many starts a job gets before an expired lease fails it
-     * @param gaveUp the sentence stored for a job that used up its attempts
      * @return the job, or empty when none is queued (or every queued one is being claimed right now)
      */
-    public Optional<Claim> claim(String worker, Duration lease, int maxAttempts, String gaveUp) {
+    public Optional<Claim> claim(String worker, Duration lease) {
         Checks.id("the worker name", Checks.required("the worker name", worker), 128);
         checkLease(lease);
-        Checks.range("the attempts", maxAttempts, 1, 100);
-        Checks.required("the message", gaveUp);
         Instant now = clock.instant();
         Instant until = now.plus(lease);
         // A claim lost with the server's crash leaves its job queued, and the worker's next heartbeat finds the lease
         // gone and stops.
         return database.writeWithoutWaitingForDisk(c -> {
-            expire(c, now, maxAttempts, gaveUp);
             // First a job whose user no other worker is being given a job of right now (their row is locked), which
             // spreads concurrent claims over users as the fairness rule means; then, when every queued job's user
             // is locked, any job: that claim waits for the other to commit instead of leaving the job waiting.
@@ -479,14 +476,28 @@ public final class ClusterQueue {
     }
 
     /**
-     * Starts listening for the cluster's signals on its own connection (not one of the pool's); the caller closes
-     * it. A worker waits on it instead of polling; a frontend learns of finished jobs.
+     * Starts listening for all of the cluster's signals on its own connection (not one of the pool's); the caller
+     * closes it. For an observer; a node listens only on what it acts on ({@link #listen(Set)}).
      */
     public QueueListener listen() {
+        return listen(EnumSet.allOf(QueueListener.Channel.class));
+    }
+
+    /**
+     * Starts listening for the cluster's signals on {@code channels} only, on its own connection (not one of the
+     * pool's); the caller closes it. A worker waits for {@code QUEUED} and {@code CANCEL} instead of polling; a
+     * frontend learns of {@code FINISHED} jobs and their {@code PROGRESS}. Every signal wakes each session listening
+     * on its channel (on the server and in its node), so a node that listened on all of them would be woken by every
+     * other node's work.
+     */
+    public QueueListener listen(Set<QueueListener.Channel> channels) {
+        if (channels.isEmpty()) {
+            throw new IllegalArgumentException("a listener needs at least one channel");
+        }
         if (!(database instanceof PostgresDatabase postgres)) {
             throw new IllegalStateException("signals need PostgreSQL");
         }
-        return QueueListener.open(postgres.server(), channelSuffix);
+        return QueueListener.open(postgres.server(), channelSuffix, channels);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -72,8 +73,8 @@ public final class QueueListener implements AutoCloseable {
         this.suffix = suffix;
     }
 
-    /** Listens on the channels named with {@code suffix} (the cluster's schema, or nothing). */
-    static QueueListener open(DatabaseServer server, String suffix) {
+    /** Listens on {@code channels}, named with {@code suffix} (the cluster's schema, or nothing). */
+    static QueueListener open(DatabaseServer server, String suffix, Set<Channel> channels) {
         Properties properties = new Properties();
         if (server.user() != null) {
             properties.setProperty("user", server.user());
@@ -85,7 +86,7 @@ public final class QueueListener implements AutoCloseable {
         try {
             Connection c = DriverManager.getConnection(server.url(), properties);
             try (Statement s = c.createStatement()) {
-                for (Channel channel : Channel.values()) {
+                for (Channel channel : channels) {
                     s.execute("LISTEN " + channel.name + suffix);
                 }
             } catch (SQLException e) {

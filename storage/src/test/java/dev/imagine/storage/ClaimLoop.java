@@ -48,7 +48,7 @@ public final class ClaimLoop {
             running.add(new Thread(() -> {
                 try (var log = StorageBackend.connect(server)) {
                     while (true) {
-                        var claim = storage.queue().claim(name, Duration.ofMinutes(10), 3, "gave up");
+                        var claim = storage.queue().claim(name, Duration.ofMinutes(10));
                         if (claim.isEmpty()) {
                             return;
                         }

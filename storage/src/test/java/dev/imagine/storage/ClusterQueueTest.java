@@ -3,6 +3,7 @@ package dev.imagine.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagine.storage.QueueListener.Channel;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +63,7 @@ class ClusterQueueTest {
     }
 
     private String claimPrompt(String worker) {
-        return queue.claim(worker, LEASE, 3, GAVE_UP)
+        return queue.claim(worker, LEASE)
                 .map(c -> (String) c.generation().parameters().get("prompt")).orElse(null);
     }
 
@@ -148,7 +150,7 @@ class ClusterQueueTest {
         assertThat(queue.enqueue(request, null, 2, 3)).isInstanceOf(ClusterQueue.Admission.Queued.class);
         assertThat(queue.enqueue(request, null, 2, 3)).isEqualTo(new ClusterQueue.Admission.UserFull(2));
         // a running job still counts against its user's cap, but no longer against the queue's capacity
-        assertThat(queue.claim("w1", LEASE, 3, GAVE_UP)).isPresent();
+        assertThat(queue.claim("w1", LEASE)).isPresent();
         assertThat(queue.enqueue(request, null, 2, 3)).isEqualTo(new ClusterQueue.Admission.UserFull(2));
         assertThat(queue.enqueue(TestData.txt2img(bob, "y"), null, 2, 2)).isInstanceOfSatisfying(
                 ClusterQueue.Admission.Queued.class, queued -> assertThat(queued.position()).isEqualTo(2));
@@ -161,17 +163,21 @@ class ClusterQueueTest {
     void anExpiredLeaseGoesToAnotherWorkerAsAnAttemptAndFailsAfterTheLast() {
         long ada = user("ada");
         long id = enqueue(ada, "a fox");
-        ClusterQueue.Claim first = queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+        ClusterQueue.Claim first = queue.claim("w1", LEASE).orElseThrow();
         assertThat(first.generation().id()).isEqualTo(id);
         assertThat(first.generation().attempts()).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(45));
         assertThat(queue.heartbeat(id, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.HELD);
         clock.advance(Duration.ofSeconds(45));
-        assertThat(queue.claim("w2", LEASE, 3, GAVE_UP)).as("the renewed lease still holds").isEmpty();
+        assertThat(queue.expireLeases(3, GAVE_UP)).as("the renewed lease still holds").isEmpty();
+        assertThat(queue.claim("w2", LEASE)).isEmpty();
 
         clock.advance(Duration.ofSeconds(16));
-        ClusterQueue.Claim second = queue.claim("w2", LEASE, 3, GAVE_UP).orElseThrow();
+        assertThat(queue.claim("w2", LEASE)).as("a lease that ran out but is not yet settled still holds")
+                .isEmpty();
+        assertThat(queue.expireLeases(3, GAVE_UP)).containsExactly(id);
+        ClusterQueue.Claim second = queue.claim("w2", LEASE).orElseThrow();
         assertThat(second.generation().id()).isEqualTo(id);
         assertThat(second.generation().attempts()).isEqualTo(2);
         assertThat(queue.heartbeat(id, "w1", LEASE)).isEqualTo(ClusterQueue.Lease.LOST);
@@ -180,14 +186,15 @@ class ClusterQueueTest {
                 .isInstanceOf(IllegalStateException.class).hasMessage("generation " + id + " is no longer leased to w1");
 
         clock.advance(Duration.ofSeconds(61));
-        assertThat(queue.claim("w3", LEASE, 3, GAVE_UP).orElseThrow().generation().attempts()).isEqualTo(3);
+        assertThat(queue.expireLeases(3, GAVE_UP)).containsExactly(id);
+        assertThat(queue.claim("w3", LEASE).orElseThrow().generation().attempts()).isEqualTo(3);
         clock.advance(Duration.ofSeconds(61));
         assertThat(queue.expireLeases(3, GAVE_UP)).containsExactly(id);
         Generation failed = storage.generations().find(id).orElseThrow();
         assertThat(failed.status()).isEqualTo(GenerationStatus.FAILED);
         assertThat(failed.error()).isEqualTo(GAVE_UP);
         assertThat(failed.attempts()).isEqualTo(3);
-        assertThat(queue.claim("w4", LEASE, 3, GAVE_UP)).isEmpty();
+        assertThat(queue.claim("w4", LEASE)).isEmpty();
     }
 
     @Test
@@ -197,7 +204,7 @@ class ClusterQueueTest {
             long id = enqueue(ada, "a fox");
             assertThat(listener.await(Duration.ofSeconds(30)))
                     .contains(new QueueListener.Signal(QueueListener.Channel.QUEUED, id));
-            queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+            queue.claim("w1", LEASE).orElseThrow();
             queue.complete(id, "w1", TestData.resolved("a fox", 1, 1),
                     List.of(new NewImage(0, 1, TestData.png(1), false)), 5);
             assertThat(listener.await(Duration.ofSeconds(30)))
@@ -220,7 +227,7 @@ class ClusterQueueTest {
         assertThat(queue.activeJobs(ada)).containsExactly(failing, second);
         assertThat(queue.position(other)).as("nobody was served yet: by arrival").contains(2);
         try (QueueListener frontend = queue.listen()) {
-            queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+            queue.claim("w1", LEASE).orElseThrow();
             assertThat(queue.position(failing)).contains(0);
             assertThat(queue.position(other)).contains(0);
             assertThat(queue.position(second)).contains(1);
@@ -240,7 +247,7 @@ class ClusterQueueTest {
         assertThat(queue.position(failing)).isEmpty();
         assertThatThrownBy(() -> queue.finish(second, "w1", GenerationStatus.DONE, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow().generation().id()).isEqualTo(other);
+        assertThat(queue.claim("w1", LEASE).orElseThrow().generation().id()).isEqualTo(other);
         assertThat(queue.release(other, "w2")).isFalse();
         assertThat(queue.release(other, "w1")).isTrue();
         Generation released = storage.generations().find(other).orElseThrow();
@@ -261,6 +268,43 @@ class ClusterQueueTest {
     }
 
     @Test
+    void eachNodeHearsOnlyTheSignalsItActsOn() {
+        long ada = user("ada");
+        try (QueueListener worker = queue.listen(EnumSet.of(Channel.QUEUED, Channel.CANCEL));
+                QueueListener frontend = queue.listen(EnumSet.of(Channel.FINISHED, Channel.PROGRESS))) {
+            long fox = enqueue(ada, "a fox");
+            long hen = enqueue(ada, "a hen");
+            assertThat(queue.claim("w1", LEASE).orElseThrow().generation().id()).isEqualTo(fox);
+            queue.publishProgress(fox, 3, 20, Duration.ofMillis(1500));
+            queue.complete(fox, "w1", TestData.resolved("a fox", 1, 1),
+                    List.of(new NewImage(0, 1, TestData.png(1), false)), 5);
+            assertThat(queue.claim("w1", LEASE).orElseThrow().generation().id()).isEqualTo(hen);
+            assertThat(queue.requestCancel(hen)).contains(GenerationStatus.RUNNING);
+
+            // A session receives signals in the order they were committed: the last one sent to a listener comes
+            // after every other it was sent.
+            assertThat(until(worker, new QueueListener.Signal(Channel.CANCEL, hen))).containsExactly(
+                    new QueueListener.Signal(Channel.QUEUED, fox), new QueueListener.Signal(Channel.QUEUED, hen),
+                    new QueueListener.Signal(Channel.CANCEL, hen));
+            assertThat(until(frontend, new QueueListener.Signal(Channel.FINISHED, fox))).containsExactly(
+                    new QueueListener.Signal(Channel.PROGRESS, fox, new QueueListener.Progress(3, 20, 1500)),
+                    new QueueListener.Signal(Channel.FINISHED, fox));
+        }
+        assertThatThrownBy(() -> queue.listen(EnumSet.noneOf(Channel.class)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a listener needs at least one channel");
+    }
+
+    /** The signals a listener receives up to and including {@code last}, waiting at most 30 s. */
+    private static List<QueueListener.Signal> until(QueueListener listener, QueueListener.Signal last) {
+        List<QueueListener.Signal> heard = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!heard.contains(last) && System.nanoTime() - deadline < 0) {
+            heard.addAll(listener.await(Duration.ofSeconds(1)));
+        }
+        return heard;
+    }
+
+    @Test
     void aCancelStopsAQueuedJobAtOnceAndReachesTheWorkerOfARunningOne() {
         long ada = user("ada");
         long queued = enqueue(ada, "never runs");
@@ -268,7 +312,7 @@ class ClusterQueueTest {
         assertThat(storage.generations().find(queued).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
 
         long running = enqueue(ada, "stops");
-        queue.claim("w1", LEASE, 3, GAVE_UP).orElseThrow();
+        queue.claim("w1", LEASE).orElseThrow();
         try (QueueListener worker = queue.listen()) {
             assertThat(queue.requestCancel(running)).contains(GenerationStatus.RUNNING);
             assertThat(worker.await(Duration.ofSeconds(30)))
@@ -287,7 +331,7 @@ class ClusterQueueTest {
         queue.beat("gpu-1", "worker", true);
         queue.beat("chat-1", "frontend", true);
         long id = enqueue(user("ada"), "a fox");
-        queue.claim("gpu-1", LEASE, 3, GAVE_UP).orElseThrow();
+        queue.claim("gpu-1", LEASE).orElseThrow();
         clock.advance(Duration.ofSeconds(5));
         queue.beat("gpu-1", "worker", false);
 

@@ -19,10 +19,12 @@ import dev.imagine.storage.Storage;
 import dev.imagine.storage.User;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterFront implements SharedQueue, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFront.class);
+    /** The signals a frontend acts on: a job finished, a job's progress. */
+    private static final Set<QueueListener.Channel> SIGNALS = EnumSet.of(QueueListener.Channel.FINISHED,
+            QueueListener.Channel.PROGRESS);
     private static final int CACHED_JOBS = 1000;
 
     private final Storage storage;
@@ -60,7 +65,7 @@ final class ClusterFront implements SharedQueue, AutoCloseable {
         this.model = model;
         this.settings = settings;
         this.metrics = metrics;
-        this.listener = queue.listen();
+        this.listener = queue.listen(SIGNALS);
         queue.beat(settings.nodeName(), "frontend", true);
     }
 
@@ -114,7 +119,7 @@ final class ClusterFront implements SharedQueue, AutoCloseable {
         List<QueueListener.Signal> signals;
         try {
             if (listener == null) {
-                listener = queue.listen();
+                listener = queue.listen(SIGNALS);
                 // Signals sent while nobody listened are lost: whatever finished meanwhile is delivered now.
                 return undelivered();
             }

@@ -14,8 +14,10 @@ import dev.imagine.storage.GenerationStatus;
 import dev.imagine.storage.QueueListener;
 import dev.imagine.storage.Storage;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -33,8 +35,16 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWorker.class);
+    /** The signals a worker acts on: a job queued, a job cancelled. */
+    private static final Set<QueueListener.Channel> SIGNALS = EnumSet.of(QueueListener.Channel.QUEUED,
+            QueueListener.Channel.CANCEL);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Duration SIGNAL_WAIT = Duration.ofMillis(500);
+    /**
+     * How often the engine's thread settles leases that ran out before it claims: a job whose worker died waits at most
+     * this much longer than its lease, and a busy worker does not pay a transaction per job for it.
+     */
+    private static final Duration SETTLE_EVERY = Duration.ofSeconds(1);
     /** The role a worker that stopped cleanly shows in {@code imagine cluster status}. */
     static final String STOPPED = "stopped";
 
@@ -75,7 +85,7 @@ final class ClusterWorker {
             throw new IllegalStateException("already started");
         }
         queue.beat(settings.nodeName(), "worker", true);
-        QueueListener listener = queue.listen();
+        QueueListener listener = queue.listen(SIGNALS);
         signalThread = new Thread(() -> signals(listener), "imagine-worker-signals");
         signalThread.setDaemon(true);
         signalThread.start();
@@ -86,11 +96,14 @@ final class ClusterWorker {
     }
 
     private void work() {
+        long nextSettle = ticker.read();
         while (!stopping) {
             try {
-                settleExpired();
-                Optional<ClusterQueue.Claim> claim = queue.claim(settings.nodeName(), settings.leaseTimeout(),
-                        settings.maxAttempts(), gaveUp);
+                if (ticker.read() - nextSettle >= 0) {
+                    nextSettle = ticker.read() + SETTLE_EVERY.toNanos();
+                    settleExpired();
+                }
+                Optional<ClusterQueue.Claim> claim = queue.claim(settings.nodeName(), settings.leaseTimeout());
                 if (claim.isPresent()) {
                     run(claim.get());
                 } else {
@@ -220,7 +233,7 @@ final class ClusterWorker {
         while (!stopping) {
             try {
                 if (listener == null) {
-                    listener = queue.listen();
+                    listener = queue.listen(SIGNALS);
                     signalQueued(); // signals sent while nobody listened are lost: look at the queue again
                 }
                 for (QueueListener.Signal signal : listener.await(SIGNAL_WAIT)) {

@@ -76,7 +76,7 @@ class ClusterCommandsTest {
                     new ModelRef("tiny", null, null), GenerationParameters.of("prompt", "a fox"), null);
             id = ((ClusterQueue.Admission.Queued) queue.enqueue(request, null, 2, 10)).id();
             queue.enqueue(request, null, 2, 10);
-            queue.claim("gpu-1", Duration.ofMinutes(1), 3, "gave up").orElseThrow();
+            queue.claim("gpu-1", Duration.ofMinutes(1)).orElseThrow();
         }
 
         assertThat(run("cluster", "status", "--db-url", server.url())).as(err.toString()).isZero();
