@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,15 +38,32 @@ public final class QueueOverheadBench {
         }
         System.out.printf("queue overhead per job (claim + store + notify + deliver), %d jobs per run, %d cores%n",
                 jobs, Runtime.getRuntime().availableProcessors());
-        run(1, jobs / 4); // warm-up
+        int rounds = Integer.getInteger("warmup", 1);
+        for (int round = 0; round < rounds; round++) {
+            for (int workers : new int[] {1, 2, 4}) {
+                run(workers, jobs); // warm-up
+            }
+        }
         for (int workers : new int[] {1, 2, 4}) {
-            long[] nanos = run(workers, jobs);
-            System.out.printf("%d worker(s): p50 %.2f ms  p99 %.2f ms%n", workers, percentile(nanos, 50) / 1e6,
-                    percentile(nanos, 99) / 1e6);
+            Map<String, long[]> parts = run(workers, jobs);
+            long[] nanos = parts.get("total");
+            System.out.printf("%d worker(s): p50 %.2f ms  p99 %.2f ms   (%s)%n", workers, percentile(nanos, 50) / 1e6,
+                    percentile(nanos, 99) / 1e6, breakdown(parts));
         }
     }
 
-    private static long[] run(int workers, int jobs) throws Exception {
+    /** Each part's p50/p99, so a tail can be traced to the claim, the completion or the delivery. */
+    private static String breakdown(Map<String, long[]> parts) {
+        StringBuilder text = new StringBuilder();
+        for (String part : List.of("claim", "complete", "deliver")) {
+            long[] nanos = parts.get(part);
+            text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.2f/%.2f", part,
+                    percentile(nanos, 50) / 1e6, percentile(nanos, 99) / 1e6));
+        }
+        return text.toString();
+    }
+
+    private static Map<String, long[]> run(int workers, int jobs) throws Exception {
         try (StorageBackend.Place place = StorageBackend.POSTGRESQL.place(Path.of("unused"));
                 Storage storage = place.open()) {
             ClusterQueue queue = storage.queue();
@@ -55,10 +73,11 @@ public final class QueueOverheadBench {
             }
             byte[] image = new byte[64 * 1024];
             System.arraycopy(TestData.png(1), 0, image, 0, 8);
-            Map<Long, Long> workerNanos = new ConcurrentHashMap<>();
+            Map<Long, Long> claimNanos = new ConcurrentHashMap<>();
+            Map<Long, Long> completeNanos = new ConcurrentHashMap<>();
             Map<Long, Long> deliveryNanos = new ConcurrentHashMap<>();
             AtomicInteger left = new AtomicInteger(jobs);
-            QueueListener listener = queue.listen();
+            QueueListener listener = queue.listen(EnumSet.of(QueueListener.Channel.FINISHED));
             Thread frontend = new Thread(() -> {
                 try (listener) {
                     int delivered = 0;
@@ -83,10 +102,10 @@ public final class QueueOverheadBench {
                 String name = "worker-" + w;
                 threads.add(new Thread(() -> {
                     int i = 0;
-                    try (QueueListener idle = queue.listen()) {
+                    try (QueueListener idle = queue.listen(EnumSet.of(QueueListener.Channel.QUEUED))) {
                         while (left.get() > 0) {
                             long start = System.nanoTime();
-                            var claim = queue.claim(name, Duration.ofMinutes(1), 3, "gave up");
+                            var claim = queue.claim(name, Duration.ofMinutes(1));
                             if (claim.isEmpty()) {
                                 // idle: wait for a signal (or the end of the run) instead of polling
                                 idle.await(Duration.ofMillis(200));
@@ -101,7 +120,8 @@ public final class QueueOverheadBench {
                             long before = System.nanoTime();
                             queue.complete(id, name, TestData.resolved("job", id, 1),
                                     List.of(new NewImage(0, id, png, false)), 0);
-                            workerNanos.put(id, claimed + System.nanoTime() - before);
+                            claimNanos.put(id, claimed);
+                            completeNanos.put(id, System.nanoTime() - before);
                             left.decrementAndGet();
                         }
                     }
@@ -112,9 +132,14 @@ public final class QueueOverheadBench {
                 thread.join();
             }
             frontend.join();
-            return workerNanos.entrySet().stream()
-                    .mapToLong(e -> e.getValue() + deliveryNanos.get(e.getKey())).toArray();
+            return Map.of("total", claimNanos.keySet().stream()
+                    .mapToLong(id -> claimNanos.get(id) + completeNanos.get(id) + deliveryNanos.get(id)).toArray(),
+                    "claim", values(claimNanos), "complete", values(completeNanos), "deliver", values(deliveryNanos));
         }
+    }
+
+    private static long[] values(Map<Long, Long> nanos) {
+        return nanos.values().stream().mapToLong(Long::longValue).toArray();
     }
 
     private static double percentile(long[] values, int p) {
