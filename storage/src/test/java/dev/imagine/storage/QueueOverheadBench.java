@@ -13,13 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Benchmark, not a test: the queue's overhead per job on PostgreSQL with a near-free engine, at 1, 2 and 4 workers.
  * A job's overhead is the worker's claim and completion (one 64 KiB image stored, the frontends notified) plus the
- * frontend's delivery (the row and image read back, delivery marked). Prints p50 and p99 in milliseconds.
+ * frontend's delivery (the row and image read back, delivery marked). Prints p50 and p99 in milliseconds, of the
+ * whole and of each of the three parts. Each worker count runs once as a warm-up first, in {@code -Dwarmup} rounds
+ * (default 2), so that the JIT compiler has settled: otherwise it takes a core for seconds during the measurement.
  *
  * <pre>
  * mvn -B -ntp -q -pl storage -am test-compile
  * mvn -B -ntp -q -pl storage dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp storage/target/test-classes:storage/target/classes:$(cat /tmp/cp.txt) \
- *     dev.imagine.storage.QueueOverheadBench [jobs-per-run]
+ *     [-Dwarmup=2] dev.imagine.storage.QueueOverheadBench [jobs-per-run]
  * </pre>
  *
  * Uses {@code IMAGINE_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}) in a schema of its
@@ -38,7 +40,7 @@ public final class QueueOverheadBench {
         }
         System.out.printf("queue overhead per job (claim + store + notify + deliver), %d jobs per run, %d cores%n",
                 jobs, Runtime.getRuntime().availableProcessors());
-        int rounds = Integer.getInteger("warmup", 1);
+        int rounds = Integer.getInteger("warmup", 2);
         for (int round = 0; round < rounds; round++) {
             for (int workers : new int[] {1, 2, 4}) {
                 run(workers, jobs); // warm-up
