@@ -67,7 +67,8 @@ class PostgresStorageTest {
                 }
                 throw new IllegalStateException("changed its mind");
             })).hasMessage("changed its mind");
-            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).as("rolled back").isEqualTo("1");
+            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).as("rolled back")
+                    .isEqualTo("1");
         }
     }
 
