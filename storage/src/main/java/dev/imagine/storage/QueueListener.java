@@ -13,10 +13,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * PostgreSQL's {@code LISTEN} on the cluster's channels, over a connection of its own: an idle worker blocks in
- * {@link #await} until a job is queued (or a job it runs is cancelled, or one finished) instead of polling. A signal
- * is a hint, never the truth: the receiver reads the rows again, so a lost signal (a reconnect) costs at most the
- * wait. Use from one thread; close it when done.
+ * PostgreSQL's {@code LISTEN} on some of the cluster's channels, over a connection of its own: an idle worker blocks
+ * in {@link #await} until a job is queued (or the job it runs is cancelled) instead of polling, and a frontend until a
+ * job finished or made progress. A signal is a hint, never the truth: the receiver reads the rows again, so a lost
+ * signal (a reconnect) costs at most the wait. Use from one thread; close it when done.
  */
 public final class QueueListener implements AutoCloseable {
     /** What happened. */
