@@ -131,7 +131,7 @@ public final class ClusterQueue {
         Instant until = now.plus(lease);
         // A claim lost with the server's crash leaves its job queued, and the worker's next heartbeat finds the lease
         // gone and stops.
-        return database.writeWithoutWaitingForDisk(c -> {
+        return database.writeOneStatement(c -> {
             // First a job whose user no other worker is being given a job of right now (their row is locked), which
             // spreads concurrent claims over users as the fairness rule means; then, when every queued job's user
             // is locked, any job: that claim waits for the other to commit instead of leaving the job waiting.
@@ -146,7 +146,8 @@ public final class ClusterQueue {
      */
     private static Optional<Claim> claim(Connection c, String locking, String worker, Instant now, Instant until)
             throws SQLException {
-        try (PreparedStatement claim = c.prepareStatement("WITH next AS (SELECT g.id AS next_id, "
+        try (PreparedStatement claim = c.prepareStatement(PostgresDatabase.NO_DISK_WAIT
+                + "WITH next AS (SELECT g.id AS next_id, "
                 + "g.user_id AS next_user FROM generations g JOIN users u ON u.id = g.user_id "
                 + "WHERE g.status = 'queued' ORDER BY u.served_order, g.queued_at, g.id LIMIT 1 " + locking + "), "
                 + "served AS (UPDATE users SET served_order = nextval('served_order_seq') FROM next "
@@ -157,7 +158,8 @@ public final class ClusterQueue {
             Rows.setInstant(claim, 1, now);
             claim.setString(2, worker);
             Rows.setInstant(claim, 3, until);
-            try (ResultSet rows = claim.executeQuery()) {
+            PostgresDatabase.executeAfterNoDiskWait(claim);
+            try (ResultSet rows = claim.getResultSet()) {
                 return rows.next() ? Optional.of(new Claim(GenerationReads.generation(rows), until))
                         : Optional.empty();
             }
@@ -180,13 +182,15 @@ public final class ClusterQueue {
         Instant until = clock.instant().plus(lease);
         // A renewal lost with the server's crash only shortens the lease: another worker may take the job sooner and
         // this one learns it at its next beat. Not waiting for the disk keeps a busy disk from expiring the lease.
-        return database.writeWithoutWaitingForDisk(c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE generations SET lease_expires_at = ? "
+        return database.writeOneStatement(c -> {
+            try (PreparedStatement update = c.prepareStatement(PostgresDatabase.NO_DISK_WAIT
+                    + "UPDATE generations SET lease_expires_at = ? "
                     + "WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING cancel_requested")) {
                 Rows.setInstant(update, 1, until);
                 update.setLong(2, id);
                 update.setString(3, worker);
-                try (ResultSet rows = update.executeQuery()) {
+                PostgresDatabase.executeAfterNoDiskWait(update);
+                try (ResultSet rows = update.getResultSet()) {
                     if (!rows.next()) {
                         return Lease.LOST;
                     }
@@ -245,16 +249,8 @@ public final class ClusterQueue {
      */
     public void complete(long id, String worker, GenerationParameters resolved, List<NewImage> images,
             long engineMillis) {
-        generations.markDone(id, worker, resolved, images, engineMillis, c -> {
-            try (PreparedStatement countAndNotify = c.prepareStatement("WITH counted AS (UPDATE nodes "
-                    + "SET jobs_done = jobs_done + 1 WHERE name = ?) SELECT pg_notify(?, ?)")) {
-                countAndNotify.setString(1, worker);
-                countAndNotify.setString(2, FINISHED_CHANNEL + channelSuffix);
-                countAndNotify.setString(3, Long.toString(id));
-                countAndNotify.execute();
-            }
-            return null;
-        });
+        generations.markDone(id, Checks.required("the worker name", worker), FINISHED_CHANNEL + channelSuffix,
+                resolved, images, engineMillis);
     }
 
     /**
@@ -399,8 +395,9 @@ public final class ClusterQueue {
         Checks.name("the role", Checks.required("the role", role));
         Instant now = clock.instant();
         // A beat lost with the server's crash only makes the node look idle a beat longer.
-        database.writeWithoutWaitingForDisk(c -> {
-            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO nodes (name, node_role, started_at, "
+        database.writeOneStatement(c -> {
+            try (PreparedStatement upsert = c.prepareStatement(PostgresDatabase.NO_DISK_WAIT
+                    + "INSERT INTO nodes (name, node_role, started_at, "
                     + "heartbeat_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
                     + "node_role = EXCLUDED.node_role, heartbeat_at = EXCLUDED.heartbeat_at, "
                     + "started_at = CASE WHEN ? THEN EXCLUDED.started_at ELSE nodes.started_at END")) {
@@ -409,7 +406,7 @@ public final class ClusterQueue {
                 Rows.setInstant(upsert, 3, now);
                 Rows.setInstant(upsert, 4, now);
                 upsert.setBoolean(5, restarted);
-                upsert.executeUpdate();
+                PostgresDatabase.executeAfterNoDiskWait(upsert);
             }
             return null;
         });

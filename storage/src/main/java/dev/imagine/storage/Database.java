@@ -27,11 +27,12 @@ sealed interface Database extends AutoCloseable permits H2Database, PostgresData
     <T> T write(Work<T> work);
 
     /**
-     * Runs work that changes rows whose loss in a crash of the database server only repeats work (a claim, a delivery
-     * mark): committed and visible to every reader at once, but on PostgreSQL without waiting for the disk. H2 commits
-     * it durably, as {@link #write}.
+     * Runs work that changes rows with a single statement, which commits on its own, durably, when it ends; reads
+     * after it (why it changed nothing, say) run as {@link #read} does. On PostgreSQL no transaction block is opened,
+     * which saves the BEGIN and COMMIT round trips; parts sent together in one statement string run in one implicit
+     * transaction there (see {@link PostgresDatabase#NO_DISK_WAIT}). H2 runs it as {@link #write}.
      */
-    default <T> T writeWithoutWaitingForDisk(Work<T> work) {
+    default <T> T writeOneStatement(Work<T> work) {
         return write(work);
     }
 

@@ -26,6 +26,7 @@ final class GenerationReads {
             + "model_path, parameters, init_image_sha256, guild_id, channel_id, request_message_id, "
             + "reply_message_id, status, error, queued_at, started_at, finished_at, engine_millis, init_image_path, "
             + "attempts";
+    private static final int COLUMN_COUNT = COLUMNS.split(", ").length;
     static final String IMAGE_COLUMNS = "generation_id, image_index, seed, sha256, path, size_bytes, nsfw";
 
     private final Database database;
@@ -40,11 +41,26 @@ final class GenerationReads {
 
     /** The generation with this id and its images, if recorded. */
     Optional<Generation> find(long id) {
+        // One query (a delivery reads each finished job): the generation's columns on every row of its images.
         return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM generations WHERE id = ?")) {
+            try (PreparedStatement select = c.prepareStatement("SELECT g." + COLUMNS.replace(", ", ", g.") + ", i."
+                    + IMAGE_COLUMNS.replace(", ", ", i.") + " FROM generations g LEFT JOIN images i "
+                    + "ON i.generation_id = g.id WHERE g.id = ? ORDER BY i.image_index")) {
                 select.setLong(1, id);
-                List<Generation> found = withImages(c, select);
-                return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    int first = COLUMN_COUNT + 1;
+                    List<StoredImage> images = new ArrayList<>();
+                    Generation g = generation(rows, List.of());
+                    do {
+                        if (rows.getObject(first) != null) {
+                            images.add(image(rows, first));
+                        }
+                    } while (rows.next());
+                    return Optional.of(images.isEmpty() ? g : generation(g, List.copyOf(images)));
+                }
             }
         });
     }
@@ -177,8 +193,7 @@ final class GenerationReads {
             }
             try (ResultSet rows = select2.executeQuery()) {
                 while (rows.next()) {
-                    StoredImage image = new StoredImage(rows.getLong(1), rows.getInt(2), rows.getLong(3),
-                            rows.getString(4), rows.getString(5), rows.getLong(6), rows.getBoolean(7));
+                    StoredImage image = image(rows, 1);
                     images.computeIfAbsent(image.generationId(), k -> new ArrayList<>()).add(image);
                 }
             }
@@ -186,11 +201,23 @@ final class GenerationReads {
         List<Generation> result = new ArrayList<>(byId.size());
         for (Generation g : byId.values()) {
             List<StoredImage> own = images.getOrDefault(g.id(), Collections.emptyList());
-            result.add(own.isEmpty() ? g : new Generation(g.id(), g.userId(), g.platform(), g.kind(), g.parentId(),
-                    g.model(), g.parameters(), g.initImageSha256(), g.replyTarget(), g.status(), g.error(),
-                    g.queuedAt(), g.startedAt(), g.finishedAt(), g.engineMillis(), g.attempts(), own));
+            result.add(own.isEmpty() ? g : generation(g, own));
         }
         return result;
+    }
+
+    /** Maps {@link #IMAGE_COLUMNS} starting at column {@code first}. */
+    private static StoredImage image(ResultSet rows, int first) throws SQLException {
+        return new StoredImage(rows.getLong(first), rows.getInt(first + 1), rows.getLong(first + 2),
+                rows.getString(first + 3), rows.getString(first + 4), rows.getLong(first + 5),
+                rows.getBoolean(first + 6));
+    }
+
+    /** {@code g} with {@code images}. */
+    private static Generation generation(Generation g, List<StoredImage> images) {
+        return new Generation(g.id(), g.userId(), g.platform(), g.kind(), g.parentId(), g.model(), g.parameters(),
+                g.initImageSha256(), g.replyTarget(), g.status(), g.error(), g.queuedAt(), g.startedAt(),
+                g.finishedAt(), g.engineMillis(), g.attempts(), images);
     }
 
     /** The image files some row still references: what prune keeps. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 
 /**
  * Images as rows of {@code image_blobs} in PostgreSQL, keyed by their SHA-256, so every node of a cluster reads
@@ -16,14 +17,34 @@ final class ImageBlobs implements ImageStore {
     /** Stores the bytes once; a stored copy that differs from them (damaged) is replaced. */
     @Override
     public String store(Connection c, String sha256, byte[] data) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO image_blobs (sha256, size_bytes, data) "
-                + "VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, "
-                + "data = EXCLUDED.data WHERE image_blobs.data <> EXCLUDED.data")) {
-            insert.setString(1, sha256);
-            insert.setLong(2, data.length);
-            insert.setBytes(3, data);
+        try (PreparedStatement insert = c.prepareStatement(insert(1, "TRUE"))) {
+            bind(insert, 1, sha256, data);
             insert.executeUpdate();
         }
+        return path(sha256, data);
+    }
+
+    /**
+     * An insert of {@code rows} blobs (distinct hashes) when {@code condition} holds, each stored once and a stored
+     * copy that differs (damaged) replaced; each row's parameters are bound with {@link #bind}.
+     */
+    static String insert(int rows, String condition) {
+        return "INSERT INTO image_blobs (sha256, size_bytes, data) SELECT * FROM (VALUES "
+                + String.join(", ", Collections.nCopies(rows, "(?, ?::bigint, ?::bytea)"))
+                + ") AS v (sha256, size_bytes, data) WHERE " + condition + " ON CONFLICT (sha256) DO UPDATE SET "
+                + "size_bytes = EXCLUDED.size_bytes, data = EXCLUDED.data WHERE image_blobs.data <> EXCLUDED.data";
+    }
+
+    /** Binds one row of {@link #insert} from {@code index}; returns the next index. */
+    static int bind(PreparedStatement insert, int index, String sha256, byte[] data) throws SQLException {
+        insert.setString(index, sha256);
+        insert.setLong(index + 1, data.length);
+        insert.setBytes(index + 2, data);
+        return index + 3;
+    }
+
+    /** The relative path rows name a stored blob by, as for files. */
+    static String path(String sha256, byte[] data) {
         return ImageFiles.relativePath(sha256, ImageFiles.extension(data));
     }
 

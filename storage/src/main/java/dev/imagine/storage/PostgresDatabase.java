@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
@@ -91,48 +92,53 @@ final class PostgresDatabase implements Database {
     }
 
     /**
+     * The start of a statement string for {@link #writeOneStatement} whose loss in a crash of the server only repeats
+     * work (a claim, a lease renewal): the implicit transaction its parts run in commits without waiting for the disk,
+     * still visible to every reader at once. PostgreSQL runs the parts of one string, sent with a single Sync, as one
+     * transaction; {@code set_config(..., true)} lasts until its end, like {@code SET LOCAL} (which would warn outside
+     * a transaction block). Execute such a statement with {@link #executeAfterNoDiskWait}.
+     */
+    static final String NO_DISK_WAIT = "SELECT set_config('synchronous_commit', 'off', true); ";
+
+    /**
+     * Executes a statement that starts with {@link #NO_DISK_WAIT} and moves past that part's result: true when what
+     * follows returned a result set ({@link Statement#getResultSet}), false for an update count.
+     */
+    static boolean executeAfterNoDiskWait(PreparedStatement statement) throws SQLException {
+        statement.execute();
+        return statement.getMoreResults();
+    }
+
+    /**
      * Runs each statement on its own, outside a transaction: under READ COMMITTED (PostgreSQL's default, which the
      * pool keeps) every statement reads a snapshot of its own whether a transaction holds it or not, so the result is
      * the same and no COMMIT round trip is needed.
      */
     @Override
     public <T> T read(Work<T> work) {
-        return run(work, Ending.NONE);
+        return run(work, false);
     }
 
     @Override
     public <T> T write(Work<T> work) {
-        return run(work, Ending.COMMIT);
+        return run(work, true);
     }
 
-    /**
-     * As {@link #write}, with {@code synchronous_commit} turned off for this transaction only, sent in the same round
-     * trip as the COMMIT.
-     */
+    /** Runs the work outside a transaction block, as {@link #read}: its one statement commits when it ends. */
     @Override
-    public <T> T writeWithoutWaitingForDisk(Work<T> work) {
-        return run(work, Ending.COMMIT_WITHOUT_WAITING_FOR_DISK);
+    public <T> T writeOneStatement(Work<T> work) {
+        return run(work, false);
     }
 
-    /** How a call ends its work. */
-    private enum Ending { NONE, COMMIT, COMMIT_WITHOUT_WAITING_FOR_DISK }
-
-    private <T> T run(Work<T> work, Ending ending) {
+    private <T> T run(Work<T> work, boolean transaction) {
         boolean interrupted = Thread.interrupted();
         try (Connection c = borrow()) {
-            if (ending == Ending.NONE) {
+            if (!transaction) {
                 c.setAutoCommit(true); // the pool sets it back when the connection returns
             }
             try {
                 T result = work.run(c);
-                if (ending == Ending.COMMIT_WITHOUT_WAITING_FOR_DISK) {
-                    // One round trip: the driver sends both statements before it reads either answer; commit() below
-                    // then finds no transaction open and sends nothing.
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET LOCAL synchronous_commit TO off; COMMIT");
-                    }
-                }
-                if (ending != Ending.NONE) {
+                if (transaction) {
                     c.commit();
                 }
                 return result;

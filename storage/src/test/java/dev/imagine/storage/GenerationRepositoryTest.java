@@ -2,6 +2,7 @@ package dev.imagine.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -296,6 +297,21 @@ class GenerationRepositoryTest {
         place.write("images/" + initSha.substring(0, 2) + "/" + initSha.substring(2, 4) + "/" + initSha + ".jpg",
                 TestData.jpeg("another picture"));
         assertThatThrownBy(() -> generations.rerunSpec(id)).isInstanceOf(DamagedImageException.class);
+    }
+
+    @Test
+    void equalPicturesOfOneGenerationAreStoredOnceAndListedTwice() throws Exception {
+        byte[] png = TestData.png(6);
+        long id = generations.record(TestData.txt2img(user, "twins"), null);
+        generations.markRunning(id);
+        generations.markDone(id, TestData.resolved("twins", 6, 2), List.of(new NewImage(1, 7, png, false),
+                new NewImage(0, 6, png, true)), 1);
+        Generation g = generations.find(id).orElseThrow();
+        assertThat(g.images()).extracting(StoredImage::index, StoredImage::seed, StoredImage::nsfw)
+                .containsExactly(tuple(0, 6L, true), tuple(1, 7L, false));
+        assertThat(g.images().get(0).path()).isEqualTo(g.images().get(1).path());
+        assertThat(place.images()).hasSize(1);
+        assertThat(generations.imageBytes(g.images().get(1))).isEqualTo(png);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,31 +44,43 @@ class PostgresStorageTest {
     }
 
     @Test
-    void readsRunOutsideATransactionAndANoWaitCommitTurnsOffTheDiskWaitForItsOwnTransactionOnly() throws Exception {
+    void readsAndOneStatementWritesRunOutsideATransactionAndTheNoDiskWaitPartCoversItsOwnStatementOnly()
+            throws Exception {
         try (StorageBackend.Place place = StorageBackend.POSTGRESQL.place(dir);
                 PostgresDatabase database = PostgresDatabase.open(place.server())) {
             assertThat(database.<Boolean>read(Connection::getAutoCommit)).as("a read needs no COMMIT").isTrue();
+            assertThat(database.<Boolean>writeOneStatement(Connection::getAutoCommit)).isTrue();
             assertThat(database.<Boolean>write(Connection::getAutoCommit)).isFalse();
-
-            database.writeWithoutWaitingForDisk(c -> {
+            database.write(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE marks (id INT PRIMARY KEY)");
-                    s.execute("INSERT INTO marks VALUES (1)");
+                    return s.execute("CREATE TABLE marks (id INT PRIMARY KEY)");
                 }
-                return null;
             });
-            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).isEqualTo("1");
-            assertThat(database.<String>write(c -> single(c, "SHOW synchronous_commit")))
-                    .as("the next transaction on the connection waits for the disk again").isEqualTo("on");
-            assertThat(database.<String>read(c -> single(c, "SHOW synchronous_commit"))).isEqualTo("on");
 
-            assertThatThrownBy(() -> database.writeWithoutWaitingForDisk(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("INSERT INTO marks VALUES (2)");
+            String during = database.writeOneStatement(c -> {
+                try (PreparedStatement insert = c.prepareStatement(PostgresDatabase.NO_DISK_WAIT
+                        + "INSERT INTO marks VALUES (?) RETURNING current_setting('synchronous_commit')")) {
+                    insert.setInt(1, 1);
+                    assertThat(PostgresDatabase.executeAfterNoDiskWait(insert)).isTrue();
+                    try (ResultSet rows = insert.getResultSet()) {
+                        rows.next();
+                        return rows.getString(1);
+                    }
                 }
-                throw new IllegalStateException("changed its mind");
-            })).hasMessage("changed its mind");
-            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).as("rolled back")
+            });
+            assertThat(during).isEqualTo("off");
+            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks"))).isEqualTo("1");
+            assertThat(database.<String>read(c -> single(c, "SHOW synchronous_commit")))
+                    .as("the next statement on the connection waits for the disk again").isEqualTo("on");
+
+            assertThatThrownBy(() -> database.writeOneStatement(c -> {
+                try (PreparedStatement insert = c.prepareStatement(PostgresDatabase.NO_DISK_WAIT
+                        + "INSERT INTO marks VALUES (2); INSERT INTO marks VALUES (1)")) {
+                    return PostgresDatabase.executeAfterNoDiskWait(insert);
+                }
+            })).isInstanceOf(StorageException.class).hasMessageContaining("duplicate key");
+            assertThat(database.<String>read(c -> single(c, "SELECT COUNT(*) FROM marks")))
+                    .as("the parts of one statement string run in one transaction: the failing one undoes the first")
                     .isEqualTo("1");
         }
     }
