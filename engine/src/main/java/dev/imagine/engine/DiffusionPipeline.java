@@ -526,6 +526,9 @@ final class DiffusionPipeline {
                             }
                         }
                         float timestep = samplers[0].timestep(call);
+                        if (call == calls - 1) {
+                            batch.releaseMemoryAfterNextRun();
+                        }
                         if (direct != null) {
                             batch.run(timestep);
                         } else {
@@ -594,6 +597,10 @@ final class DiffusionPipeline {
                             samplers[i].scaleModelInput(call, latents[i], in, (count + i) * latentSize);
                         }
                         float timestep = samplers[0].timestep(call);
+                        if (call == calls - 1) {
+                            condBatch.releaseMemoryAfterNextRun();
+                            uncondBatch.releaseMemoryAfterNextRun();
+                        }
                         condBatch.run(modelIn, half, timestep, modelOut, half);
                         uncondBatch.run(modelIn, 0, timestep, modelOut, 0);
                         unetCalls += condBatch.callsPerStep() + uncondBatch.callsPerStep();

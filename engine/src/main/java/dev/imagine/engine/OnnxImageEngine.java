@@ -95,7 +95,7 @@ final class OnnxImageEngine implements ImageEngine {
         ClipTokenizer tokenizer2 = folder.tokenizer2Dir().isPresent()
                 ? FamilyDetection.tokenizer2(folder.tokenizer2Dir().get(), dir) : null;
         NoiseScheduleConfig schedule = FamilyDetection.schedule(folder, dir);
-        SessionFactory sessions = new SessionFactory(settings(options));
+        SessionFactory sessions = new SessionFactory(settings(options, Unet.fullSize(folder.unet())));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TextEncoder textEncoder;
@@ -238,7 +238,7 @@ final class OnnxImageEngine implements ImageEngine {
         }
     }
 
-    private static ExecutionSettings settings(EngineOptions options) {
+    private static ExecutionSettings settings(EngineOptions options, boolean fullSizeModel) {
         ExecutionSettings.Provider provider;
         switch (options.device().kind()) {
             case CPU:
@@ -254,7 +254,7 @@ final class OnnxImageEngine implements ImageEngine {
         CudaOptions cuda = options.cuda();
         return new ExecutionSettings(provider, options.device().index(), options.intraOpThreads(),
                 options.interOpThreads(), cuda.memoryLimitBytes(), cuda.convAlgorithmSearch().name(),
-                cuda.arenaStrategy().onnxName());
+                cuda.arenaStrategy().onnxName(), fullSizeModel);
     }
 
     private ModelInfo describe() {

@@ -10,12 +10,17 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.imagine.engine.image.PngCodec;
 import dev.imagine.engine.testmodel.TinyModelSpec;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,6 +102,43 @@ class ImageEngineTest {
             assertThat(pixelHash(split.images().get(0).image())).isEqualTo(pixelHash(batched.images().get(0).image()));
             assertThat(batched.timings().unetCalls()).isEqualTo(batched.timings().steps());
             assertThat(split.timings().unetCalls()).isEqualTo(2 * split.timings().steps());
+        }
+    }
+
+    @Test
+    void aFullSizeUnetOnTheCpuRunsEachRowInACallOfItsOwnAndGivesTheSameImages(@TempDir Path dir) throws Exception {
+        Path folder = dir.resolve("model");
+        copyFolder(TestModels.folder(TinyModelSpec.tiny()), folder);
+        // A sparse file: the UNet's folder counts as full-size (a GiB of weights) without taking the disk space.
+        try (RandomAccessFile padding = new RandomAccessFile(folder.resolve("unet/padding.bin").toFile(), "rw")) {
+            padding.setLength(1L << 30);
+        }
+        try (ImageEngine full = ImageEngine.open(folder, new EngineOptions(ExecutionDevice.cpu(), 1, 1, null))) {
+            for (SamplerKind sampler : List.of(SamplerKind.EULER_ANCESTRAL, SamplerKind.DPMPP_2M)) {
+                GenerationRequest request = small("two boats").sampler(sampler).count(2).build();
+                GenerationResult batched = engine.generate(request);
+                GenerationResult rowByRow = full.generate(request);
+                assertThat(batched.timings().unetCalls()).isEqualTo(batched.timings().steps());
+                assertThat(rowByRow.timings().unetCalls()).as("4 rows: 2 images, each with and without the prompt")
+                        .isEqualTo(4 * rowByRow.timings().steps());
+                for (int i = 0; i < 2; i++) {
+                    assertThat(pixelHash(rowByRow.images().get(i).image())).as("%s image %d", sampler, i)
+                            .isEqualTo(pixelHash(batched.images().get(i).image()));
+                }
+            }
+        }
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
         }
     }
 

@@ -11,6 +11,8 @@ package dev.imagine.engine.onnx;
  * @param convAlgoSearch cuDNN convolution algorithm search: {@code DEFAULT}, {@code HEURISTIC} or
  *     {@code EXHAUSTIVE}
  * @param arenaExtendStrategy {@code kSameAsRequested} or {@code kNextPowerOfTwo}
+ * @param leanMemory for a full-size model on the CPU: the UNet runs one row per call and each graph's activation
+ *     memory goes back to the system once a job no longer needs it (see {@link SessionFactory#leanMemory})
  */
 public record ExecutionSettings(
         Provider provider,
@@ -19,7 +21,8 @@ public record ExecutionSettings(
         int interOpThreads,
         long gpuMemoryLimitBytes,
         String convAlgoSearch,
-        String arenaExtendStrategy) {
+        String arenaExtendStrategy,
+        boolean leanMemory) {
 
     /** Where the graphs run. */
     public enum Provider {
@@ -35,6 +38,6 @@ public record ExecutionSettings(
 
     /** CPU with ONNX Runtime's default threading. */
     public static ExecutionSettings cpu() {
-        return new ExecutionSettings(Provider.CPU, 0, 0, 0, 0, "DEFAULT", "kSameAsRequested");
+        return new ExecutionSettings(Provider.CPU, 0, 0, 0, 0, "DEFAULT", "kSameAsRequested", false);
     }
 }

@@ -74,6 +74,18 @@ public final class SessionFactory {
         return cuda;
     }
 
+    /**
+     * True for a full-size model on the CPU ({@link ExecutionSettings#leanMemory}): the UNet runs each row of a step
+     * in a call of its own ({@link Unet}), no session plans a memory pattern, and the memory ONNX Runtime took for a
+     * graph's activations goes back to the system when the job no longer needs it, so that the peak is the weights plus one graph's activations, not the
+     * sum of every graph's largest (each session has a memory arena of its own that keeps its largest size). Small
+     * models keep their memory: for them the page faults of taking it again cost more than it is worth (on the
+     * cheap-UNet model, 60-80 ms per 512x512 job).
+     */
+    public boolean leanMemory() {
+        return !cuda && settings.leanMemory();
+    }
+
     /** "CPU" or "CUDA device N", for logs and results. */
     public String description() {
         return description;
@@ -101,8 +113,15 @@ public final class SessionFactory {
             // helper need between calls; on a shared 2-core VM, jobs of the cheap-UNet model took 2.7-2.9x longer
             // with spinning (README, Performance). Not yet measured on the full-size SD 1.5 UNet.
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            if (leanMemory()) {
+                // The memory pattern plans one block for all of a run's activations at the size the first run needed
+                // and keeps it beside the arena. On the full-size SD 1.5 graph at 512x512 (2 steps, 2-core VM) peak
+                // memory was 9.6 GB with it and 7.4 GB without, and a UNet step took 22 s with it and 17 s without
+                // (README, Performance). Small models keep it (no gain measured there).
+                options.setMemoryPatternOptimization(false);
+            }
             OrtSession session = environment.createSession(model.toString(), options);
-            return new Graph(environment, session, part, cuda);
+            return new Graph(environment, session, part, cuda, leanMemory());
         } catch (OrtException e) {
             throw Graph.translate(e, "loading " + part + " from " + model, cuda);
         }
