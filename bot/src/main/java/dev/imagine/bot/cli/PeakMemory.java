@@ -21,14 +21,14 @@ final class PeakMemory {
         }
     }
 
-    /** The {@code VmHWM} line of a {@code /proc/PID/status} listing, in MB. */
+    /** The {@code VmHWM} line of a {@code /proc/PID/status} listing, in MiB. */
     static String describe(List<String> statusLines) {
         for (String line : statusLines) {
             if (line.startsWith("VmHWM:")) {
                 String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
                 if (parts.length == 2 && parts[1].equals("kB")) {
                     try {
-                        return Math.round(Long.parseLong(parts[0]) / 1024.0) + " MB";
+                        return Math.round(Long.parseLong(parts[0]) / 1024.0) + " MiB";
                     } catch (NumberFormatException e) {
                         break;
                     }

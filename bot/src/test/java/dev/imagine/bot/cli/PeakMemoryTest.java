@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 class PeakMemoryTest {
 
     @Test
-    void readsVmHwmInMegabytes() {
+    void readsVmHwmInMebibytes() {
         assertThat(PeakMemory.describe(List.of("Name:\tjava", "VmPeak:\t 9000000 kB", "VmHWM:\t  524288 kB",
-                "VmRSS:\t  100 kB"))).isEqualTo("512 MB");
+                "VmRSS:\t  100 kB"))).isEqualTo("512 MiB");
     }
 
     @Test
