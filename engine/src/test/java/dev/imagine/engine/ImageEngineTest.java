@@ -9,10 +9,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.imagine.engine.image.PngCodec;
 import dev.imagine.engine.testmodel.TinyModelSpec;
+import dev.imagine.engine.testmodel.TinyModelWriter;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +107,7 @@ class ImageEngineTest {
     @Test
     void aFullSizeUnetOnTheCpuRunsEachRowInACallOfItsOwnAndGivesTheSameImages(@TempDir Path dir) throws Exception {
         Path folder = dir.resolve("model");
-        copyFolder(TestModels.folder(TinyModelSpec.tiny()), folder);
+        TinyModelWriter.write(folder, TinyModelSpec.tiny());
         // A sparse file: the UNet's folder counts as full-size (a GiB of weights) without taking the disk space.
         try (RandomAccessFile padding = new RandomAccessFile(folder.resolve("unet/padding.bin").toFile(), "rw")) {
             padding.setLength(1L << 30);
@@ -124,19 +123,6 @@ class ImageEngineTest {
                 for (int i = 0; i < 2; i++) {
                     assertThat(pixelHash(rowByRow.images().get(i).image())).as("%s image %d", sampler, i)
                             .isEqualTo(pixelHash(batched.images().get(i).image()));
-                }
-            }
-        }
-    }
-
-    private static void copyFolder(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
                 }
             }
         }
