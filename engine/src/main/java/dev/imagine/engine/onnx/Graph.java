@@ -29,12 +29,11 @@ public final class Graph implements AutoCloseable {
     private final AtomicLong runs = new AtomicLong();
     /**
      * With {@link SessionFactory#leanMemory}: options that hand the free part of the session's CPU memory arena back
-     * to the system when a run ends. Each session has an arena of its own that otherwise keeps its largest size for
-     * good: the UNet's would hold its activations (over a GiB for SD 1.5 at 512x512) while the VAE decodes, and the
-     * VAE's while the next job's UNet runs, so the peak would be the weights plus both. Null when memory is kept.
+     * to the system when a run ends, for {@link #runReleasing}. Each session has an arena of its own that otherwise
+     * keeps its largest size for good: the UNet's would hold its activations (over a GiB for SD 1.5 at 512x512) while
+     * the VAE decodes, so the peak would be the weights plus both. Null when memory is kept.
      */
     private final OrtSession.RunOptions releasing;
-    private volatile boolean keepBetweenRuns;
 
     Graph(OrtEnvironment environment, OrtSession session, String part, boolean gpu, boolean lean)
             throws OrtException {
@@ -50,15 +49,6 @@ public final class Graph implements AutoCloseable {
         } else {
             this.releasing = null;
         }
-    }
-
-    /**
-     * Keeps the arena's memory after each run, for a graph that runs many times per job (the UNet, every step):
-     * giving it back after every call cost 35% per step on the full-size SD 1.5 UNet at 512x512 (page faults on the
-     * next call). Such a graph gives it back with {@link #runReleasing} on its last call of a job instead.
-     */
-    void keepMemoryBetweenRuns() {
-        keepBetweenRuns = true;
     }
 
     private static Map<String, Port> ports(Map<String, NodeInfo> infos) {
@@ -129,9 +119,18 @@ public final class Graph implements AutoCloseable {
 
     /** Runs the graph; the caller closes the result. */
     OrtSession.Result run(Map<String, ? extends OnnxTensorLike> feeds) throws InferenceException {
+        return run(feeds, false);
+    }
+
+    /**
+     * Runs the graph, and when {@code release} and {@link SessionFactory#leanMemory} the arena's free memory goes back
+     * to the system when it ends (a VAE's run on a {@link #LARGE_IMAGE_PIXELS large image}); the caller closes the
+     * result.
+     */
+    OrtSession.Result run(Map<String, ? extends OnnxTensorLike> feeds, boolean release) throws InferenceException {
         long start = System.nanoTime();
         try {
-            return releasing == null || keepBetweenRuns ? session.run(feeds) : session.run(feeds, releasing);
+            return release && releasing != null ? session.run(feeds, releasing) : session.run(feeds);
         } catch (OrtException e) {
             throw translate(e, "running " + part, gpu);
         } finally {
@@ -143,8 +142,7 @@ public final class Graph implements AutoCloseable {
     OrtSession.Result run(Map<String, ? extends OnnxTensorLike> feeds, Set<String> wanted) throws InferenceException {
         long start = System.nanoTime();
         try {
-            return releasing == null || keepBetweenRuns ? session.run(feeds, wanted)
-                    : session.run(feeds, wanted, releasing);
+            return session.run(feeds, wanted);
         } catch (OrtException e) {
             throw translate(e, "running " + part, gpu);
         } finally {
@@ -152,15 +150,25 @@ public final class Graph implements AutoCloseable {
         }
     }
 
+    /**
+     * From this many pixels up (512x512) a VAE's activations are large enough (over half a GiB for SD 1.5) that a lean
+     * engine hands them back after its run: else the VAE's arena held them while the next job's UNet ran, and the peak
+     * over three 512x512 jobs was 1.64x the weights instead of 1.45x. Below it they are kept: handing them back after
+     * every run cost about 1.2 s per 256x256 job and lowered no peak measured.
+     */
+    static final long LARGE_IMAGE_PIXELS = 512L * 512;
+
     /** Runs the graph writing into pre-allocated outputs; the caller closes the result (it does not own them). */
     OrtSession.Result run(Map<String, ? extends OnnxTensorLike> feeds, Map<String, ? extends OnnxValue> pinned)
             throws InferenceException {
-        return run(feeds, pinned, !keepBetweenRuns);
+        return run(feeds, pinned, false);
     }
 
     /**
      * As {@link #run(Map, Map)}, and with {@link SessionFactory#leanMemory} the arena's free memory goes back to the
-     * system when it ends, also for a graph that {@link #keepMemoryBetweenRuns keeps it}: its last call of a job.
+     * system when it ends: the UNet's last call of a job, or a VAE's run on a {@link #LARGE_IMAGE_PIXELS large
+     * image}. Not after every UNet call: on the full-size SD 1.5 UNet at 512x512 that cost 35% per step (page faults
+     * on the next call).
      */
     OrtSession.Result runReleasing(Map<String, ? extends OnnxTensorLike> feeds,
             Map<String, ? extends OnnxValue> pinned) throws InferenceException {

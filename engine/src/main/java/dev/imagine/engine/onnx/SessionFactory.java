@@ -76,11 +76,11 @@ public final class SessionFactory {
 
     /**
      * True for a full-size model on the CPU ({@link ExecutionSettings#leanMemory}): the UNet runs each row of a step
-     * in a call of its own ({@link Unet}), no session plans a memory pattern, and the memory ONNX Runtime took for a
-     * graph's activations goes back to the system when the job no longer needs it, so that the peak is the weights plus one graph's activations, not the
-     * sum of every graph's largest (each session has a memory arena of its own that keeps its largest size). Small
-     * models keep their memory: for them the page faults of taking it again cost more than it is worth (on the
-     * cheap-UNet model, 60-80 ms per 512x512 job).
+     * in a call of its own ({@link Unet}), no session plans a memory pattern, and the memory ONNX Runtime took for the
+     * UNet's activations goes back to the system after its last call of a job, so that the peak is the weights plus
+     * the larger of the UNet's and the VAE's activations, not their sum (each session has a memory arena of its own
+     * that keeps its largest size). Small models keep their memory: for them the page faults of taking it again cost
+     * more than it is worth.
      */
     public boolean leanMemory() {
         return !cuda && settings.leanMemory();

@@ -165,7 +165,6 @@ public final class Unet implements AutoCloseable {
         int rowsPerCall = factory.leanMemory() ? 1 : 0;
         Graph graph = factory.open(model, "unet");
         try {
-            graph.keepMemoryBetweenRuns();
             return new Unet(graph, rowsPerCall);
         } catch (InferenceException | RuntimeException e) {
             graph.close();

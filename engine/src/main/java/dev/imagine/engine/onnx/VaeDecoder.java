@@ -1,5 +1,6 @@
 package dev.imagine.engine.onnx;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.imagine.engine.image.ImageTensors;
 import java.awt.image.BufferedImage;
@@ -65,8 +66,10 @@ public final class VaeDecoder implements AutoCloseable {
                     cachedWidth = width;
                 }
                 cachedInput.write(latents, 0, latents.length, 0);
-                try (OrtSession.Result ignored = graph.run(Map.of(latent.name(), cachedInput.tensor()),
-                        Map.of(output, cachedOutput.tensor()))) {
+                Map<String, OnnxTensor> feeds = Map.of(latent.name(), cachedInput.tensor());
+                Map<String, OnnxTensor> pinned = Map.of(output, cachedOutput.tensor());
+                try (OrtSession.Result ignored = 64L * height * width >= Graph.LARGE_IMAGE_PIXELS
+                        ? graph.runReleasing(feeds, pinned) : graph.run(feeds, pinned)) {
                     if (cachedPixels == null) {
                         return ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height);
                     }

@@ -66,7 +66,8 @@ public final class VaeEncoder implements AutoCloseable {
         long[] shape = {1, 3, height, width};
         try (HostTensor input = HostTensor.allocate(graph.environment(), pixels.type(), shape)) {
             input.write(planes, 0, planes.length, 0);
-            try (OrtSession.Result result = graph.run(Map.of(pixels.name(), input.tensor()))) {
+            try (OrtSession.Result result = graph.run(Map.of(pixels.name(), input.tensor()),
+                    (long) height * width >= Graph.LARGE_IMAGE_PIXELS)) {
                 OnnxTensor latent = Outputs.tensor(result, output, "vae_encoder");
                 long[] got = Outputs.shape(latent);
                 long channels = parameters ? 8 : 4;
