@@ -175,7 +175,7 @@ class CommandLineTest {
                 .containsPattern("UNet [\\d.]+ ms/step, pipeline overhead [\\d.]+% of wall time")
                 .containsPattern("model load \\(sessions created\\): \\d+ ms")
                 .containsPattern("median: ours [\\d.]+ ms, JDK ImageIO [\\d.]+ ms")
-                .containsPattern("peak resident memory \\(VmHWM\\): (\\d+ MB|unknown)");
+                .containsPattern("peak resident memory \\(VmHWM\\): (\\d+ MiB|unknown)");
     }
 
     @Test

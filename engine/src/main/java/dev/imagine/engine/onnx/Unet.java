@@ -3,13 +3,16 @@ package dev.imagine.engine.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * The denoising UNet. Reads from the graph the dtype of {@code sample} and {@code encoder_hidden_states}
@@ -183,23 +186,17 @@ public final class Unet implements AutoCloseable {
 
     /** The size of the files beside {@code model} (the graph and its external weights), 0 when unreadable. */
     private static long folderBytes(Path model) {
-        Path folder = model.toAbsolutePath().getParent();
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
-            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(file -> {
+        try (Stream<Path> files = Files.list(model.toAbsolutePath().getParent())) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
                 try {
-                    return java.nio.file.Files.size(file);
-                } catch (java.io.IOException e) {
+                    return Files.size(file);
+                } catch (IOException e) {
                     return 0;
                 }
             }).sum();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
-    }
-
-    /** Rows a call takes at most (one per call for a full-size UNet on the CPU), or 0 for all of them. */
-    public int rowsPerCall() {
-        return rowsPerCall;
     }
 
     /** The batch size the export fixed, or 0 when the batch dimension is dynamic. */
