@@ -6,13 +6,14 @@ import java.sql.SQLException;
 
 /**
  * Where the rows live: the embedded H2 file of one machine ({@link H2Database}) or a PostgreSQL server that many
- * nodes share ({@link PostgresDatabase}). Each call runs its work inside one transaction, commits it before it
- * returns and rolls it back when the work throws. A caller may be interrupted: it still waits for its work and finds
+ * nodes share ({@link PostgresDatabase}). A {@link #write} runs its work inside one transaction, commits it before it
+ * returns and rolls it back when the work throws; on PostgreSQL a {@link #read} or {@link #writeOneStatement} runs
+ * each statement as its own transaction instead. A caller may be interrupted: it still waits for its work and finds
  * its interrupt flag set afterwards.
  */
 sealed interface Database extends AutoCloseable permits H2Database, PostgresDatabase {
 
-    /** Work run with a connection, inside one transaction. */
+    /** Work run with a connection. */
     interface Work<T> {
         T run(Connection connection) throws SQLException, IOException;
     }

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server reached through a HikariCP pool; each call borrows a connection, runs its work in one
- * transaction on the caller's thread and hands the connection back. Unlike H2's file, the driver's socket is not
+ * A PostgreSQL server reached through a HikariCP pool; each call borrows a connection, runs its work on the caller's
+ * thread (a write in one transaction, a read or a one-statement write outside a transaction block) and hands the
+ * connection back. Unlike H2's file, the driver's socket is not
  * closed by an interrupt, so no private thread is needed; the caller's interrupt flag is cleared while it waits for
  * a connection and restored afterwards. PostgreSQL commits durably ({@code synchronous_commit}, the server's
  * setting) before {@code commit()} returns.
