@@ -50,7 +50,9 @@ public final class PromptSchedule {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
-        Node tree = new Parser(prompt).parse();
+        // Edits and alternations start with '['; without one the prompt renders as itself at every step (the parse
+        // below would give the same single entry, at a cost on every job).
+        Node tree = prompt.indexOf('[') < 0 ? null : new Parser(prompt).parse();
         if (tree == null) {
             return new PromptSchedule(List.of(new Entry(steps, prompt)));
         }

@@ -164,4 +164,118 @@ class EmphasisParserTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the emphasis weight '1.2.3' is not a number; write it like (word:1.2)");
     }
+
+    /**
+     * The scanner against A1111's own {@code re_attention} expression (written out here as the oracle, with Java's
+     * {@code UNICODE_CHARACTER_CLASS} for Python's Unicode {@code \\s} and {@code \\d}) on random prompts made of the
+     * characters that matter: brackets, escapes, colons, signs, dots, ASCII and other Unicode digits (one outside the
+     * BMP), Unicode white space and a zero-width space that is not white space, {@code BREAK} and letters.
+     */
+    @Test
+    void theScannerReadsEveryPromptAsA1111sExpressionDoes() {
+        String[] pieces = {"a", "b c", " ", "\u00a0", "\u2003", "\n", "\u0085", "\u200b", "(", ")", "[", "]", ":", "\\",
+            "1", "0", ".", "+", "-", "BREAK", "xBREAK", "\u0661", "\ud835\udfce", "\u00e9"};
+        java.util.Random random = new java.util.Random(17);
+        int compared = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder prompt = new StringBuilder();
+            for (int k = random.nextInt(14); k > 0; k--) {
+                prompt.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = prompt.toString();
+            List<WeightedText> expected;
+            try {
+                expected = ReAttention.parse(text);
+            } catch (IllegalArgumentException e) {
+                assertThatThrownBy(() -> EmphasisParser.parse(text)).as(text).hasMessage(e.getMessage());
+                continue;
+            }
+            assertThat(EmphasisParser.parse(text)).as(text).containsExactlyElementsOf(expected);
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(15_000);
+    }
+
+    /** A1111's {@code parse_prompt_attention} on its {@code re_attention} expression, the oracle for the scanner. */
+    private static final class ReAttention {
+        private static final java.util.regex.Pattern PIECE = java.util.regex.Pattern.compile(
+                "\\\\\\(|\\\\\\)|\\\\\\[|\\\\]|\\\\\\\\|\\\\|\\(|\\[|:\\s*([+-]?[.\\d]+)\\s*\\)|\\)|]|[^\\\\()\\[\\]:]+|:",
+                java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+        private static final java.util.regex.Pattern BREAK_WORD = java.util.regex.Pattern.compile(
+                "\\s*\\bBREAK\\b\\s*", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS | java.util.regex.Pattern.DOTALL);
+
+        static List<WeightedText> parse(String prompt) {
+            List<String> texts = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
+            List<Integer> round = new ArrayList<>();
+            List<Integer> square = new ArrayList<>();
+            java.util.regex.Matcher m = PIECE.matcher(prompt);
+            while (m.find()) {
+                String piece = m.group();
+                String weight = m.group(1);
+                if (piece.startsWith("\\")) {
+                    texts.add(piece.substring(1));
+                    weights.add(1.0);
+                } else if (piece.equals("(")) {
+                    round.add(texts.size());
+                } else if (piece.equals("[")) {
+                    square.add(texts.size());
+                } else if (weight != null && !round.isEmpty()) {
+                    multiply(weights, round.remove(round.size() - 1), asciiNumber(weight));
+                } else if (piece.equals(")") && !round.isEmpty()) {
+                    multiply(weights, round.remove(round.size() - 1), UP);
+                } else if (piece.equals("]") && !square.isEmpty()) {
+                    multiply(weights, square.remove(square.size() - 1), DOWN);
+                } else {
+                    String[] parts = BREAK_WORD.split(piece, -1);
+                    for (int i = 0; i < parts.length; i++) {
+                        if (i > 0) {
+                            texts.add(WeightedText.BREAK);
+                            weights.add(BREAK);
+                        }
+                        texts.add(parts[i]);
+                        weights.add(1.0);
+                    }
+                }
+            }
+            round.forEach(start -> multiply(weights, start, UP));
+            square.forEach(start -> multiply(weights, start, DOWN));
+            if (texts.isEmpty()) {
+                texts.add("");
+                weights.add(1.0);
+            }
+            List<WeightedText> merged = new ArrayList<>();
+            StringBuilder text = new StringBuilder(texts.get(0));
+            double current = weights.get(0);
+            for (int i = 1; i < texts.size(); i++) {
+                if (weights.get(i) == current) {
+                    text.append(texts.get(i));
+                } else {
+                    merged.add(new WeightedText(text.toString(), current));
+                    text = new StringBuilder(texts.get(i));
+                    current = weights.get(i);
+                }
+            }
+            merged.add(new WeightedText(text.toString(), current));
+            return merged;
+        }
+
+        private static void multiply(List<Double> weights, int start, double by) {
+            for (int i = start; i < weights.size(); i++) {
+                weights.set(i, weights.get(i) * by);
+            }
+        }
+
+        private static double asciiNumber(String text) {
+            StringBuilder ascii = new StringBuilder();
+            text.codePoints().forEach(cp -> ascii.append(Character.isDigit(cp)
+                    ? (char) ('0' + Character.digit(cp, 10)) : (char) cp));
+            try {
+                return Double.parseDouble(ascii.toString());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the emphasis weight '" + text + "' is not a number; write it "
+                        + "like (word:1.2)", e);
+            }
+        }
+    }
 }

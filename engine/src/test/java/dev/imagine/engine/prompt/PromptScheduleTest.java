@@ -32,6 +32,13 @@ class PromptScheduleTest {
     }
 
     @Test
+    void withoutASquareBracketEveryPromptIsItselfAtEveryStepWhateverElseItHolds() {
+        for (String prompt : new String[] {"(a:1.2) b", "a | b", "a:0.5]", "\\( x \\)", "((a)", "a)b:c(", " \n "}) {
+            check(prompt, 10, prompt);
+        }
+    }
+
+    @Test
     void toWhenAddsTextAfterAnIntegerStep() {
         check("a [b:3]", 3, "a ", 10, "a b");
         check("a [b: 3]", 3, "a ", 10, "a b");
