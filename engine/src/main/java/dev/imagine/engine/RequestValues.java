@@ -6,12 +6,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -28,19 +28,36 @@ public final class RequestValues {
     /** The name of the one component that is not a value here. */
     private static final String INIT_IMAGE = "initImage";
     private static final Map<String, Class<?>> TYPES;
+    /** Each name's slot: its index among the record's components without the init image. */
+    private static final Map<String, Integer> SLOTS;
+    /** The record's components and their accessors, all of them, read once: reflection is slow on every job. */
+    private static final RecordComponent[] COMPONENTS;
+    private static final Method[] ACCESSORS;
+    /** For each of {@link #COMPONENTS}, its slot, or -1 for the init image. */
+    private static final int[] SLOT_OF_COMPONENT;
     private static final Constructor<GenerationRequest> CANONICAL;
 
     static {
         Map<String, Class<?>> types = new LinkedHashMap<>();
-        RecordComponent[] components = GenerationRequest.class.getRecordComponents();
-        Class<?>[] all = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            all[i] = components[i].getType();
-            if (!components[i].getName().equals(INIT_IMAGE)) {
-                types.put(components[i].getName(), boxed(components[i].getType()));
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        COMPONENTS = GenerationRequest.class.getRecordComponents();
+        ACCESSORS = new Method[COMPONENTS.length];
+        SLOT_OF_COMPONENT = new int[COMPONENTS.length];
+        Class<?>[] all = new Class<?>[COMPONENTS.length];
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            all[i] = COMPONENTS[i].getType();
+            ACCESSORS[i] = COMPONENTS[i].getAccessor();
+            String name = COMPONENTS[i].getName();
+            if (name.equals(INIT_IMAGE)) {
+                SLOT_OF_COMPONENT[i] = -1;
+            } else {
+                SLOT_OF_COMPONENT[i] = slots.size();
+                slots.put(name, slots.size());
+                types.put(name, boxed(COMPONENTS[i].getType()));
             }
         }
         TYPES = Collections.unmodifiableMap(types);
+        SLOTS = Collections.unmodifiableMap(slots);
         try {
             CANONICAL = GenerationRequest.class.getDeclaredConstructor(all);
         } catch (NoSuchMethodException e) {
@@ -49,19 +66,15 @@ public final class RequestValues {
     }
 
     /** No values. */
-    public static final RequestValues NONE = new RequestValues(Map.of());
+    public static final RequestValues NONE = new RequestValues(new Object[SLOTS.size()]);
 
-    private final Map<String, Object> values;
+    /** One value per slot, null where not set; never changed after construction. */
+    private final Object[] slots;
+    /** The set values by name in component order, made on first use. */
+    private volatile Map<String, Object> map;
 
-    private RequestValues(Map<String, Object> values) {
-        Map<String, Object> ordered = new LinkedHashMap<>();
-        for (String name : TYPES.keySet()) {
-            Object value = values.get(name);
-            if (value != null) {
-                ordered.put(name, value);
-            }
-        }
-        this.values = Collections.unmodifiableMap(ordered);
+    private RequestValues(Object[] slots) {
+        this.slots = slots;
     }
 
     /** Every parameter name, in {@link GenerationRequest}'s component order. */
@@ -82,15 +95,20 @@ public final class RequestValues {
         return type;
     }
 
+    private static int slot(String name) {
+        type(name);
+        return SLOTS.get(name);
+    }
+
     /** Every value of {@code request} that is set (all but its init image). */
     public static RequestValues of(GenerationRequest request) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (RecordComponent component : GenerationRequest.class.getRecordComponents()) {
-            if (!component.getName().equals(INIT_IMAGE)) {
-                values.put(component.getName(), read(component, request));
+        Object[] slots = new Object[SLOTS.size()];
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            if (SLOT_OF_COMPONENT[i] >= 0) {
+                slots[SLOT_OF_COMPONENT[i]] = read(i, request);
             }
         }
-        return new RequestValues(values);
+        return new RequestValues(slots);
     }
 
     /**
@@ -99,34 +117,50 @@ public final class RequestValues {
      * @throws IllegalArgumentException naming the parameter when a name is unknown or a value has the wrong form
      */
     public static RequestValues fromPlain(Map<String, ?> plain) {
-        Map<String, Object> values = new LinkedHashMap<>();
+        Object[] slots = new Object[SLOTS.size()];
         for (Map.Entry<String, ?> entry : plain.entrySet()) {
-            values.put(entry.getKey(), fromPlain(entry.getKey(), entry.getValue()));
+            Object value = fromPlain(entry.getKey(), entry.getValue());
+            slots[SLOTS.get(entry.getKey())] = value;
         }
-        return new RequestValues(values);
+        return new RequestValues(slots);
     }
 
     /** The plain form: strings, numbers and booleans in component order (see the class comment). */
     public Map<String, Object> toPlain() {
         Map<String, Object> plain = new LinkedHashMap<>();
-        values.forEach((name, value) -> plain.put(name, value instanceof Enum<?> e ? enumText(e) : value));
+        asMap().forEach((name, value) -> plain.put(name, value instanceof Enum<?> e ? enumText(e) : value));
         return Collections.unmodifiableMap(plain);
     }
 
     /** The set values, in component order. */
     public Map<String, Object> asMap() {
+        Map<String, Object> values = map;
+        if (values == null) {
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            SLOTS.forEach((name, slot) -> {
+                if (slots[slot] != null) {
+                    ordered.put(name, slots[slot]);
+                }
+            });
+            values = Collections.unmodifiableMap(ordered);
+            map = values;
+        }
         return values;
     }
 
     /** Whether no value is set. */
     public boolean isEmpty() {
-        return values.isEmpty();
+        for (Object value : slots) {
+            if (value != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code name} has a value. */
     public boolean has(String name) {
-        type(name);
-        return values.containsKey(name);
+        return slots[slot(name)] != null;
     }
 
     /**
@@ -140,7 +174,7 @@ public final class RequestValues {
             throw new IllegalArgumentException(name + " is a " + actual.getSimpleName() + ", not a "
                     + type.getSimpleName());
         }
-        return type.cast(values.get(name));
+        return type.cast(slots[SLOTS.get(name)]);
     }
 
     /**
@@ -154,22 +188,30 @@ public final class RequestValues {
             throw new IllegalArgumentException(name + " takes a " + type.getSimpleName() + ", not a "
                     + value.getClass().getSimpleName());
         }
-        Map<String, Object> changed = new LinkedHashMap<>(values);
-        changed.put(name, value);
+        Object[] changed = slots.clone();
+        changed[SLOTS.get(name)] = value;
         return new RequestValues(changed);
     }
 
     /** Only the values named in {@code names}. */
     public RequestValues only(Collection<String> names) {
-        Map<String, Object> kept = new LinkedHashMap<>(values);
-        kept.keySet().retainAll(names);
+        Object[] kept = new Object[slots.length];
+        SLOTS.forEach((name, slot) -> {
+            if (names.contains(name)) {
+                kept[slot] = slots[slot];
+            }
+        });
         return new RequestValues(kept);
     }
 
     /** These values, and for each name without one, {@code fallback}'s. */
     public RequestValues orElse(RequestValues fallback) {
-        Map<String, Object> merged = new LinkedHashMap<>(fallback.values);
-        merged.putAll(values);
+        Object[] merged = slots.clone();
+        for (int slot = 0; slot < merged.length; slot++) {
+            if (merged[slot] == null) {
+                merged[slot] = fallback.slots[slot];
+            }
+        }
         return new RequestValues(merged);
     }
 
@@ -180,13 +222,11 @@ public final class RequestValues {
      * @throws IllegalArgumentException with the request's own sentence when a value is out of range
      */
     public GenerationRequest toRequest(BufferedImage initImage) {
-        RecordComponent[] components = GenerationRequest.class.getRecordComponents();
-        Object[] args = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            String name = components[i].getName();
-            Object value = name.equals(INIT_IMAGE) ? initImage : values.get(name);
-            if (value == null && components[i].getType().isPrimitive()) {
-                value = read(components[i], GenerationRequest.DEFAULTS);
+        Object[] args = new Object[COMPONENTS.length];
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            Object value = SLOT_OF_COMPONENT[i] < 0 ? initImage : slots[SLOT_OF_COMPONENT[i]];
+            if (value == null && COMPONENTS[i].getType().isPrimitive()) {
+                value = read(i, GenerationRequest.DEFAULTS);
             }
             args[i] = value;
         }
@@ -202,9 +242,9 @@ public final class RequestValues {
         }
     }
 
-    private static Object read(RecordComponent component, GenerationRequest request) {
+    private static Object read(int component, GenerationRequest request) {
         try {
-            return component.getAccessor().invoke(request);
+            return ACCESSORS[component].invoke(request);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -290,16 +330,16 @@ public final class RequestValues {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RequestValues other && values.equals(other.values);
+        return o instanceof RequestValues other && Arrays.equals(slots, other.slots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values);
+        return asMap().hashCode();
     }
 
     @Override
     public String toString() {
-        return "RequestValues" + values;
+        return "RequestValues" + asMap();
     }
 }
