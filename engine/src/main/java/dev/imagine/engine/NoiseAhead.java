@@ -3,6 +3,8 @@ package dev.imagine.engine;
 import dev.imagine.engine.noise.TorchGenerator;
 import dev.imagine.engine.sampler.NoiseSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -50,19 +52,44 @@ final class NoiseAhead implements NoiseSource {
         this.executor = executor;
         this.unscheduled = blocks;
         this.lookahead = Math.max(2, LOOKAHEAD_VALUES / blockSize);
-        while (pending.size() < lookahead && unscheduled > 0) {
-            scheduleNext();
-        }
+        schedule(Math.min(lookahead, unscheduled));
     }
 
-    private void scheduleNext() {
-        unscheduled--;
+    /**
+     * Hands the helper one task that draws the next {@code blocks} blocks in order, each handed over as soon as it is
+     * drawn: one task for all of a 512x512 job's blocks rather than one per block (each cost the engine thread a
+     * hand-over, about 0.1 ms per job in all).
+     */
+    private void schedule(int blocks) {
+        if (blocks <= 0) {
+            return;
+        }
+        unscheduled -= blocks;
+        List<CompletableFuture<float[]>> drawn = new ArrayList<>(blocks);
+        for (int b = 0; b < blocks; b++) {
+            drawn.add(new CompletableFuture<>());
+        }
         CompletableFuture<float[]> previous = last;
-        last = CompletableFuture.supplyAsync(() -> {
-            previous.join();
-            return generator.randn(blockSize);
-        }, executor);
-        pending.add(last);
+        last = drawn.get(blocks - 1);
+        pending.addAll(drawn);
+        Runnable draw = () -> {
+            int b = 0;
+            try {
+                previous.join();
+                for (; b < blocks; b++) {
+                    drawn.get(b).complete(generator.randn(blockSize));
+                }
+            } catch (RuntimeException | Error e) {
+                for (; b < blocks; b++) {
+                    drawn.get(b).completeExceptionally(e);
+                }
+            }
+        };
+        try {
+            executor.execute(draw);
+        } catch (RuntimeException e) {
+            drawn.forEach(future -> future.completeExceptionally(e));
+        }
     }
 
     /**
@@ -89,7 +116,7 @@ final class NoiseAhead implements NoiseSource {
             throw e;
         }
         if (unscheduled > 0) {
-            scheduleNext();
+            schedule(1);
         }
         return block;
     }

@@ -1,18 +1,44 @@
 package dev.imagine.engine.sampler;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The trained noise levels: betas and their running alpha products, in float32 exactly as diffusers computes
  * them with PyTorch on the CPU.
  */
 final class NoiseSchedule {
+    /**
+     * Schedules made so far, by configuration: each job makes a sampler, and working out a thousand levels again
+     * cost about 0.1 ms per job. A server has a model or a few, each with a configuration per sampler, so a handful
+     * are kept; past {@link #KEPT} the map starts again.
+     */
+    private static final Map<NoiseScheduleConfig, NoiseSchedule> MADE = new ConcurrentHashMap<>();
+    private static final int KEPT = 64;
+
     private final float[] alphasCumprod;
+    private final float[] trainedSigmas;
 
     private NoiseSchedule(float[] alphasCumprod) {
         this.alphasCumprod = alphasCumprod;
+        this.trainedSigmas = new float[alphasCumprod.length];
+        for (int i = 0; i < trainedSigmas.length; i++) {
+            float a = alphasCumprod[i];
+            trainedSigmas[i] = (float) Math.sqrt((1f - a) / a);
+        }
     }
 
+    /** The schedule of {@code config}; equal configurations share one (it never changes). */
     static NoiseSchedule of(NoiseScheduleConfig config) {
-        return new NoiseSchedule(alphasCumprod(betas(config)));
+        NoiseSchedule made = MADE.get(config);
+        if (made == null) {
+            made = new NoiseSchedule(alphasCumprod(betas(config)));
+            if (MADE.size() >= KEPT) {
+                MADE.clear();
+            }
+            MADE.put(config, made);
+        }
+        return made;
     }
 
     int trainTimesteps() {
@@ -34,14 +60,12 @@ final class NoiseSchedule {
         return alphasCumprod[t < 0 ? t + n : t];
     }
 
-    /** {@code sqrt((1 - acp) / acp)} for every trained timestep, in float32. */
+    /**
+     * {@code sqrt((1 - acp) / acp)} for every trained timestep, in float32; the schedule's own array, shared by every
+     * sampler using it, so callers only read it.
+     */
     float[] trainedSigmas() {
-        float[] sigmas = new float[alphasCumprod.length];
-        for (int i = 0; i < sigmas.length; i++) {
-            float a = alphasCumprod[i];
-            sigmas[i] = (float) Math.sqrt((1f - a) / a);
-        }
-        return sigmas;
+        return trainedSigmas;
     }
 
     static float[] betas(NoiseScheduleConfig config) {
