@@ -19,12 +19,19 @@ public final class Emphasis {
      * @param states one encoder output of {@code multipliers[i].length * hidden} floats per distinct text
      * @param multipliers one multiplier per token per distinct text
      * @param copies how many times each distinct text is in A1111's batch (at least 1)
-     * @return the emphasised states, in the same order
+     * @return the emphasised states, in the same order; the given arrays themselves when no token is emphasised
+     *     (callers only read them)
      */
     public static List<float[]> apply(List<float[]> states, List<float[]> multipliers, int[] copies) {
         if (states.size() != multipliers.size() || states.size() != copies.length) {
             throw new IllegalArgumentException("states, multipliers and copies differ in count: " + states.size()
                     + ", " + multipliers.size() + ", " + copies.length);
+        }
+        if (allOne(multipliers)) {
+            List<float[]> unchanged = unchangedWhenAllOne(states, multipliers, copies);
+            if (unchanged != null) {
+                return unchanged;
+            }
         }
         double before = 0;
         double after = 0;
@@ -62,5 +69,41 @@ public final class Emphasis {
             }
         }
         return weighted;
+    }
+
+    private static boolean allOne(List<float[]> multipliers) {
+        for (float[] m : multipliers) {
+            for (float multiplier : m) {
+                if (multiplier != 1f) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * With every multiplier 1 the weighted states equal the states and both means are the same number, so the
+     * restoring factor is exactly 1 and nothing changes, unless that mean is 0, infinite or NaN (then the factor is
+     * NaN, as A1111's). The states as they are in the first case (most prompts: one sum instead of three passes and
+     * a copy per text), null in the others.
+     */
+    private static List<float[]> unchangedWhenAllOne(List<float[]> states, List<float[]> multipliers, int[] copies) {
+        double before = 0;
+        long values = 0;
+        for (int t = 0; t < states.size(); t++) {
+            float[] z = states.get(t);
+            if (z.length % multipliers.get(t).length != 0) {
+                return null;
+            }
+            double sum = 0;
+            for (float value : z) {
+                sum += value;
+            }
+            before += copies[t] * sum;
+            values += (long) copies[t] * z.length;
+        }
+        float mean = (float) (before / values);
+        return Float.isFinite(mean) && mean != 0f ? states : null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.imagine.engine.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,21 @@ class EmphasisTest {
         float[] z = {1, 1, 3, 3};
         Emphasis.apply(List.of(z), List.of(new float[] {1, 2}), new int[] {1});
         assertThat(z).containsExactly(1, 1, 3, 3);
+    }
+
+    @Test
+    void withMultipliersOfOneAMeanOfZeroStillGivesNaNAsA1111s() {
+        // Both means are 0: A1111 scales by 0 / 0; the shortcut for unit multipliers must not hide that.
+        List<float[]> out = Emphasis.apply(List.of(new float[] {1, -1, 2, -2}), List.of(new float[] {1, 1}),
+                new int[] {1});
+        assertThat(out.get(0)).containsOnly(Float.NaN);
+    }
+
+    @Test
+    void aStateThatDoesNotSplitIntoItsTokensIsRefusedAlsoWithMultipliersOfOne() {
+        assertThatThrownBy(() -> Emphasis.apply(List.of(new float[] {1, 2, 3}),
+                        List.of(new float[] {1, 1}), new int[] {1}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("3 values do not split into 2 tokens");
     }
 }
