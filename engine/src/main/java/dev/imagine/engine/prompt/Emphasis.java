@@ -85,25 +85,54 @@ public final class Emphasis {
     /**
      * With every multiplier 1 the weighted states equal the states and both means are the same number, so the
      * restoring factor is exactly 1 and nothing changes, unless that mean is 0, infinite or NaN (then the factor is
-     * NaN, as A1111's). The states as they are in the first case (most prompts: one sum instead of three passes and
-     * a copy per text), null in the others.
+     * NaN, as A1111's). The states as they are when the mean is certainly finite and not 0 (most prompts: one pass
+     * instead of three and a copy per text), else null for the full computation.
+     *
+     * <p>The pass sums in four lanes (a sum one value after another, as the full computation's, waits for each
+     * addition: 0.1 ms per text). Both sums are within {@code (values + texts + 8) * 2^-52} times the sum of
+     * magnitudes of the exact one, so a lane sum further from 0 than twice that (plus a smallest normal float per
+     * value, so the float mean cannot round to 0) means the full computation's mean is not 0 either; a sum of
+     * magnitudes below half the largest float per value means it is finite.
      */
     private static List<float[]> unchangedWhenAllOne(List<float[]> states, List<float[]> multipliers, int[] copies) {
-        double before = 0;
+        double sum = 0;
+        double magnitude = 0;
         long values = 0;
         for (int t = 0; t < states.size(); t++) {
             float[] z = states.get(t);
             if (z.length % multipliers.get(t).length != 0) {
                 return null;
             }
-            double sum = 0;
-            for (float value : z) {
-                sum += value;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            int k = 0;
+            for (; k + 4 <= z.length; k += 4) {
+                s0 += z[k];
+                s1 += z[k + 1];
+                s2 += z[k + 2];
+                s3 += z[k + 3];
+                a0 += Math.abs(z[k]);
+                a1 += Math.abs(z[k + 1]);
+                a2 += Math.abs(z[k + 2]);
+                a3 += Math.abs(z[k + 3]);
             }
-            before += copies[t] * sum;
+            for (; k < z.length; k++) {
+                s0 += z[k];
+                a0 += Math.abs(z[k]);
+            }
+            sum += copies[t] * ((s0 + s1) + (s2 + s3));
+            magnitude += copies[t] * ((a0 + a1) + (a2 + a3));
             values += (long) copies[t] * z.length;
         }
-        float mean = (float) (before / values);
-        return Float.isFinite(mean) && mean != 0f ? states : null;
+        double error = (values + states.size() + 8) * 0x1p-52 * magnitude;
+        boolean finite = magnitude < Float.MAX_VALUE / 2.0 * values;
+        boolean clearOfZero = Math.abs(sum) - 2 * error > values * (double) Float.MIN_NORMAL;
+        return finite && clearOfZero ? states : null;
     }
 }

@@ -57,4 +57,55 @@ class EmphasisTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("3 values do not split into 2 tokens");
     }
+
+    /**
+     * With multipliers of 1 the result is the states themselves when A1111's mean (summed one value after another,
+     * as written out here) is a finite non-zero float, else NaN everywhere: on random states, on states whose mean
+     * is exactly 0 or a hair from it, on subnormal states whose mean rounds to 0, and with an infinity.
+     */
+    @Test
+    void withMultipliersOfOneTheResultIsTheStatesOrNaNExactlyAsTheFullComputation() {
+        java.util.Random random = new java.util.Random(3);
+        List<float[]> cases = new java.util.ArrayList<>();
+        for (int n = 0; n < 20; n++) {
+            float[] z = new float[8 * 77];
+            for (int k = 0; k < z.length; k++) {
+                z[k] = (float) random.nextGaussian() * (n < 10 ? 1f : 1e-3f);
+            }
+            cases.add(z);
+            float[] balanced = z.clone();
+            for (int k = 0; k < z.length / 2; k++) {
+                balanced[z.length / 2 + k] = -balanced[k];
+            }
+            cases.add(balanced);
+            float[] nearlyBalanced = balanced.clone();
+            nearlyBalanced[random.nextInt(z.length)] += Math.ulp(1f) * (n + 1);
+            cases.add(nearlyBalanced);
+        }
+        float[] subnormal = new float[8 * 77];
+        java.util.Arrays.fill(subnormal, Float.MIN_VALUE);
+        subnormal[0] = -Float.MIN_VALUE * 300;
+        cases.add(subnormal);
+        float[] infinite = cases.get(0).clone();
+        infinite[5] = Float.POSITIVE_INFINITY;
+        cases.add(infinite);
+        float[] ones = new float[77];
+        java.util.Arrays.fill(ones, 1f);
+        int nan = 0;
+        for (float[] z : cases) {
+            double sum = 0;
+            for (float value : z) {
+                sum += value;
+            }
+            float mean = (float) (sum / z.length);
+            float[] out = Emphasis.apply(List.of(z), List.of(ones), new int[] {1}).get(0);
+            if (Float.isFinite(mean) && mean != 0f) {
+                assertThat(out).containsExactly(z);
+            } else {
+                assertThat(out).containsOnly(Float.NaN);
+                nan++;
+            }
+        }
+        assertThat(nan).isGreaterThanOrEqualTo(12);
+    }
 }
