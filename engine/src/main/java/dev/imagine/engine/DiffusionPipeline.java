@@ -631,7 +631,7 @@ final class DiffusionPipeline {
                     for (int k = 0; k < latentSize; k++) {
                         scaled[k] = latents[i][k] / scale;
                     }
-                    images.add(engine.vaeDecoder().decode(scaled, latentHeight, latentWidth, engine.helper()));
+                    images.add(engine.vaeDecoder().decode(scaled, latentHeight, latentWidth));
                 }
                 return images;
             }

@@ -1,12 +1,7 @@
 package dev.imagine.engine.image;
 
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Converts between images and channel-major float tensors in [-1, 1], with the same float32 arithmetic as
@@ -78,61 +73,11 @@ public final class ImageTensors {
      * @param source holds at least {@code 3 * width * height} floats; not modified, position unchanged
      * @throws IllegalArgumentException when a size is not positive or {@code source} is too short
      */
-    public static BufferedImage fromTensor(FloatBuffer source, int width, int height) {
+    public static BufferedImage fromTensor(java.nio.FloatBuffer source, int width, int height) {
         Objects.requireNonNull(source, "source");
         checkRange(source.limit(), 0, width, height);
         return fromPlanes((from, target, length) -> source.get(from, target, 0, length), width, height);
     }
-
-    /**
-     * As {@link #fromTensor(FloatBuffer, int, int)}, with the second half of a large image converted on
-     * {@code helper} while the caller converts the first: at 512x512 the conversion took about 0.7 ms of the engine
-     * thread after every image, while ONNX Runtime's threads sat idle. If the helper has not started its half when
-     * the caller is done with its own, the caller converts that too. Same pixels either way.
-     *
-     * @param helper runs the second half; a busy one only costs the time the caller would have taken alone
-     */
-    public static BufferedImage fromTensor(FloatBuffer source, int width, int height, Executor helper) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(helper, "helper");
-        checkRange(source.limit(), 0, width, height);
-        int plane = width * height;
-        if (plane < SPLIT_PIXELS) {
-            return fromTensor(source, width, height);
-        }
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = RgbImages.pixelArray(image);
-        PlaneReader planes = (from, target, length) -> source.get(from, target, 0, length);
-        int half = plane / 2;
-        AtomicBoolean taken = new AtomicBoolean();
-        CompletableFuture<Void> second = new CompletableFuture<>();
-        Runnable convertSecond = () -> {
-            try {
-                convert(planes, plane, half, plane, pixels);
-                second.complete(null);
-            } catch (RuntimeException | Error e) {
-                second.completeExceptionally(e);
-            }
-        };
-        try {
-            helper.execute(() -> {
-                if (taken.compareAndSet(false, true)) {
-                    convertSecond.run();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // A helper shutting down: the caller converts both halves.
-        }
-        convert(planes, plane, 0, half, pixels);
-        if (taken.compareAndSet(false, true)) {
-            convertSecond.run();
-        }
-        second.join();
-        return image;
-    }
-
-    /** From this many pixels (256x256) the conversion is split over two threads; below, handing over costs more. */
-    static final int SPLIT_PIXELS = 256 * 256;
 
     /** Copies {@code length} floats of the planes, from index {@code from}, to the start of {@code target}. */
     @FunctionalInterface
@@ -143,28 +88,22 @@ public final class ImageTensors {
     /** Pixels per chunk: three chunk arrays of floats stay in the L1/L2 cache. */
     private static final int CHUNK = 4096;
 
-    /** The conversion of {@link #fromTensor(float[], int, int, int)} into a new image, on the calling thread. */
+    /**
+     * The conversion of {@link #fromTensor(float[], int, int, int)}, a chunk of each plane at a time: the float
+     * arithmetic runs over plain arrays, where the JIT uses vector instructions, and the packing reads the results.
+     * Each value is {@code toByte}'s, bit for bit: {@code v * 0.5f} equals {@code v / 2f}, and {@code (int)} of the
+     * float {@code 2^23 + n} (already rounded half to even by the addition) is {@code 2^23 + n}, or 0 for NaN.
+     */
     private static BufferedImage fromPlanes(PlaneReader planes, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = RgbImages.pixelArray(image);
         int plane = width * height;
-        convert(planes, plane, 0, plane, RgbImages.pixelArray(image));
-        return image;
-    }
-
-    /**
-     * Packs pixels {@code [from, to)} of planes of {@code plane} pixels each into {@code pixels}, a chunk of each plane
-     * at a time: the float arithmetic runs over plain arrays, where the JIT uses vector instructions, and the packing
-     * reads the results. Each value is {@code toByte}'s, bit for bit: {@code v * 0.5f} equals {@code v / 2f}, and
-     * {@code (int)} of the float {@code 2^23 + n} (already rounded half to even by the addition) is {@code 2^23 + n},
-     * or 0 for NaN.
-     */
-    private static void convert(PlaneReader planes, int plane, int from, int to, int[] pixels) {
-        int chunk = Math.min(CHUNK, to - from);
+        int chunk = Math.min(CHUNK, plane);
         float[] red = new float[chunk];
         float[] green = new float[chunk];
         float[] blue = new float[chunk];
-        for (int start = from; start < to; start += chunk) {
-            int n = Math.min(chunk, to - start);
+        for (int start = 0; start < plane; start += chunk) {
+            int n = Math.min(chunk, plane - start);
             planes.read(start, red, n);
             planes.read(plane + start, green, n);
             planes.read(2 * plane + start, blue, n);
@@ -175,6 +114,7 @@ public final class ImageTensors {
                 pixels[start + i] = ((int) red[i] & 0xFF) << 16 | ((int) green[i] & 0xFF) << 8 | ((int) blue[i] & 0xFF);
             }
         }
+        return image;
     }
 
     /** {@code clamp(v * 0.5f + 0.5f, 0, 1) * 255f + 2^23} in place: the byte in the low bits, NaN kept. */

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 /** The VAE decoder: one image's latents in, its 8-bit RGB pixels out (8x the latent size). Owns its graph. */
 public final class VaeDecoder implements AutoCloseable {
@@ -54,16 +53,6 @@ public final class VaeDecoder implements AutoCloseable {
      * @param latents {@code 4 * height * width} values already divided by the scaling factor
      */
     public BufferedImage decode(float[] latents, int height, int width) throws InferenceException {
-        return decode(latents, height, width, null);
-    }
-
-    /**
-     * As {@link #decode(float[], int, int)}, converting half of a large image's pixels on {@code helper} (see
-     * {@link ImageTensors#fromTensor(java.nio.FloatBuffer, int, int, java.util.concurrent.Executor)}).
-     *
-     * @param helper a second thread for the conversion, or null for none
-     */
-    public BufferedImage decode(float[] latents, int height, int width, Executor helper) throws InferenceException {
         long[] shape = {1, Unet.LATENT_CHANNELS, height, width};
         long[] outShape = {1, 3, 8L * height, 8L * width};
         synchronized (lock) {
@@ -82,8 +71,7 @@ public final class VaeDecoder implements AutoCloseable {
                 try (OrtSession.Result ignored = 64L * height * width >= Graph.LARGE_IMAGE_PIXELS
                         ? graph.runReleasing(feeds, pinned) : graph.run(feeds, pinned)) {
                     if (cachedPixels == null) {
-                        return helper == null ? ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height)
-                                : ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height, helper);
+                        return ImageTensors.fromTensor(cachedOutput.floatView(), 8 * width, 8 * height);
                     }
                     cachedOutput.read(0, cachedPixels, 0, cachedPixels.length);
                     return ImageTensors.fromTensor(cachedPixels, 0, 8 * width, 8 * height);

@@ -7,13 +7,7 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Reading pixels straight from a (direct) float buffer gives exactly what the array path gives. */
@@ -83,45 +77,6 @@ class ImageTensorsBufferTest {
                 assertThat(image.getRGB(i % width, i / width) & 0xFFFFFF).as("pixel %d", i).isEqualTo(expected);
             }
         }
-    }
-
-    /**
-     * Split over two threads, the conversion gives the one-thread pixels, whether the helper converts its half, never
-     * gets to it (the caller then converts it), or refuses the task; on an image over the split size with an odd
-     * number of pixels.
-     */
-    @Test
-    void aLargeImageSplitOverAHelperGivesTheSamePixelsWhoeverConvertsEachHalf() throws Exception {
-        int width = 301;
-        int height = 227;
-        assertThat(width * height).isGreaterThan(ImageTensors.SPLIT_PIXELS);
-        float[] planes = new float[3 * width * height];
-        Random random = new Random(23);
-        for (int i = 0; i < planes.length; i++) {
-            planes[i] = (float) (random.nextGaussian() * 0.8);
-        }
-        FloatBuffer direct = ByteBuffer.allocateDirect(planes.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        direct.put(0, planes);
-        int[] expected = ImageTensors.fromTensor(direct, width, height).getRGB(0, 0, width, height, null, 0, width);
-
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            List<Runnable> neverRun = new ArrayList<>();
-            Executor[] helpers = {thread, neverRun::add, task -> {
-                throw new RejectedExecutionException("shut down");
-            }};
-            for (Executor helper : helpers) {
-                BufferedImage image = ImageTensors.fromTensor(direct, width, height, helper);
-                assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-                assertThat(image.getRGB(0, 0, width, height, null, 0, width)).isEqualTo(expected);
-            }
-            // The task left behind finds its half taken and does nothing.
-            assertThat(neverRun).hasSize(1);
-            neverRun.get(0).run();
-        } finally {
-            thread.shutdown();
-        }
-        assertThat(direct.position()).isZero();
     }
 
     @Test
