@@ -33,8 +33,11 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     /** Most timed runs: enough for a stable median, few enough that a typo does not run for a day. */
     static final int MAX_RUNS = 100;
-    /** Most untimed warm-up runs. */
-    static final int MAX_WARMUP = 10;
+    /**
+     * Most untimed warm-up runs: enough to measure a server that has made a few hundred pictures, whose per-job code
+     * the JIT has compiled (in the first hundred jobs much of it still runs interpreted).
+     */
+    static final int MAX_WARMUP = 1000;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Timed runs, 1..100 (default 3).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first, 0..10 (default 1).")
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first, 0..1000 (default 1).")
     int warmup;
 
     @Option(names = "--sampler", defaultValue = "euler", converter = SamplerConverter.class, paramLabel = "NAME",

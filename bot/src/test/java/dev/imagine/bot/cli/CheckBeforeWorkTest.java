@@ -186,7 +186,7 @@ class CheckBeforeWorkTest {
         refused(run("bench", "--model", model.toString(), "--size", "64", "--steps", "1", "--runs", "101"),
                 "--runs must be between 1 and 100, got 101");
         refused(run("bench", "--model", model.toString(), "--size", "64", "--steps", "1", "--runs", "1", "--warmup",
-                "11"), "--warmup must be between 0 and 10, got 11");
+                "1001"), "--warmup must be between 0 and 1000, got 1001");
     }
 
     @Test
