@@ -192,7 +192,7 @@ public final class EmphasisParser {
     }
 
     /** Python's {@code float()} of what {@code [+-]?[.\d]+} matched, any Unicode decimal digit included. */
-    private static double number(String text) {
+    static double number(String text) {
         StringBuilder ascii = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> ascii.append(Character.isDigit(cp)
                 ? (char) ('0' + Character.digit(cp, 10)) : (char) cp));

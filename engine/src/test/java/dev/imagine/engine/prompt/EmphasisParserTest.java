@@ -196,7 +196,10 @@ class EmphasisParserTest {
         assertThat(compared).isGreaterThan(15_000);
     }
 
-    /** A1111's {@code parse_prompt_attention} on its {@code re_attention} expression, the oracle for the scanner. */
+    /**
+     * A1111's {@code parse_prompt_attention} on its {@code re_attention} expression, the oracle for the scanner's
+     * pieces (a weight's number is read by the parser's own conversion).
+     */
     private static final class ReAttention {
         private static final java.util.regex.Pattern PIECE = java.util.regex.Pattern.compile(
                 "\\\\\\(|\\\\\\)|\\\\\\[|\\\\]|\\\\\\\\|\\\\|\\(|\\[|:\\s*([+-]?[.\\d]+)\\s*\\)|\\)|]|[^\\\\()\\[\\]:]+|:",
@@ -221,7 +224,7 @@ class EmphasisParserTest {
                 } else if (piece.equals("[")) {
                     square.add(texts.size());
                 } else if (weight != null && !round.isEmpty()) {
-                    multiply(weights, round.remove(round.size() - 1), asciiNumber(weight));
+                    multiply(weights, round.remove(round.size() - 1), EmphasisParser.number(weight));
                 } else if (piece.equals(")") && !round.isEmpty()) {
                     multiply(weights, round.remove(round.size() - 1), UP);
                 } else if (piece.equals("]") && !square.isEmpty()) {
@@ -263,18 +266,6 @@ class EmphasisParserTest {
         private static void multiply(List<Double> weights, int start, double by) {
             for (int i = start; i < weights.size(); i++) {
                 weights.set(i, weights.get(i) * by);
-            }
-        }
-
-        private static double asciiNumber(String text) {
-            StringBuilder ascii = new StringBuilder();
-            text.codePoints().forEach(cp -> ascii.append(Character.isDigit(cp)
-                    ? (char) ('0' + Character.digit(cp, 10)) : (char) cp));
-            try {
-                return Double.parseDouble(ascii.toString());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("the emphasis weight '" + text + "' is not a number; write it "
-                        + "like (word:1.2)", e);
             }
         }
     }
