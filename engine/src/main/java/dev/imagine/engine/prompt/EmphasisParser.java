@@ -1,5 +1,6 @@
 package dev.imagine.engine.prompt;
 
+import dev.imagine.engine.text.PromptSplitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -162,27 +163,17 @@ public final class EmphasisParser {
     private static String weightOf(String prompt, int colon, int end) {
         int from = skipWhiteSpace(prompt, colon + 1);
         int to = end - 1;
-        while (to > from && isWhiteSpace(prompt.codePointBefore(to))) {
+        while (to > from && PromptSplitter.isWhiteSpace(prompt.codePointBefore(to))) {
             to -= Character.charCount(prompt.codePointBefore(to));
         }
         return prompt.substring(from, to);
     }
 
     private static int skipWhiteSpace(String text, int pos) {
-        while (pos < text.length() && isWhiteSpace(text.codePointAt(pos))) {
+        while (pos < text.length() && PromptSplitter.isWhiteSpace(text.codePointAt(pos))) {
             pos += Character.charCount(text.codePointAt(pos));
         }
         return pos;
-    }
-
-    /**
-     * Unicode's White_Space property, which {@code \s} matches under {@code UNICODE_CHARACTER_CLASS}: space, line
-     * and paragraph separators, tab to carriage return, and next line.
-     */
-    static boolean isWhiteSpace(int cp) {
-        int type = Character.getType(cp);
-        return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || (cp >= 0x9 && cp <= 0xd) || cp == 0x85;
     }
 
     private static void multiply(List<Run> runs, int start, double multiplier) {

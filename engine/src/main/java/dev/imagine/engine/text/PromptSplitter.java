@@ -11,7 +11,7 @@ import java.util.List;
  * contractions {@code 's 't 're 've 'm 'll 'd}, a run of letters, a single number character, a run of
  * characters that are neither whitespace, letters nor numbers. Whitespace separates and is dropped.
  */
-final class PromptSplitter {
+public final class PromptSplitter {
     /** The pattern of openai/CLIP, the specification this class implements. */
     static final String PATTERN =
             "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
@@ -89,8 +89,11 @@ final class PromptSplitter {
                 || type == Character.OTHER_NUMBER;
     }
 
-    /** The Unicode White_Space property, i.e. {@code \s} with {@code UNICODE_CHARACTER_CLASS}. */
-    static boolean isWhiteSpace(int cp) {
+    /**
+     * The Unicode White_Space property, i.e. {@code \s} with {@code UNICODE_CHARACTER_CLASS} (also the emphasis
+     * parser's white space).
+     */
+    public static boolean isWhiteSpace(int cp) {
         if (cp >= 0x09 && cp <= 0x0D || cp == 0x85) {
             return true;
         }
