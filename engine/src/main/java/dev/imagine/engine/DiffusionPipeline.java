@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,11 +161,12 @@ final class DiffusionPipeline {
             conditioning = encodePrompts();
             uncondSide = guided ? conditioning.uncond() : null;
             conds = Collections.nCopies(count, conditioning.cond());
-            List<BufferedImage> images = run();
+            List<Supplier<BufferedImage>> images = run();
             boolean[] flagged = checkSafety(images);
             List<GeneratedImage> result = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 long seed = job.seed() + i;
+                // Without a safety checker nothing here needs the pixels: they are made with the PNG, off this thread.
                 result.add(new GeneratedImage(i, seed, images.get(i), Parameters.describe(job, seed, engine.model()),
                         flagged[i]));
             }
@@ -179,11 +181,11 @@ final class DiffusionPipeline {
             if (conds.stream().mapToInt(PromptConditioning.Side::tokens).distinct().count() != 1) {
                 throw new IllegalArgumentException("a batch's rows must have the same token count");
             }
-            List<BufferedImage> images = run();
+            List<Supplier<BufferedImage>> images = run();
             boolean[] flagged = checkSafety(images);
             List<RowImage> result = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                result.add(new RowImage(images.get(i), flagged[i]));
+                result.add(new RowImage(images.get(i).get(), flagged[i]));
             }
             return result;
         }
@@ -208,7 +210,7 @@ final class DiffusionPipeline {
         }
 
         /** The base pass and, with an upscale, the hires pass. */
-        private List<BufferedImage> run() throws InferenceException {
+        private List<Supplier<BufferedImage>> run() throws InferenceException {
             // Rows are [uncond x count, cond x count] with guidance, [cond x count] without.
             PromptConditioning.Side uncond = uncondSide;
             List<float[]> rowStates = rowStates(uncond, conds, 0);
@@ -226,11 +228,11 @@ final class DiffusionPipeline {
             stepsTotal = base.samplers[0].calls() + (hires == null ? 0 : hires.samplers[0].calls());
 
             List<BufferedImage> inits = job.isImageToImage() ? Collections.nCopies(count, job.initImage()) : null;
-            List<BufferedImage> images = base.run(rowStates, rowVectors, inits);
+            List<Supplier<BufferedImage>> images = base.run(rowStates, rowVectors, inits);
             if (hires != null) {
                 List<BufferedImage> upscaled = new ArrayList<>(count);
-                for (BufferedImage image : images) {
-                    upscaled.add(ImageResizer.resizeLanczos(image, job.outputWidth(), job.outputHeight()));
+                for (Supplier<BufferedImage> image : images) {
+                    upscaled.add(ImageResizer.resizeLanczos(image.get(), job.outputWidth(), job.outputHeight()));
                 }
                 images = hires.run(rowStates, rowVectors, upscaled);
             }
@@ -256,14 +258,18 @@ final class DiffusionPipeline {
         }
 
         /** The safety checker's verdict on each finished picture (all false without a checker); pixels unchanged. */
-        private boolean[] checkSafety(List<BufferedImage> images) throws InferenceException {
+        private boolean[] checkSafety(List<Supplier<BufferedImage>> images) throws InferenceException {
             SafetyCheck safety = engine.safety();
             if (safety == null) {
                 return new boolean[images.size()];
             }
             checkCancelled();
             long before = System.nanoTime();
-            boolean[] flagged = safety.check(images);
+            List<BufferedImage> pixels = new ArrayList<>(images.size());
+            for (Supplier<BufferedImage> image : images) {
+                pixels.add(image.get());
+            }
+            boolean[] flagged = safety.check(pixels);
             safetyNanos = System.nanoTime() - before;
             return flagged;
         }
@@ -390,7 +396,7 @@ final class DiffusionPipeline {
                 }
             }
 
-            List<BufferedImage> run(List<float[]> rowStates, Map<String, List<float[]>> rowVectors,
+            List<Supplier<BufferedImage>> run(List<float[]> rowStates, Map<String, List<float[]>> rowVectors,
                     List<BufferedImage> inits) throws InferenceException {
                 float[][] latents;
                 if (inits == null) {
@@ -624,14 +630,14 @@ final class DiffusionPipeline {
                 return part;
             }
 
-            private List<BufferedImage> decode(float[][] latents) throws InferenceException {
-                List<BufferedImage> images = new ArrayList<>(count);
+            private List<Supplier<BufferedImage>> decode(float[][] latents) throws InferenceException {
+                List<Supplier<BufferedImage>> images = new ArrayList<>(count);
                 float[] scaled = new float[latentSize];
                 for (int i = 0; i < count; i++) {
                     for (int k = 0; k < latentSize; k++) {
                         scaled[k] = latents[i][k] / scale;
                     }
-                    images.add(engine.vaeDecoder().decode(scaled, latentHeight, latentWidth));
+                    images.add(engine.vaeDecoder().decodeLater(scaled, latentHeight, latentWidth));
                 }
                 return images;
             }

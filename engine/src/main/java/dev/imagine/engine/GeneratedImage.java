@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * One picture of a result: its pixels and its PNG file, encoded once and shared by everything that stores, uploads
@@ -21,7 +22,11 @@ public final class GeneratedImage {
     private final long seed;
     private final String parameters;
     private final boolean nsfw;
+    /** Guards {@link #image} and {@link #pixels}; never held while waiting for {@code this}. */
+    private final Object pixelsLock = new Object();
     private BufferedImage image;
+    /** The pixels still to be made (the decoder's output waiting for conversion), or null. */
+    private Supplier<BufferedImage> pixels;
     private byte[] png;
 
     /**
@@ -45,6 +50,18 @@ public final class GeneratedImage {
         this.index = index;
         this.seed = seed;
         this.image = Objects.requireNonNull(image, "image");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.nsfw = nsfw;
+    }
+
+    /**
+     * A picture whose pixels are made on first use, on whichever thread asks first (the engine's PNG encoder,
+     * normally), so the engine's thread need not wait for them.
+     */
+    GeneratedImage(int index, long seed, Supplier<BufferedImage> pixels, String parameters, boolean nsfw) {
+        this.index = index;
+        this.seed = seed;
+        this.pixels = Objects.requireNonNull(pixels, "pixels");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.nsfw = nsfw;
     }
@@ -94,11 +111,14 @@ public final class GeneratedImage {
     }
 
     /** The pixels, 8-bit RGB. */
-    public synchronized BufferedImage image() {
-        if (image == null) {
-            image = ImageInput.decode(png, png.length + 1L, Long.MAX_VALUE);
+    public BufferedImage image() {
+        synchronized (pixelsLock) {
+            if (image == null) {
+                image = pixels != null ? pixels.get() : ImageInput.decode(png, png.length + 1L, Long.MAX_VALUE);
+                pixels = null;
+            }
+            return image;
         }
-        return image;
     }
 
     /**
@@ -107,7 +127,7 @@ public final class GeneratedImage {
      */
     public synchronized byte[] png() {
         if (png == null) {
-            png = encodePng(image, parameters);
+            png = encodePng(image(), parameters);
         }
         return png;
     }
